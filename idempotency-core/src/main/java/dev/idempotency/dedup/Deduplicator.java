@@ -1,0 +1,130 @@
+package dev.idempotency.dedup;
+
+import dev.idempotency.IdempotencyEvent;
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.IdempotencyListener;
+import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.internal.Listeners;
+import dev.idempotency.internal.Require;
+import dev.idempotency.internal.StoreCalls;
+import dev.idempotency.spi.DedupStore;
+import java.time.Duration;
+
+/**
+ * The dedup table: answers {@link DedupResult#FIRST} exactly once per key within the retention,
+ * {@link DedupResult#DUPLICATE} afterwards. The building block of effectively-once message
+ * consumption ({@link IdempotentConsumer}).
+ *
+ * <h2>Guarantees</h2>
+ * Of any number of concurrent callers with one key, exactly one gets FIRST; the mark is set in one
+ * atomic step on the backend and kept for the retention (default 7 days, decided by the backend's
+ * clock). Round trips: one per call. Thread-safe.
+ *
+ * <p>On JDBC, the JDBC module's dedup table runs in the caller's own transaction, so the mark and
+ * the business write commit or roll back together; this class is the transaction-less form.
+ */
+public final class Deduplicator {
+  private final DedupStore store;
+  private final Duration retention;
+  private final IdempotencyListener listener;
+
+  private Deduplicator(Builder b) {
+    this.store = b.store;
+    this.retention = b.retention;
+    this.listener = b.listener;
+  }
+
+  /**
+   * Starts building on a store.
+   *
+   * @param store the backend
+   * @return a builder
+   */
+  public static Builder builder(DedupStore store) {
+    return new Builder(Require.nonNull(store, "store"));
+  }
+
+  /**
+   * Marks a key as seen.
+   *
+   * @param namespace what kind of key (for example the queue or consumer)
+   * @param key the key (for example a message id)
+   * @return FIRST for exactly one caller, DUPLICATE for every other
+   * @throws StoreUnavailableException if the store cannot be reached
+   */
+  public DedupResult markFirst(String namespace, String key) {
+    return markFirst(IdempotencyKey.of(namespace, key));
+  }
+
+  /**
+   * Marks a key as seen.
+   *
+   * @param key the scoped key
+   * @return FIRST for exactly one caller, DUPLICATE for every other
+   * @throws StoreUnavailableException if the store cannot be reached
+   */
+  public DedupResult markFirst(IdempotencyKey key) {
+    Require.nonNull(key, "key");
+    String storageKey = key.storageKey();
+    boolean first = StoreCalls.call(store.name(), "mark", () -> store.markFirst(storageKey, retention));
+    Listeners.report(listener, first ? IdempotencyEvent.DEDUP_FIRST : IdempotencyEvent.DEDUP_DUPLICATE,
+        key.namespace());
+    return first ? DedupResult.FIRST : DedupResult.DUPLICATE;
+  }
+
+  /**
+   * Removes a mark so that the key counts as new again: used when processing after FIRST failed, so
+   * that a redelivery is processed instead of dropped.
+   *
+   * @param key the scoped key
+   * @return true if a live mark was removed
+   * @throws StoreUnavailableException if the store cannot be reached
+   */
+  public boolean forget(IdempotencyKey key) {
+    Require.nonNull(key, "key");
+    String storageKey = key.storageKey();
+    return StoreCalls.call(store.name(), "forget", () -> store.remove(storageKey));
+  }
+
+  /** Builds a {@link Deduplicator}; not thread-safe. */
+  public static final class Builder {
+    private final DedupStore store;
+    private Duration retention = Duration.ofDays(7);
+    private IdempotencyListener listener = IdempotencyListener.NOOP;
+
+    private Builder(DedupStore store) {
+      this.store = store;
+    }
+
+    /**
+     * Sets how long marks are kept (default 7 days); it must cover the longest redelivery window.
+     *
+     * @param retention positive
+     * @return this builder
+     */
+    public Builder retention(Duration retention) {
+      this.retention = Require.positive(retention, "retention");
+      return this;
+    }
+
+    /**
+     * Sets the listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(IdempotencyListener listener) {
+      this.listener = Require.nonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Builds the deduplicator.
+     *
+     * @return the deduplicator
+     */
+    public Deduplicator build() {
+      return new Deduplicator(this);
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package dev.idempotency.defence;
+
+import dev.idempotency.IdempotencyEvent;
+import dev.idempotency.IdempotencyListener;
+import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.internal.Exceptions;
+import dev.idempotency.internal.Listeners;
+import dev.idempotency.internal.Require;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Layers composed in order, each stopping what slipped past the one before: for example a one-time
+ * token, a lock, an idempotent call, a dedup row or unique key, and a state machine.
+ *
+ * <pre>{@code
+ * LayeredDefence<PlaceOrder, Order> defence = LayeredDefence.<PlaceOrder, Order>builder("orders")
+ *     .layer(Layers.token(tokens, r -> Scope.of("checkout", r.userId()), PlaceOrder::formToken), FailurePolicy.SKIP)
+ *     .layer(Layers.idempotentCall(engine, r -> r.key(), r -> r.fingerprint(), orderCodec), FailurePolicy.SKIP)
+ *     .layer(Layers.dedup(jdbcDedup, r -> r.key()))
+ *     .build();
+ * DefenceOutcome<Order> outcome = defence.execute(request, r -> orders.place(r));
+ * }</pre>
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>The action runs at most once per call, and only if every layer lets the request through.</li>
+ *   <li>The outcome names the layer that stopped or replayed a duplicate.</li>
+ *   <li>When a layer's store is unavailable, its {@link FailurePolicy} decides: FAIL_CLOSED throws
+ *       {@link StoreUnavailableException}; SKIP logs, reports {@code LAYER_SKIPPED} and lets the next
+ *       layer decide. A layer that fails after the inner layers ran never makes them run again.</li>
+ *   <li>The action's own exceptions propagate unchanged.</li>
+ * </ul>
+ * Thread-safe if its layers are (all of {@link Layers}' are).
+ *
+ * @param <R> the request type
+ * @param <T> the result type
+ */
+public final class LayeredDefence<R, T> {
+  private static final Logger LOG = LoggerFactory.getLogger(LayeredDefence.class);
+
+  private final String name;
+  private final List<Layer<R, T>> layers;
+  private final List<FailurePolicy> policies;
+  private final IdempotencyListener listener;
+
+  private LayeredDefence(Builder<R, T> b) {
+    this.name = b.name;
+    this.layers = List.copyOf(b.layers);
+    this.policies = List.copyOf(b.policies);
+    this.listener = b.listener;
+  }
+
+  /**
+   * Starts composing a defence.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param name the defence's name, an identifier used in events (for example "orders")
+   * @return a builder
+   */
+  public static <R, T> Builder<R, T> builder(String name) {
+    return new Builder<>(Require.identifier(name, "name", 64));
+  }
+
+  /**
+   * The action a defence guards.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param <X> the checked exception it may throw
+   */
+  @FunctionalInterface
+  public interface Action<R, T, X extends Exception> {
+    /**
+     * Does the work.
+     *
+     * @param request the request
+     * @return the result
+     * @throws X the work's failure
+     */
+    T run(R request) throws X;
+  }
+
+  /**
+   * Runs a request through every layer and, if all let it through, the action.
+   *
+   * @param <X> the action's checked exception
+   * @param request the request
+   * @param action the work
+   * @return executed, replayed (by which layer) or stopped (by which layer, why)
+   * @throws X the action's failure, unchanged
+   */
+  public <X extends Exception> DefenceOutcome<T> execute(R request, Action<R, T, X> action) throws X {
+    Require.nonNull(request, "request");
+    Require.nonNull(action, "action");
+    try {
+      return run(0, request, action);
+    } catch (Exception e) {
+      throw Exceptions.rethrow(e);
+    }
+  }
+
+  private DefenceOutcome<T> run(int index, R request, Action<R, T, ?> action) throws Exception {
+    if (index == layers.size()) {
+      return new DefenceOutcome.Executed<>(action.run(request));
+    }
+    Layer<R, T> layer = layers.get(index);
+    OnceChain next = new OnceChain(() -> run(index + 1, request, action));
+    try {
+      return layer.apply(request, next);
+    } catch (StoreUnavailableException e) {
+      if (policies.get(index) != FailurePolicy.SKIP || next.failedInside) {
+        throw e;
+      }
+      Listeners.report(listener, IdempotencyEvent.LAYER_SKIPPED, name);
+      if (next.outcome != null) {
+        LOG.warn("layer {} of {} failed after the inner layers ran; keeping their outcome: {}",
+            layer.name(), name, e.getMessage());
+        return next.outcome;
+      }
+      LOG.warn("layer {} of {} skipped: {}", layer.name(), name, e.getMessage());
+      return next.proceed();
+    }
+  }
+
+  /** Runs the inner chain at most once and remembers how it ended. */
+  private final class OnceChain implements Layer.Chain<T> {
+    private final Layer.Chain<T> inner;
+    private boolean called;
+    private boolean failedInside;
+    private DefenceOutcome<T> outcome;
+
+    OnceChain(Layer.Chain<T> inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public DefenceOutcome<T> proceed() throws Exception {
+      if (called) {
+        throw new IllegalStateException("a layer of " + name + " called the next layer twice");
+      }
+      called = true;
+      try {
+        outcome = inner.proceed();
+        return outcome;
+      } catch (Exception | Error e) {
+        failedInside = true;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Composes a {@link LayeredDefence}; not thread-safe.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   */
+  public static final class Builder<R, T> {
+    private final String name;
+    private final List<Layer<R, T>> layers = new ArrayList<>();
+    private final List<FailurePolicy> policies = new ArrayList<>();
+    private final Set<String> names = new HashSet<>();
+    private IdempotencyListener listener = IdempotencyListener.NOOP;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /**
+     * Adds a layer that fails closed.
+     *
+     * @param layer the layer
+     * @return this builder
+     */
+    public Builder<R, T> layer(Layer<R, T> layer) {
+      return layer(layer, FailurePolicy.FAIL_CLOSED);
+    }
+
+    /**
+     * Adds a layer, innermost so far.
+     *
+     * @param layer the layer
+     * @param policy what to do when its store is unavailable
+     * @return this builder
+     */
+    public Builder<R, T> layer(Layer<R, T> layer, FailurePolicy policy) {
+      Require.nonNull(layer, "layer");
+      Require.nonNull(policy, "policy");
+      Require.argument(names.add(layer.name()), "layer", "two layers are named " + layer.name());
+      layers.add(layer);
+      policies.add(policy);
+      return this;
+    }
+
+    /**
+     * Sets the listener that hears of skipped layers.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder<R, T> listener(IdempotencyListener listener) {
+      this.listener = Require.nonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Builds the defence.
+     *
+     * @return the defence
+     */
+    public LayeredDefence<R, T> build() {
+      Require.argument(!layers.isEmpty(), "layers", "a defence needs at least one layer");
+      return new LayeredDefence<>(this);
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package dev.idempotency.defence;
+
+import dev.idempotency.CallOptions;
+import dev.idempotency.CallResult;
+import dev.idempotency.Fingerprint;
+import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.KeyReusedException;
+import dev.idempotency.RequestInProgressException;
+import dev.idempotency.Scope;
+import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.codec.ResultCodec;
+import dev.idempotency.dedup.DedupResult;
+import dev.idempotency.dedup.Deduplicator;
+import dev.idempotency.internal.Require;
+import dev.idempotency.lock.DistributedLocks;
+import dev.idempotency.lock.LockHandle;
+import dev.idempotency.lock.LockOptions;
+import dev.idempotency.state.StateMachine;
+import dev.idempotency.state.TransitionResult;
+import dev.idempotency.token.OneTimeTokens;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One {@link Layer} per strategy, for composing a {@link LayeredDefence}. */
+public final class Layers {
+  private static final Logger LOG = LoggerFactory.getLogger(Layers.class);
+
+  private Layers() {}
+
+  /**
+   * Consumes a one-time token before letting the request through; a token that is not valid stops
+   * it ({@link DefenceOutcome.Reason#TOKEN_NOT_VALID}). The token is used up even if the action
+   * later fails: the client fetches a new one, as with a re-rendered form.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param tokens the token service
+   * @param scope the scope the token was issued for
+   * @param token the presented token (null counts as not valid)
+   * @return the layer, named {@code "token"}
+   */
+  public static <R, T> Layer<R, T> token(OneTimeTokens tokens, Function<? super R, Scope> scope,
+      Function<? super R, String> token) {
+    Require.nonNull(tokens, "tokens");
+    Require.nonNull(scope, "scope");
+    Require.nonNull(token, "token");
+    return new Layer<>() {
+      @Override
+      public String name() {
+        return "token";
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
+        String presented = token.apply(request);
+        if (presented == null || !tokens.consume(scope.apply(request), presented)) {
+          return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.TOKEN_NOT_VALID,
+              "the one-time token is not valid");
+        }
+        return next.proceed();
+      }
+    };
+  }
+
+  /**
+   * Holds a lock while the inner layers and the action run; a lock held by someone else throughout
+   * the wait stops the request ({@link DefenceOutcome.Reason#LOCKED}).
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param locks the lock service
+   * @param key the lock's key
+   * @param options lease, wait and watchdog
+   * @return the layer, named {@code "lock"}
+   */
+  public static <R, T> Layer<R, T> lock(DistributedLocks locks, Function<? super R, IdempotencyKey> key,
+      LockOptions options) {
+    Require.nonNull(locks, "locks");
+    Require.nonNull(key, "key");
+    Require.nonNull(options, "options");
+    return new Layer<>() {
+      @Override
+      public String name() {
+        return "lock";
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
+        IdempotencyKey k = key.apply(request);
+        Optional<LockHandle> handle = locks.tryLock(k, options);
+        if (handle.isEmpty()) {
+          return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.LOCKED,
+              "lock " + k + " is held by another caller");
+        }
+        try {
+          return next.proceed();
+        } finally {
+          try {
+            handle.get().release();
+          } catch (StoreUnavailableException e) {
+            // The lease frees the lock anyway; the outcome of the inner layers stands.
+            LOG.warn("could not release lock {}: {}", k, e.getMessage());
+          }
+        }
+      }
+    };
+  }
+
+  /**
+   * Runs the inner layers and the action as one idempotent call: the first request's outcome is
+   * stored and replayed to duplicates ({@link DefenceOutcome.Replayed}); a duplicate during the first
+   * call is stopped ({@link DefenceOutcome.Reason#IN_PROGRESS}) or waits, by the options; a key
+   * reused with another fingerprint is stopped ({@link DefenceOutcome.Reason#KEY_REUSED}). If an
+   * inner layer stops the request, the claim is released and that outcome returned.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param engine the engine
+   * @param key the request's key
+   * @param fingerprint the request's fingerprint
+   * @param codec how results are stored
+   * @param options lease, retention, in-progress policy, terminal exceptions
+   * @return the layer, named {@code "idempotent-call"}
+   */
+  public static <R, T> Layer<R, T> idempotentCall(IdempotencyEngine engine,
+      Function<? super R, IdempotencyKey> key, Function<? super R, Fingerprint> fingerprint,
+      ResultCodec<T> codec, CallOptions options) {
+    Require.nonNull(engine, "engine");
+    Require.nonNull(key, "key");
+    Require.nonNull(fingerprint, "fingerprint");
+    Require.nonNull(codec, "codec");
+    Require.nonNull(options, "options");
+    return new Layer<>() {
+      @Override
+      public String name() {
+        return "idempotent-call";
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
+        try {
+          CallResult<T> result = engine.execute(key.apply(request), fingerprint.apply(request), codec,
+              options, claim -> {
+                DefenceOutcome<T> inner = next.proceed();
+                if (inner instanceof DefenceOutcome.Stopped<T> stopped) {
+                  throw new StoppedInside(stopped);
+                }
+                return inner.value().orElse(null);
+              });
+          return result.replayed()
+              ? new DefenceOutcome.Replayed<>(result.value(), name())
+              : new DefenceOutcome.Executed<>(result.value());
+        } catch (StoppedInside s) {
+          return s.outcome();
+        } catch (RequestInProgressException e) {
+          return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.IN_PROGRESS, e.getMessage());
+        } catch (KeyReusedException e) {
+          return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.KEY_REUSED, e.getMessage());
+        }
+      }
+    };
+  }
+
+  /**
+   * Idempotent call with the engine's default options.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param engine the engine
+   * @param key the request's key
+   * @param fingerprint the request's fingerprint
+   * @param codec how results are stored
+   * @return the layer, named {@code "idempotent-call"}
+   */
+  public static <R, T> Layer<R, T> idempotentCall(IdempotencyEngine engine,
+      Function<? super R, IdempotencyKey> key, Function<? super R, Fingerprint> fingerprint,
+      ResultCodec<T> codec) {
+    return idempotentCall(engine, key, fingerprint, codec, Require.nonNull(engine, "engine").defaults());
+  }
+
+  /**
+   * Marks the request's key in a dedup table; a key seen before stops the request
+   * ({@link DefenceOutcome.Reason#DUPLICATE}). If the inner layers or the action fail, the mark is
+   * removed so that a retry is not mistaken for a duplicate.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param deduplicator the dedup table
+   * @param key the request's key
+   * @return the layer, named {@code "dedup"}
+   */
+  public static <R, T> Layer<R, T> dedup(Deduplicator deduplicator, Function<? super R, IdempotencyKey> key) {
+    Require.nonNull(deduplicator, "deduplicator");
+    Require.nonNull(key, "key");
+    return new Layer<>() {
+      @Override
+      public String name() {
+        return "dedup";
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
+        IdempotencyKey k = key.apply(request);
+        if (deduplicator.markFirst(k) == DedupResult.DUPLICATE) {
+          return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.DUPLICATE,
+              "key " + k + " was processed before");
+        }
+        try {
+          return next.proceed();
+        } catch (Exception | Error e) {
+          try {
+            deduplicator.forget(k);
+          } catch (RuntimeException forgetFailure) {
+            e.addSuppressed(forgetFailure);
+          }
+          throw e;
+        }
+      }
+    };
+  }
+
+  /**
+   * Applies a state transition, then lets the request through; a transition applied before stops it
+   * as a duplicate, one the current state does not allow (or an unknown entity) stops it as
+   * {@link DefenceOutcome.Reason#STATE_REJECTED}. The transition is written before the action: on
+   * JDBC, run both in one transaction so that they commit together.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param <S> the state enum
+   * @param machine the state machine
+   * @param entityId the entity the request changes
+   * @param target the state the request moves it to
+   * @return the layer, named {@code "state-machine"}
+   */
+  public static <R, T, S extends Enum<S>> Layer<R, T> transition(StateMachine<S> machine,
+      Function<? super R, String> entityId, S target) {
+    Require.nonNull(machine, "machine");
+    Require.nonNull(entityId, "entityId");
+    Require.nonNull(target, "target");
+    return new Layer<>() {
+      @Override
+      public String name() {
+        return "state-machine";
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
+        String id = entityId.apply(request);
+        TransitionResult<S> r = machine.transition(id, target);
+        switch (r.outcome()) {
+          case APPLIED:
+            return next.proceed();
+          case ALREADY_APPLIED:
+            return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.DUPLICATE,
+                id + " is already " + target);
+          case NOT_FOUND:
+            return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.STATE_REJECTED,
+                id + " does not exist");
+          default:
+            return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.STATE_REJECTED,
+                id + " is " + r.current() + ", which does not allow " + target);
+        }
+      }
+    };
+  }
+
+  /** Carries an inner layer's stop out of the idempotent call, so that its claim is released. */
+  private static final class StoppedInside extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient DefenceOutcome.Stopped<?> outcome;
+
+    StoppedInside(DefenceOutcome.Stopped<?> outcome) {
+      super(null, null, false, false);
+      this.outcome = outcome;
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> DefenceOutcome<T> outcome() {
+      return (DefenceOutcome<T>) outcome;
+    }
+  }
+}

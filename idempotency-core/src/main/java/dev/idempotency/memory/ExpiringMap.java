@@ -1,0 +1,98 @@
+package dev.idempotency.memory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A bounded map whose entries each carry their own deadline on the injected clock, on Caffeine.
+ *
+ * <p>Every read and every atomic update checks the deadline itself, so an entry is gone the instant
+ * its deadline passes, exactly as a Redis TTL or a database {@code now()} comparison would have it;
+ * Caffeine's variable expiry then reclaims the memory. Entries of weight 0 (live claims, locks) are
+ * never evicted for size: only their deadline removes them.
+ */
+final class ExpiringMap<V> {
+  /** A value with its deadline (nanoseconds on the clock's epoch scale) and weight. */
+  record Timed<V>(V value, long deadline, int weight) {}
+
+  private final Cache<String, Timed<V>> cache;
+  private final Clock clock;
+
+  ExpiringMap(Clock clock, long maximumWeight) {
+    this.clock = clock;
+    this.cache = Caffeine.newBuilder()
+        .ticker(() -> nanos(clock.instant()))
+        .executor(Runnable::run)
+        .maximumWeight(maximumWeight)
+        .weigher((String k, Timed<V> v) -> v.weight())
+        .expireAfter(new Expiry<String, Timed<V>>() {
+          @Override
+          public long expireAfterCreate(String key, Timed<V> value, long currentTime) {
+            return Math.max(0, value.deadline() - currentTime);
+          }
+
+          @Override
+          public long expireAfterUpdate(String key, Timed<V> value, long currentTime,
+              long currentDuration) {
+            return Math.max(0, value.deadline() - currentTime);
+          }
+
+          @Override
+          public long expireAfterRead(String key, Timed<V> value, long currentTime,
+              long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .build();
+  }
+
+  /** Now, in nanoseconds on the epoch scale (fits a long until 2262). */
+  long now() {
+    return nanos(clock.instant());
+  }
+
+  long deadline(long now, Duration ttl) {
+    long n = ttl.toNanos();
+    return now + n < now ? Long.MAX_VALUE : now + n;
+  }
+
+  /** The live value, or null. */
+  V get(String key) {
+    Timed<V> t = cache.getIfPresent(key);
+    return t == null || t.deadline() <= now() ? null : t.value();
+  }
+
+  /** An atomic update of one entry. */
+  @FunctionalInterface
+  interface Update<V> {
+    /**
+     * Computes the new entry.
+     *
+     * @param live the live entry, or null if absent or past its deadline
+     * @param now the current time
+     * @return the new entry ({@code live} itself to keep it), or null to remove it
+     */
+    Timed<V> apply(Timed<V> live, long now);
+  }
+
+  /** Atomically replaces the entry of a key; see {@link Update}. */
+  void compute(String key, Update<V> update) {
+    cache.asMap().compute(key, (k, old) -> {
+      long now = now();
+      return update.apply(old == null || old.deadline() <= now ? null : old, now);
+    });
+  }
+
+  /** Number of entries held, live or not yet reclaimed; for tests and diagnostics. */
+  long estimatedSize() {
+    return cache.estimatedSize();
+  }
+
+  private static long nanos(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+  }
+}

@@ -1,0 +1,179 @@
+package dev.idempotency.memory;
+
+import dev.idempotency.internal.Require;
+import dev.idempotency.spi.DedupStore;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.StateStore;
+import dev.idempotency.spi.TokenStore;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The embedded backend: every store of the contract in this JVM's memory, on Caffeine. It is the
+ * default users develop against, not a test double: it honours leases, retention, TTLs and fencing
+ * exactly as the Redis and JDBC backends do, with time read from an injectable {@link Clock}.
+ *
+ * <pre>{@code
+ * InMemoryBackend backend = InMemoryBackend.create();
+ * IdempotencyEngine engine = IdempotencyEngine.builder(backend.idempotencyStore()).build();
+ * }</pre>
+ *
+ * <h2>Guarantees and limits</h2>
+ * <ul>
+ *   <li>Every operation is one atomic {@code compute} on a concurrent map: exactly-once holds
+ *       across all threads of this JVM. It does not span processes; use Redis or JDBC for that.</li>
+ *   <li>Fencing tokens come from one counter shared by all stores of the backend, so they grow
+ *       across claims, takeovers and re-acquisitions of any key.</li>
+ *   <li>Memory is bounded by {@link Builder#maximumWeightBytes} (default 256 MiB, estimated from key
+ *       and payload sizes). Live claims and locks are never evicted for size, only by their lease;
+ *       completed results, tokens and dedup marks may be evicted early if the bound is reached, so
+ *       size it for the retention you need.</li>
+ *   <li>State-machine entities are business data and are never evicted; at most
+ *       {@link Builder#maximumEntities} per entity type are accepted.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. The stores it returns share its memory: two calls to {@link #idempotencyStore()}
+ * give two clients of the same data, as two service instances would be of one Redis.
+ */
+public final class InMemoryBackend {
+  private final Clock clock;
+  private final long maximumEntities;
+  private final AtomicLong fencing = new AtomicLong();
+  private final InMemoryIdempotencyStore records;
+  private final InMemoryTokenStore tokens;
+  private final InMemoryLockStore locks;
+  private final InMemoryDedupStore dedup;
+  private final Map<String, InMemoryStateStore> states = new ConcurrentHashMap<>();
+
+  private InMemoryBackend(Builder b) {
+    this.clock = b.clock;
+    this.maximumEntities = b.maximumEntities;
+    this.records = new InMemoryIdempotencyStore(new ExpiringMap<>(clock, b.maximumWeightBytes), fencing);
+    this.tokens = new InMemoryTokenStore(new ExpiringMap<>(clock, b.maximumWeightBytes));
+    this.locks = new InMemoryLockStore(new ExpiringMap<>(clock, b.maximumWeightBytes), fencing);
+    this.dedup = new InMemoryDedupStore(new ExpiringMap<>(clock, b.maximumWeightBytes));
+  }
+
+  /**
+   * A backend on the system clock with the default bounds.
+   *
+   * @return the backend
+   */
+  public static InMemoryBackend create() {
+    return builder().build();
+  }
+
+  /**
+   * Starts building a backend.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The idempotency-record store.
+   *
+   * @return the store
+   */
+  public IdempotencyStore idempotencyStore() {
+    return records;
+  }
+
+  /**
+   * The one-time-token store.
+   *
+   * @return the store
+   */
+  public TokenStore tokenStore() {
+    return tokens;
+  }
+
+  /**
+   * The lock store.
+   *
+   * @return the store
+   */
+  public LockStore lockStore() {
+    return locks;
+  }
+
+  /**
+   * The dedup store.
+   *
+   * @return the store
+   */
+  public DedupStore dedupStore() {
+    return dedup;
+  }
+
+  /**
+   * The state store of one entity type (the in-memory equivalent of one table).
+   *
+   * @param entityType the entity type, an identifier such as {@code "orders"}
+   * @return the store; the same one for the same type
+   */
+  public StateStore stateStore(String entityType) {
+    Require.identifier(entityType, "entityType", 64);
+    return states.computeIfAbsent(entityType, t -> new InMemoryStateStore(maximumEntities));
+  }
+
+  /** Builds an {@link InMemoryBackend}; not thread-safe. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private long maximumWeightBytes = 256L * 1024 * 1024;
+    private long maximumEntities = 1_000_000;
+
+    private Builder() {}
+
+    /**
+     * Sets the clock that decides expiry (inject a fake one in tests to advance time instead of
+     * sleeping).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Require.nonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Bounds the memory of each expiring store (records, tokens, locks, dedup marks), estimated from
+     * key and payload sizes.
+     *
+     * @param bytes positive
+     * @return this builder
+     */
+    public Builder maximumWeightBytes(long bytes) {
+      Require.argument(bytes > 0, "maximumWeightBytes", "must be positive, was " + bytes);
+      this.maximumWeightBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Bounds the number of state-machine entities per entity type.
+     *
+     * @param entities positive
+     * @return this builder
+     */
+    public Builder maximumEntities(long entities) {
+      Require.argument(entities > 0, "maximumEntities", "must be positive, was " + entities);
+      this.maximumEntities = entities;
+      return this;
+    }
+
+    /**
+     * Builds the backend.
+     *
+     * @return the backend
+     */
+    public InMemoryBackend build() {
+      return new InMemoryBackend(this);
+    }
+  }
+}

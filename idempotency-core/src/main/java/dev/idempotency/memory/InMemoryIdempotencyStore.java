@@ -1,0 +1,81 @@
+package dev.idempotency.memory;
+
+import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StoredRecord;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** In-memory {@link IdempotencyStore}: each operation is one atomic compute. */
+final class InMemoryIdempotencyStore implements IdempotencyStore {
+  private static final int RECORD_OVERHEAD = 96;
+
+  private final ExpiringMap<StoredRecord> map;
+  private final AtomicLong fencing;
+
+  InMemoryIdempotencyStore(ExpiringMap<StoredRecord> map, AtomicLong fencing) {
+    this.map = map;
+    this.fencing = fencing;
+  }
+
+  @Override
+  public String name() {
+    return "in-memory";
+  }
+
+  @Override
+  public ClaimResult claim(String key, String fingerprint, Duration lease) {
+    ClaimResult[] result = new ClaimResult[1];
+    map.compute(key, (live, now) -> {
+      if (live != null) {
+        result[0] = new ClaimResult.Existing(live.value());
+        return live;
+      }
+      long token = fencing.incrementAndGet();
+      result[0] = new ClaimResult.Acquired(token);
+      // Weight 0: a live claim is never evicted for size, only by its lease.
+      return new ExpiringMap.Timed<>(StoredRecord.inProgress(fingerprint, token),
+          map.deadline(now, lease), 0);
+    });
+    return result[0];
+  }
+
+  @Override
+  public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
+    boolean[] done = new boolean[1];
+    map.compute(key, (live, now) -> {
+      if (!ownedBy(live, fencingToken)) {
+        return live;
+      }
+      done[0] = true;
+      StoredRecord completed = StoredRecord.completed(live.value().fingerprint(), fencingToken, payload);
+      int weight = RECORD_OVERHEAD + 2 * key.length() + completed.fingerprint().length() + payload.length;
+      return new ExpiringMap.Timed<>(completed, map.deadline(now, retention), weight);
+    });
+    return done[0];
+  }
+
+  @Override
+  public boolean release(String key, long fencingToken) {
+    boolean[] done = new boolean[1];
+    map.compute(key, (live, now) -> {
+      if (!ownedBy(live, fencingToken)) {
+        return live;
+      }
+      done[0] = true;
+      return null;
+    });
+    return done[0];
+  }
+
+  @Override
+  public Optional<StoredRecord> find(String key) {
+    return Optional.ofNullable(map.get(key));
+  }
+
+  private static boolean ownedBy(ExpiringMap.Timed<StoredRecord> live, long token) {
+    return live != null && live.value().status() == StoredRecord.Status.IN_PROGRESS
+        && live.value().fencingToken() == token;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.idempotency.memory;
+
+import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.spi.StateStore;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * In-memory {@link StateStore} for one entity type: a concurrent map, the equivalent of one table.
+ * Entities are business data, so they are never evicted; the number of entities is capped instead.
+ */
+final class InMemoryStateStore implements StateStore {
+  private final ConcurrentHashMap<String, VersionedState> rows = new ConcurrentHashMap<>();
+  private final AtomicLong size = new AtomicLong();
+  private final long maximumEntities;
+
+  InMemoryStateStore(long maximumEntities) {
+    this.maximumEntities = maximumEntities;
+  }
+
+  @Override
+  public String name() {
+    return "in-memory";
+  }
+
+  @Override
+  public boolean create(String entityId, String state) {
+    if (size.incrementAndGet() > maximumEntities) {
+      size.decrementAndGet();
+      throw new StoreUnavailableException(name(), "create",
+          new IllegalStateException("the in-memory state store is full (" + maximumEntities + " entities)"));
+    }
+    boolean created = rows.putIfAbsent(entityId, new VersionedState(state, 0)) == null;
+    if (!created) {
+      size.decrementAndGet();
+    }
+    return created;
+  }
+
+  @Override
+  public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion) {
+    boolean[] applied = new boolean[1];
+    VersionedState after = rows.computeIfPresent(entityId, (id, cur) -> {
+      if (from.contains(cur.state()) && (expectedVersion < 0 || cur.version() == expectedVersion)) {
+        applied[0] = true;
+        return new VersionedState(to, cur.version() + 1);
+      }
+      return cur;
+    });
+    return new TransitionAttempt(applied[0], after);
+  }
+
+  @Override
+  public Optional<VersionedState> find(String entityId) {
+    return Optional.ofNullable(rows.get(entityId));
+  }
+}

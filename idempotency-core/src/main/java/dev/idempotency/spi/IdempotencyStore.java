@@ -1,0 +1,58 @@
+package dev.idempotency.spi;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The backend of the idempotent call: a record per key that is claimed, completed, released and
+ * read back. The engine ({@link dev.idempotency.IdempotencyEngine}) holds all the logic; a store
+ * answers four atomic questions.
+ *
+ * <h2>Fencing tokens</h2>
+ * Every successful claim returns a token greater than any token earlier issued for the same key
+ * (a store-wide counter, or a backend-clock reading, both qualify). {@link #complete} and
+ * {@link #release} act only when the record is still in progress under the caller's token, so the
+ * late completion of an owner whose lease expired never overwrites the new owner's record.
+ */
+public interface IdempotencyStore extends Store {
+  /**
+   * Claims a key in one atomic step: creates an in-progress record if there is none, or if the
+   * existing one is in progress with an expired lease (a takeover); otherwise returns what exists.
+   *
+   * @param key the storage key ({@link dev.idempotency.IdempotencyKey#storageKey()})
+   * @param fingerprint the request's fingerprint, stored with the claim
+   * @param lease how long the claim is held before another caller may take it over
+   * @return the new claim, or the existing record
+   */
+  ClaimResult claim(String key, String fingerprint, Duration lease);
+
+  /**
+   * Completes a claim: replaces the in-progress record with the given payload, kept for the
+   * retention, but only if the record is still in progress under this fencing token.
+   *
+   * @param key the storage key
+   * @param fencingToken the token the claim returned
+   * @param payload the encoded outcome (opaque to the store)
+   * @param retention how long the completed record is kept for replay
+   * @return true if stored, false if the claim had been lost (expired, taken over or released)
+   */
+  boolean complete(String key, long fencingToken, byte[] payload, Duration retention);
+
+  /**
+   * Releases a claim so that a retry may run: deletes the record, but only if it is in progress
+   * under this fencing token. Leaves nothing behind.
+   *
+   * @param key the storage key
+   * @param fencingToken the token the claim returned
+   * @return true if released, false if the claim had been lost already
+   */
+  boolean release(String key, long fencingToken);
+
+  /**
+   * Reads a record as it is now; an expired one is absent.
+   *
+   * @param key the storage key
+   * @return the record, if there is a live one
+   */
+  Optional<StoredRecord> find(String key);
+}

@@ -1,0 +1,2 @@
+/** State machines with conditional transitions and optimistic versions. */
+package dev.idempotency.state;

@@ -1,0 +1,200 @@
+package dev.idempotency.token;
+
+import dev.idempotency.IdempotencyEvent;
+import dev.idempotency.IdempotencyListener;
+import dev.idempotency.Scope;
+import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.internal.Hashing;
+import dev.idempotency.internal.Listeners;
+import dev.idempotency.internal.Require;
+import dev.idempotency.internal.StoreCalls;
+import dev.idempotency.spi.TokenStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Random;
+
+/**
+ * One-time tokens: issue a token for a scope (a form render, a checkout page), accept it exactly once.
+ * The classic guard against a double-submitted form.
+ *
+ * <pre>{@code
+ * OneTimeTokens tokens = OneTimeTokens.builder(backend.tokenStore()).ttl(Duration.ofMinutes(30)).build();
+ * String token = tokens.issue(Scope.of("checkout", userId));     // render it into the form
+ * if (!tokens.consume(Scope.of("checkout", userId), submitted)) { ... reject ... }
+ * }</pre>
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>A token carries {@value #TOKEN_BITS} random bits from a {@link SecureRandom}, written as
+ *       {@value #TOKEN_LENGTH} URL-safe Base64 characters.</li>
+ *   <li>{@link #consume} returns true for exactly one caller per issued token, atomically on the
+ *       backend. A used, expired, unknown or malformed token and a token of another scope all get the
+ *       same answer, false, so the answer reveals nothing; a token presented in the wrong scope is not
+ *       used up.</li>
+ *   <li>The store keeps only a SHA-256 hash of scope and token: a dump of the store cannot be
+ *       replayed.</li>
+ * </ul>
+ *
+ * <p>Round trips: issue 1, consume 1 (none for a malformed token). Thread-safe.
+ */
+public final class OneTimeTokens {
+  /** Random bits per token. */
+  public static final int TOKEN_BITS = 192;
+  /** Characters per token. */
+  public static final int TOKEN_LENGTH = 32;
+
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+  private final TokenStore store;
+  private final Duration ttl;
+  private final IdempotencyListener listener;
+  private final Random random;
+
+  private OneTimeTokens(Builder b) {
+    this.store = b.store;
+    this.ttl = b.ttl;
+    this.listener = b.listener;
+    this.random = b.random;
+  }
+
+  /**
+   * Starts building on a store.
+   *
+   * @param store the backend
+   * @return a builder
+   */
+  public static Builder builder(TokenStore store) {
+    return new Builder(Require.nonNull(store, "store"));
+  }
+
+  /**
+   * Issues a token valid for the default TTL.
+   *
+   * @param scope what the token is for (and whom)
+   * @return the token, to hand to the client
+   * @throws StoreUnavailableException if the store cannot be reached
+   */
+  public String issue(Scope scope) {
+    return issue(scope, ttl);
+  }
+
+  /**
+   * Issues a token.
+   *
+   * @param scope what the token is for (and whom)
+   * @param ttl how long it stays valid, positive
+   * @return the token, to hand to the client
+   * @throws StoreUnavailableException if the store cannot be reached
+   */
+  public String issue(Scope scope, Duration ttl) {
+    Require.nonNull(scope, "scope");
+    Require.positive(ttl, "ttl");
+    byte[] bytes = new byte[TOKEN_BITS / 8];
+    while (true) {
+      random.nextBytes(bytes);
+      String token = ENCODER.encodeToString(bytes);
+      String key = storageKey(scope, token);
+      if (StoreCalls.call(store.name(), "issue token", () -> store.put(key, ttl))) {
+        Listeners.report(listener, IdempotencyEvent.TOKEN_ISSUED, scope.namespace());
+        return token;
+      }
+      // A collision of 192 random bits: practically impossible, but never hand out a live token twice.
+    }
+  }
+
+  /**
+   * Consumes a token: true for exactly one caller, false for every other.
+   *
+   * @param scope the scope the token must have been issued for
+   * @param token the presented token
+   * @return true if the token was valid and is now used up
+   * @throws StoreUnavailableException if the store cannot be reached
+   */
+  public boolean consume(Scope scope, String token) {
+    Require.nonNull(scope, "scope");
+    Require.nonNull(token, "token");
+    if (!wellFormed(token)) {
+      Listeners.report(listener, IdempotencyEvent.TOKEN_REJECTED, scope.namespace());
+      return false;
+    }
+    String key = storageKey(scope, token);
+    boolean consumed = StoreCalls.call(store.name(), "consume token", () -> store.consume(key));
+    Listeners.report(listener, consumed ? IdempotencyEvent.TOKEN_CONSUMED : IdempotencyEvent.TOKEN_REJECTED,
+        scope.namespace());
+    return consumed;
+  }
+
+  private static boolean wellFormed(String token) {
+    if (token.length() != TOKEN_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String storageKey(Scope scope, String token) {
+    return scope.canonical() + Hashing.sha256Hex(scope.canonical() + token);
+  }
+
+  /** Builds {@link OneTimeTokens}; not thread-safe. */
+  public static final class Builder {
+    private final TokenStore store;
+    private Duration ttl = Duration.ofHours(1);
+    private IdempotencyListener listener = IdempotencyListener.NOOP;
+    private Random random = new SecureRandom();
+
+    private Builder(TokenStore store) {
+      this.store = store;
+    }
+
+    /**
+     * Sets the default validity of issued tokens (default one hour).
+     *
+     * @param ttl positive
+     * @return this builder
+     */
+    public Builder ttl(Duration ttl) {
+      this.ttl = Require.positive(ttl, "ttl");
+      return this;
+    }
+
+    /**
+     * Sets the listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(IdempotencyListener listener) {
+      this.listener = Require.nonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Replaces the source of randomness (default a {@link SecureRandom}); for tests only.
+     *
+     * @param random the source
+     * @return this builder
+     */
+    public Builder random(Random random) {
+      this.random = Require.nonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Builds the token service.
+     *
+     * @return the service
+     */
+    public OneTimeTokens build() {
+      return new OneTimeTokens(this);
+    }
+  }
+}
