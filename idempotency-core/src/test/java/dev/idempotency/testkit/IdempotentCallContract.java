@@ -1,0 +1,557 @@
+package dev.idempotency.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idempotency.CallOptions;
+import dev.idempotency.CallResult;
+import dev.idempotency.ClaimLostException;
+import dev.idempotency.CountingListener;
+import dev.idempotency.Fingerprint;
+import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.IdempotencyEvent;
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.InProgressPolicy;
+import dev.idempotency.InvalidInputException;
+import dev.idempotency.KeyReusedException;
+import dev.idempotency.ReplayedFailureException;
+import dev.idempotency.RequestInProgressException;
+import dev.idempotency.codec.Codecs;
+import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StoredRecord;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of the idempotent call (CONTRACT.md section 1), run by every backend: extend it and
+ * implement {@link #newClient()} and {@link #advance}.
+ *
+ * <p>Concurrency is at its heart: many threads and several independent clients on one key, and the
+ * action runs exactly once.
+ */
+public abstract class IdempotentCallContract extends ContractSupport {
+  private static final Fingerprint FP = Fingerprint.sha256("{\"item\":\"book\",\"qty\":1}");
+  private static final Fingerprint OTHER_FP = Fingerprint.sha256("{\"item\":\"book\",\"qty\":2}");
+
+  /** Options under which nothing expires during a test. */
+  protected static final CallOptions STABLE = CallOptions.builder().lease(LONG)
+      .retention(Duration.ofMinutes(10)).build();
+
+  /**
+   * A new, independent client of the backend under test (its own connection or pool), sharing the
+   * backend's data with every other client, as two service instances would.
+   *
+   * @return the client
+   */
+  protected abstract IdempotencyStore newClient();
+
+  private IdempotencyEngine engine() {
+    return IdempotencyEngine.builder(newClient()).defaults(STABLE).build();
+  }
+
+  private IdempotencyKey key(String value) {
+    return IdempotencyKey.of(ns, value);
+  }
+
+  // ---- first call and replay -------------------------------------------------------------
+
+  @Test
+  void firstCallRunsTheActionOnceAndReturnsItsResult() {
+    AtomicInteger runs = new AtomicInteger();
+    CallResult<String> r = engine().execute(key("a"), FP, Codecs.string(), c -> "order-" + runs.incrementAndGet());
+    assertThat(r.value()).isEqualTo("order-1");
+    assertThat(r.replayed()).isFalse();
+    assertThat(runs).hasValue(1);
+    assertThat(engine().lookup(key("a"))).get().extracting(StoredRecord::status)
+        .isEqualTo(StoredRecord.Status.COMPLETED);
+  }
+
+  @Test
+  void duplicateAfterCompletionReplaysTheStoredResultWithoutRunning() {
+    CountingListener counts = new CountingListener();
+    IdempotencyEngine engine = IdempotencyEngine.builder(newClient()).defaults(STABLE).listener(counts).build();
+    AtomicInteger runs = new AtomicInteger();
+    CallResult<String> first = engine.execute(key("a"), FP, Codecs.string(), c -> "order-" + runs.incrementAndGet());
+    CallResult<String> second = engine.execute(key("a"), FP, Codecs.string(), c -> "order-" + runs.incrementAndGet());
+    CallResult<String> third = engine().execute(key("a"), FP, Codecs.string(), c -> "order-" + runs.incrementAndGet());
+
+    assertThat(runs).hasValue(1);
+    assertThat(second.value()).isEqualTo("order-1");
+    assertThat(second.replayed()).isTrue();
+    assertThat(second.fencingToken()).isEqualTo(first.fencingToken());
+    assertThat(third.value()).isEqualTo("order-1");
+    assertThat(third.replayed()).isTrue();
+    assertThat(counts.count(IdempotencyEvent.EXECUTED)).isEqualTo(1);
+    assertThat(counts.count(IdempotencyEvent.REPLAYED)).isEqualTo(1);
+  }
+
+  @Test
+  void nullResultIsStoredAndReplayedAsNull() {
+    AtomicInteger runs = new AtomicInteger();
+    engine().execute(key("n"), FP, Codecs.string(), c -> {
+      runs.incrementAndGet();
+      return null;
+    });
+    CallResult<String> replay = engine().execute(key("n"), FP, Codecs.string(), c -> "not null");
+    assertThat(replay.replayed()).isTrue();
+    assertThat(replay.value()).isNull();
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void binaryAndLargeResultsRoundTripExactly() {
+    byte[] every = new byte[256];
+    for (int i = 0; i < 256; i++) {
+      every[i] = (byte) i;
+    }
+    byte[] large = new byte[512 * 1024];
+    new java.util.Random(7).nextBytes(large);
+    engine().execute(key("bin"), FP, Codecs.bytes(), c -> every);
+    engine().execute(key("large"), FP, Codecs.bytes(), c -> large);
+    assertThat(engine().execute(key("bin"), FP, Codecs.bytes(), c -> new byte[0]).value()).isEqualTo(every);
+    assertThat(engine().execute(key("large"), FP, Codecs.bytes(), c -> new byte[0]).value()).isEqualTo(large);
+  }
+
+  @Test
+  void unicodeAndMaximumLengthKeysWork() {
+    IdempotencyKey unicode = IdempotencyKey.of(ns, "Zoë:ключ/🔑{tag}", "κλειδί-🔑");
+    IdempotencyKey longest = IdempotencyKey.of(ns, ":".repeat(128), "k".repeat(IdempotencyKey.MAX_VALUE_LENGTH));
+    for (IdempotencyKey k : List.of(unicode, longest)) {
+      AtomicInteger runs = new AtomicInteger();
+      engine().execute(k, FP, Codecs.string(), c -> "v" + runs.incrementAndGet());
+      CallResult<String> replay = engine().execute(k, FP, Codecs.string(), c -> "v" + runs.incrementAndGet());
+      assertThat(replay.value()).isEqualTo("v1");
+      assertThat(runs).hasValue(1);
+    }
+  }
+
+  @Test
+  void keysInDifferentNamespacesAndPrincipalsNeverShareRecords() {
+    AtomicInteger runs = new AtomicInteger();
+    List<IdempotencyKey> keys = List.of(IdempotencyKey.of(ns, "same"), IdempotencyKey.of(ns + "x", "same"),
+        IdempotencyKey.of(ns, "alice", "same"), IdempotencyKey.of(ns, "bob", "same"),
+        // principal "a:b" with key "c" must not collide with principal "a" and key "b:c"
+        IdempotencyKey.of(ns, "a:b", "c"), IdempotencyKey.of(ns, "a", "b:c"));
+    for (IdempotencyKey k : keys) {
+      assertThat(engine().execute(k, FP, Codecs.string(), c -> "r" + runs.incrementAndGet()).replayed()).isFalse();
+    }
+    assertThat(runs).hasValue(keys.size());
+  }
+
+  // ---- concurrency --------------------------------------------------------------------------
+
+  @Test
+  void sixtyFourThreadsOnOneKeyRunTheActionExactlyOnce() throws Exception {
+    IdempotencyEngine engine = engine();
+    AtomicInteger runs = new AtomicInteger();
+    List<Race.Outcome<CallResult<String>>> outcomes = Race.run(64, i -> () ->
+        engine.execute(key("race"), FP, Codecs.string(), c -> {
+          runs.incrementAndGet();
+          Thread.sleep(20);
+          return "the-order";
+        }));
+
+    assertThat(runs).hasValue(1);
+    long fresh = 0;
+    for (Race.Outcome<CallResult<String>> o : outcomes) {
+      if (o.succeeded()) {
+        assertThat(o.value().value()).isEqualTo("the-order");
+        fresh += o.value().replayed() ? 0 : 1;
+      } else {
+        assertThat(o.failure()).isInstanceOf(RequestInProgressException.class);
+      }
+    }
+    assertThat(fresh).isEqualTo(1);
+  }
+
+  @Test
+  void sixtyFourAwaitingThreadsAllReceiveTheFirstCallsResult() throws Exception {
+    IdempotencyEngine engine = engine();
+    CallOptions await = STABLE.toBuilder().inProgress(InProgressPolicy.await(Duration.ofSeconds(20))).build();
+    AtomicInteger runs = new AtomicInteger();
+    List<Race.Outcome<CallResult<String>>> outcomes = Race.run(64, i -> () ->
+        engine.execute(key("await-race"), FP, Codecs.string(), await, c -> {
+          runs.incrementAndGet();
+          Thread.sleep(100);
+          return "the-order";
+        }));
+
+    assertThat(runs).hasValue(1);
+    assertThat(outcomes).allSatisfy(o -> {
+      assertThat(o.failure()).isNull();
+      assertThat(o.value().value()).isEqualTo("the-order");
+    });
+    assertThat(outcomes.stream().filter(o -> !o.value().replayed()).count()).isEqualTo(1);
+  }
+
+  @Test
+  void severalIndependentClientsOnOneKeyRunTheActionExactlyOnce() throws Exception {
+    List<IdempotencyEngine> clients = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      clients.add(engine());
+    }
+    CallOptions await = STABLE.toBuilder().inProgress(InProgressPolicy.await(Duration.ofSeconds(20))).build();
+    AtomicInteger runs = new AtomicInteger();
+    List<Race.Outcome<CallResult<String>>> outcomes = Race.run(64, i -> () ->
+        clients.get(i % clients.size()).execute(key("clients"), FP, Codecs.string(), await, c -> {
+          runs.incrementAndGet();
+          Thread.sleep(50);
+          return "once";
+        }));
+    assertThat(runs).hasValue(1);
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.value().value()).isEqualTo("once"));
+  }
+
+  @Test
+  void manyKeysRacingAtOnceEachRunExactlyOnce() throws Exception {
+    IdempotencyEngine engine = engine();
+    AtomicInteger[] runs = new AtomicInteger[8];
+    for (int i = 0; i < runs.length; i++) {
+      runs[i] = new AtomicInteger();
+    }
+    CallOptions await = STABLE.toBuilder().inProgress(InProgressPolicy.await(Duration.ofSeconds(20))).build();
+    List<Race.Outcome<CallResult<Integer>>> outcomes = Race.run(64, i -> () ->
+        engine.execute(key("multi-" + (i % 8)), FP, Codecs.integers(), await, c -> {
+          runs[i % 8].incrementAndGet();
+          return i % 8;
+        }));
+    for (AtomicInteger r : runs) {
+      assertThat(r).hasValue(1);
+    }
+    for (int i = 0; i < outcomes.size(); i++) {
+      assertThat(outcomes.get(i).value().value()).isEqualTo(i % 8);
+    }
+  }
+
+  // ---- in progress --------------------------------------------------------------------------
+
+  @Test
+  void duplicateWhileTheFirstRunsIsRejectedFastWithATypedError() throws Exception {
+    IdempotencyEngine engine = engine();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Future<CallResult<String>> first = inBackground(() -> engine.execute(key("busy"), FP, Codecs.string(), c -> {
+      inside.countDown();
+      finish.await();
+      return "first";
+    }));
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> engine().execute(key("busy"), FP, Codecs.string(), c -> "second"))
+        .isInstanceOfSatisfying(RequestInProgressException.class, e -> {
+          assertThat(e.suggestedHttpStatus()).isEqualTo(409);
+          assertThat(e.key()).isEqualTo(key("busy"));
+        });
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    finish.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).value()).isEqualTo("first");
+  }
+
+  @Test
+  void boundedWaitEndsWithInProgressWhenTheFirstCallOutlastsIt() throws Exception {
+    IdempotencyEngine engine = engine();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Future<CallResult<String>> first = inBackground(() -> engine.execute(key("slow"), FP, Codecs.string(), c -> {
+      inside.countDown();
+      finish.await();
+      return "first";
+    }));
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CallOptions await = STABLE.toBuilder().inProgress(InProgressPolicy.await(Duration.ofMillis(300))).build();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> engine().execute(key("slow"), FP, Codecs.string(), await, c -> "second"))
+        .isInstanceOf(RequestInProgressException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(290), Duration.ofSeconds(5));
+    finish.countDown();
+    first.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void waiterRunsTheActionItselfWhenTheFirstCallFailsAndReleases() throws Exception {
+    IdempotencyEngine engine = engine();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch fail = new CountDownLatch(1);
+    Future<CallResult<String>> first = inBackground(() -> engine.execute(key("flaky"), FP, Codecs.string(), c -> {
+      inside.countDown();
+      fail.await();
+      throw new IllegalStateException("transient");
+    }));
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+    CallOptions await = STABLE.toBuilder().inProgress(InProgressPolicy.await(Duration.ofSeconds(10))).build();
+    Future<CallResult<String>> waiter = inBackground(() ->
+        engine().execute(key("flaky"), FP, Codecs.string(), await, c -> "second"));
+    Thread.sleep(50);
+    fail.countDown();
+    CallResult<String> r = waiter.get(10, TimeUnit.SECONDS);
+    assertThat(r.value()).isEqualTo("second");
+    assertThat(r.replayed()).isFalse();
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+  }
+
+  // ---- fingerprints -------------------------------------------------------------------------
+
+  @Test
+  void sameKeyWithAnotherFingerprintIsRejectedAndNothingRuns() {
+    AtomicInteger runs = new AtomicInteger();
+    engine().execute(key("fp"), FP, Codecs.string(), c -> "r" + runs.incrementAndGet());
+    assertThatThrownBy(() -> engine().execute(key("fp"), OTHER_FP, Codecs.string(), c -> "r" + runs.incrementAndGet()))
+        .isInstanceOfSatisfying(KeyReusedException.class, e -> assertThat(e.suggestedHttpStatus()).isEqualTo(422));
+    assertThatThrownBy(() -> engine().execute(key("fp"), Fingerprint.none(), Codecs.string(), c -> "x"))
+        .isInstanceOf(KeyReusedException.class);
+    assertThat(runs).hasValue(1);
+    assertThat(engine().execute(key("fp"), FP, Codecs.string(), c -> "x").value()).isEqualTo("r1");
+  }
+
+  @Test
+  void sameKeyWithAnotherFingerprintWhileInProgressIsRejectedAsReuse() throws Exception {
+    IdempotencyEngine engine = engine();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Future<CallResult<String>> first = inBackground(() -> engine.execute(key("fp2"), FP, Codecs.string(), c -> {
+      inside.countDown();
+      finish.await();
+      return "first";
+    }));
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThatThrownBy(() -> engine().execute(key("fp2"), OTHER_FP, Codecs.string(), c -> "second"))
+        .isInstanceOf(KeyReusedException.class);
+    finish.countDown();
+    first.get(10, TimeUnit.SECONDS);
+  }
+
+  // ---- failures -----------------------------------------------------------------------------
+
+  @Test
+  void failureReleasesTheClaimLeavingNothingBehindSoThatARetryRuns() {
+    AtomicInteger runs = new AtomicInteger();
+    IllegalStateException boom = new IllegalStateException("payment gateway timeout");
+    assertThatThrownBy(() -> engine().execute(key("retry"), FP, Codecs.string(), c -> {
+      runs.incrementAndGet();
+      throw boom;
+    })).isSameAs(boom);
+    assertThat(engine().lookup(key("retry"))).isEmpty();
+
+    CallResult<String> retry = engine().execute(key("retry"), FP, Codecs.string(), c -> "ok-" + runs.incrementAndGet());
+    assertThat(retry.value()).isEqualTo("ok-2");
+    assertThat(retry.replayed()).isFalse();
+  }
+
+  @Test
+  void checkedExceptionsPropagateUnchanged() {
+    IOException io = new IOException("disk full");
+    assertThatThrownBy(() -> engine().execute(key("io"), FP, Codecs.string(), c -> {
+      throw io;
+    })).isSameAs(io);
+  }
+
+  /** A terminal failure a test declares; public with a String constructor so it can be re-created. */
+  public static final class PaymentDeclinedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates it.
+     *
+     * @param message the reason
+     */
+    public PaymentDeclinedException(String message) {
+      super(message);
+    }
+  }
+
+  /** A terminal failure that cannot be re-created (no public String constructor). */
+  public static final class OpaqueFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OpaqueFailure(int code) {
+      super("code " + code);
+    }
+  }
+
+  @Test
+  void terminalFailureIsStoredAndReplayedAsTheSameTypeWithoutRunning() {
+    CallOptions terminal = STABLE.toBuilder().terminalOn(PaymentDeclinedException.class).build();
+    AtomicInteger runs = new AtomicInteger();
+    assertThatThrownBy(() -> engine().execute(key("declined"), FP, Codecs.string(), terminal, c -> {
+      runs.incrementAndGet();
+      throw new PaymentDeclinedException("card declined: insufficient funds");
+    })).isInstanceOf(PaymentDeclinedException.class);
+
+    assertThatThrownBy(() -> engine().execute(key("declined"), FP, Codecs.string(), terminal, c -> {
+      runs.incrementAndGet();
+      return "charged";
+    })).isInstanceOf(PaymentDeclinedException.class).hasMessage("card declined: insufficient funds");
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void terminalSubtypeIsReplayedAsItsOwnTypeAndOpaqueOnesAsReplayedFailure() {
+    CallOptions terminal = STABLE.toBuilder().terminalOn(IllegalArgumentException.class, OpaqueFailure.class).build();
+    assertThatThrownBy(() -> engine().execute(key("nfe"), FP, Codecs.string(), terminal, c -> {
+      throw new NumberFormatException("not a number: x");
+    })).isInstanceOf(NumberFormatException.class);
+    assertThatThrownBy(() -> engine().execute(key("nfe"), FP, Codecs.string(), terminal, c -> "never"))
+        .isExactlyInstanceOf(NumberFormatException.class).hasMessage("not a number: x");
+
+    assertThatThrownBy(() -> engine().execute(key("opaque"), FP, Codecs.string(), terminal, c -> {
+      throw new OpaqueFailure(42);
+    })).isInstanceOf(OpaqueFailure.class);
+    assertThatThrownBy(() -> engine().execute(key("opaque"), FP, Codecs.string(), terminal, c -> "never"))
+        .isInstanceOfSatisfying(ReplayedFailureException.class, e -> {
+          assertThat(e.originalType()).isEqualTo(OpaqueFailure.class.getName());
+          assertThat(e.originalMessage()).isEqualTo("code 42");
+        });
+  }
+
+  // ---- leases, takeover, fencing ------------------------------------------------------------
+
+  @Test
+  void ownerThatDiesAfterClaimingIsTakenOverAfterTheLeaseAndItsLateCompletionRefused() throws Exception {
+    IdempotencyStore deadOwner = newClient();
+    String storageKey = key("dead").storageKey();
+    ClaimResult claim = deadOwner.claim(storageKey, FP.value(), SHORT);
+    assertThat(claim).isInstanceOf(ClaimResult.Acquired.class);
+    long deadToken = ((ClaimResult.Acquired) claim).fencingToken();
+
+    assertThatThrownBy(() -> engine().execute(key("dead"), FP, Codecs.string(), c -> "too early"))
+        .isInstanceOf(RequestInProgressException.class);
+
+    advance(PAST_SHORT);
+    AtomicLong newToken = new AtomicLong();
+    CallResult<String> r = engine().execute(key("dead"), FP, Codecs.string(), c -> {
+      newToken.set(c.fencingToken());
+      return "new owner";
+    });
+    assertThat(r.value()).isEqualTo("new owner");
+    assertThat(newToken.get()).isGreaterThan(deadToken);
+
+    assertThat(deadOwner.complete(storageKey, deadToken, new byte[] {1, 'x'}, LONG)).isFalse();
+    assertThat(deadOwner.release(storageKey, deadToken)).isFalse();
+    assertThat(engine().execute(key("dead"), FP, Codecs.string(), c -> "x").value()).isEqualTo("new owner");
+  }
+
+  @Test
+  void exactlyOneOfManyCallersTakesOverAnExpiredClaim() throws Exception {
+    newClient().claim(key("takeover").storageKey(), FP.value(), SHORT);
+    advance(PAST_SHORT);
+    IdempotencyEngine engine = engine();
+    AtomicInteger runs = new AtomicInteger();
+    Race.run(64, i -> () -> engine.execute(key("takeover"), FP, Codecs.string(), c -> {
+      runs.incrementAndGet();
+      Thread.sleep(20);
+      return "taken over";
+    }));
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void lateCompletionOfAnExpiredOwnerIsRefusedAndNeverOverwritesTheNewOwner() throws Exception {
+    CallOptions shortLease = STABLE.toBuilder().lease(SHORT).build();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    AtomicLong oldToken = new AtomicLong();
+    Future<CallResult<String>> slow = inBackground(() -> engine().execute(key("late"), FP, Codecs.string(), shortLease, c -> {
+      oldToken.set(c.fencingToken());
+      inside.countDown();
+      finish.await();
+      return "stale result";
+    }));
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+    advance(PAST_SHORT);
+
+    CallResult<String> winner = engine().execute(key("late"), FP, Codecs.string(), shortLease, c -> "fresh result");
+    assertThat(winner.fencingToken()).isGreaterThan(oldToken.get());
+    finish.countDown();
+    assertThatThrownBy(() -> slow.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ClaimLostException.class);
+
+    CallResult<String> replay = engine().execute(key("late"), FP, Codecs.string(), c -> "x");
+    assertThat(replay.value()).isEqualTo("fresh result");
+    assertThat(replay.fencingToken()).isEqualTo(winner.fencingToken());
+  }
+
+  @Test
+  void fencingTokenGrowsAcrossReleaseAndReclaim() {
+    AtomicLong first = new AtomicLong();
+    assertThatThrownBy(() -> engine().execute(key("fence"), FP, Codecs.string(), c -> {
+      first.set(c.fencingToken());
+      throw new IllegalStateException("fail once");
+    })).isInstanceOf(IllegalStateException.class);
+    CallResult<String> second = engine().execute(key("fence"), FP, Codecs.string(), c -> "ok");
+    assertThat(second.fencingToken()).isGreaterThan(first.get());
+  }
+
+  // ---- retention ----------------------------------------------------------------------------
+
+  @Test
+  void resultIsReplayedWithinTheRetentionAndForgottenAfterIt() throws Exception {
+    CallOptions shortRetention = STABLE.toBuilder().retention(SHORT).build();
+    AtomicInteger runs = new AtomicInteger();
+    engine().execute(key("ret"), FP, Codecs.string(), shortRetention, c -> "r" + runs.incrementAndGet());
+    advance(SHORT.dividedBy(3));
+    assertThat(engine().execute(key("ret"), FP, Codecs.string(), shortRetention, c -> "r" + runs.incrementAndGet())
+        .replayed()).isTrue();
+    advance(PAST_SHORT);
+    assertThat(engine().lookup(key("ret"))).isEmpty();
+    CallResult<String> again = engine().execute(key("ret"), FP, Codecs.string(), shortRetention, c -> "r" + runs.incrementAndGet());
+    assertThat(again.replayed()).isFalse();
+    assertThat(again.value()).isEqualTo("r2");
+  }
+
+  // ---- bad input ----------------------------------------------------------------------------
+
+  @Test
+  void badKeysAreTypedErrorsAtConstruction() {
+    List<Runnable> bad = List.of(
+        () -> IdempotencyKey.of(ns, null),
+        () -> IdempotencyKey.of(ns, ""),
+        () -> IdempotencyKey.of(ns, "   "),
+        () -> IdempotencyKey.of(ns, "k".repeat(IdempotencyKey.MAX_VALUE_LENGTH + 1)),
+        () -> IdempotencyKey.of(ns, "line\nbreak"),
+        () -> IdempotencyKey.of(ns, "nul\u0000byte"),
+        () -> IdempotencyKey.of(ns, "del\u007f"),
+        () -> IdempotencyKey.of(ns, "lone\ud800surrogate"),
+        () -> IdempotencyKey.of(null, "k"),
+        () -> IdempotencyKey.of("has:colon", "k"),
+        () -> IdempotencyKey.of("has space", "k"),
+        () -> IdempotencyKey.of("n".repeat(65), "k"),
+        () -> IdempotencyKey.of(ns, "\t", "k"),
+        () -> IdempotencyKey.of(ns, "p".repeat(129), "k"));
+    for (Runnable r : bad) {
+      assertThatThrownBy(r::run).isInstanceOfSatisfying(InvalidInputException.class,
+          e -> assertThat(e.suggestedHttpStatus()).isEqualTo(400));
+    }
+  }
+
+  @Test
+  void badCallArgumentsAreTypedErrorsAndWriteNothing() {
+    IdempotencyEngine engine = engine();
+    AtomicInteger runs = new AtomicInteger();
+    IdempotencyKey k = key("bad-args");
+    assertThatThrownBy(() -> engine.execute(null, FP, Codecs.string(), c -> "x")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> engine.execute(k, null, Codecs.string(), c -> "x")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> engine.execute(k, FP, null, c -> "x")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> engine.execute(k, FP, Codecs.string(), null, c -> "x")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> engine.execute(k, FP, Codecs.string(), null)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> CallOptions.builder().lease(Duration.ZERO)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> CallOptions.builder().lease(Duration.ofSeconds(-1))).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> CallOptions.builder().retention(Duration.ZERO)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> CallOptions.builder().retention(null)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> InProgressPolicy.await(Duration.ZERO)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> new CallOptions(Duration.ofSeconds(-5), LONG, InProgressPolicy.reject(), List.of()))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> Fingerprint.of("not-hex")).isInstanceOf(InvalidInputException.class);
+    assertThat(runs).hasValue(0);
+    assertThat(engine.lookup(k)).isEmpty();
+  }
+}

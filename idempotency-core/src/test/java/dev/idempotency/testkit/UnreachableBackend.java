@@ -1,0 +1,178 @@
+package dev.idempotency.testkit;
+
+import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.DedupStore;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.StateStore;
+import dev.idempotency.spi.StoredRecord;
+import dev.idempotency.spi.TokenStore;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Stores whose backend is down: every call fails the way a driver does when its server is gone
+ * (a raw runtime exception caused by {@link ConnectException}), so tests can check that the core
+ * turns it into {@link dev.idempotency.StoreUnavailableException} and that layered defences apply
+ * their failure policy. Backends test the real thing against a stopped server.
+ */
+public final class UnreachableBackend {
+  private final String name;
+
+  /**
+   * A backend that fails every call.
+   *
+   * @param name the store name it reports
+   */
+  public UnreachableBackend(String name) {
+    this.name = name;
+  }
+
+  private RuntimeException down() {
+    return new IllegalStateException("driver: connection refused",
+        new ConnectException("Connection refused: " + name));
+  }
+
+  /**
+   * An idempotency store that is down.
+   *
+   * @return the store
+   */
+  public IdempotencyStore idempotencyStore() {
+    return new IdempotencyStore() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public ClaimResult claim(String key, String fingerprint, Duration lease) {
+        throw down();
+      }
+
+      @Override
+      public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
+        throw down();
+      }
+
+      @Override
+      public boolean release(String key, long fencingToken) {
+        throw down();
+      }
+
+      @Override
+      public Optional<StoredRecord> find(String key) {
+        throw down();
+      }
+    };
+  }
+
+  /**
+   * A token store that is down.
+   *
+   * @return the store
+   */
+  public TokenStore tokenStore() {
+    return new TokenStore() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public boolean put(String key, Duration ttl) {
+        throw down();
+      }
+
+      @Override
+      public boolean consume(String key) {
+        throw down();
+      }
+    };
+  }
+
+  /**
+   * A lock store that is down.
+   *
+   * @return the store
+   */
+  public LockStore lockStore() {
+    return new LockStore() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public OptionalLong tryAcquire(String key, String owner, Duration lease) {
+        throw down();
+      }
+
+      @Override
+      public boolean release(String key, String owner) {
+        throw down();
+      }
+
+      @Override
+      public boolean extend(String key, String owner, Duration lease) {
+        throw down();
+      }
+    };
+  }
+
+  /**
+   * A dedup store that is down.
+   *
+   * @return the store
+   */
+  public DedupStore dedupStore() {
+    return new DedupStore() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public boolean markFirst(String key, Duration retention) {
+        throw down();
+      }
+
+      @Override
+      public boolean remove(String key) {
+        throw down();
+      }
+    };
+  }
+
+  /**
+   * A state store that is down.
+   *
+   * @return the store
+   */
+  public StateStore stateStore() {
+    return new StateStore() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public boolean create(String entityId, String state) {
+        throw down();
+      }
+
+      @Override
+      public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion) {
+        throw down();
+      }
+
+      @Override
+      public Optional<VersionedState> find(String entityId) {
+        throw down();
+      }
+    };
+  }
+}
