@@ -1,0 +1,465 @@
+package dev.idempotency.redis;
+
+import dev.idempotency.InvalidInputException;
+import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.internal.Require;
+import dev.idempotency.spi.DedupStore;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.StateStore;
+import dev.idempotency.spi.TokenStore;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Every store of the contract on Redis, standalone or Redis Cluster, through Jedis'
+ * {@link UnifiedJedis} (a pooled {@link RedisClient} or a {@link RedisClusterClient}; the same code
+ * serves both).
+ *
+ * <pre>{@code
+ * try (RedisBackend redis = RedisBackend.builder().uri("redis://127.0.0.1:6379").build()) {
+ *   IdempotencyEngine engine = IdempotencyEngine.builder(redis.idempotencyStore()).build();
+ * }
+ * }</pre>
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>One round trip per operation: claim, complete, release, replay, token issue and consume,
+ *       lock acquire, release and extend, dedup mark, state create and transition. Multi-step logic
+ *       is a Lua script run by EVALSHA, re-sent with EVAL after NOSCRIPT.</li>
+ *   <li>Every key carries the configured prefix and one hash tag per operation
+ *       ({@code prefix:type:{storageKey}}), and every script touches one key: never CROSSSLOT.</li>
+ *   <li>Expiry is Redis's own (PEXPIRE); fencing tokens come from the server's clock. Application
+ *       clock skew cannot let two owners in.</li>
+ *   <li>Every key written has a TTL: records their lease or retention, tokens and dedup marks
+ *       theirs, locks their lease, state-machine entities {@link Builder#stateTtl} (refreshed on
+ *       every write).</li>
+ *   <li>Connection refused, timeouts and cluster-down become {@link StoreUnavailableException}
+ *       naming the endpoint; the pool reconnects by itself once Redis is back.</li>
+ *   <li>Passwords never appear in {@link #toString()}, logs or exception messages.</li>
+ * </ul>
+ * Thread-safe. {@link #close()} closes the client if this backend created it.
+ */
+public final class RedisBackend implements AutoCloseable {
+  static final Duration LOCK_TOMBSTONE = Duration.ofSeconds(10);
+
+  private final UnifiedJedis jedis;
+  private final boolean ownsClient;
+  private final String name;
+  private final RedisKeys keys;
+  private final Duration stateTtl;
+
+  private RedisBackend(UnifiedJedis jedis, boolean ownsClient, String name, String prefix, Duration stateTtl) {
+    this.jedis = jedis;
+    this.ownsClient = ownsClient;
+    this.name = name;
+    this.keys = new RedisKeys(prefix);
+    this.stateTtl = stateTtl;
+  }
+
+  /**
+   * Starts configuring a backend that creates and owns its client.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A backend on a client the caller created and closes (a {@link RedisClient}, a
+   * {@link RedisClusterClient}, or any {@link UnifiedJedis}).
+   *
+   * @param jedis the client
+   * @param name how messages name it, for example {@code "redis 10.0.0.5:6379"}; no credentials
+   * @param keyPrefix the key prefix, an identifier such as {@code "idem"}
+   * @return the backend; closing it leaves the client open
+   */
+  public static RedisBackend wrap(UnifiedJedis jedis, String name, String keyPrefix) {
+    Require.nonNull(jedis, "jedis");
+    Require.keyText(name, "name", 256);
+    Require.identifier(keyPrefix, "keyPrefix", 32);
+    return new RedisBackend(jedis, false, name, keyPrefix, Builder.DEFAULT_STATE_TTL);
+  }
+
+  /**
+   * The idempotency-record store.
+   *
+   * @return the store
+   */
+  public IdempotencyStore idempotencyStore() {
+    return new RedisIdempotencyStore(this);
+  }
+
+  /**
+   * The one-time-token store.
+   *
+   * @return the store
+   */
+  public TokenStore tokenStore() {
+    return new RedisTokenStore(this);
+  }
+
+  /**
+   * The lock store.
+   *
+   * @return the store
+   */
+  public LockStore lockStore() {
+    return new RedisLockStore(this);
+  }
+
+  /**
+   * The dedup store.
+   *
+   * @return the store
+   */
+  public DedupStore dedupStore() {
+    return new RedisDedupStore(this);
+  }
+
+  /**
+   * The state store of one entity type.
+   *
+   * @param entityType an identifier such as {@code "orders"}
+   * @return the store
+   */
+  public StateStore stateStore(String entityType) {
+    return new RedisStateStore(this, Require.identifier(entityType, "entityType", 64));
+  }
+
+  /**
+   * The endpoint, as messages name it.
+   *
+   * @return for example {@code "redis 127.0.0.1:6379"}
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The Redis key a storage key is kept under, for a store type; for diagnostics and tests.
+   *
+   * @param type {@code "rec"}, {@code "tok"}, {@code "lock"}, {@code "dedup"} or {@code "sm:<entityType>"}
+   * @param storageKey the storage key
+   * @return the Redis key
+   */
+  public String redisKey(String type, String storageKey) {
+    return keys.key(type, storageKey);
+  }
+
+  UnifiedJedis jedis() {
+    return jedis;
+  }
+
+  RedisKeys keys() {
+    return keys;
+  }
+
+  Duration stateTtl() {
+    return stateTtl;
+  }
+
+  /** Runs one Redis call, translating the driver's failures. */
+  <R> R call(String operation, Supplier<R> call) {
+    try {
+      return call.get();
+    } catch (JedisException e) {
+      throw new StoreUnavailableException(name, operation, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      jedis.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisBackend[" + name + ", prefix=" + keys.prefix() + "]";
+  }
+
+  /**
+   * Configures a {@link RedisBackend}; not thread-safe. Settings are validated as they are set.
+   * Defaults: 127.0.0.1:6379, no TLS, database 0, 2 s connect and socket timeouts, 16 pooled
+   * connections, key prefix {@code "idem"}, state TTL 30 days.
+   */
+  public static final class Builder {
+    static final Duration DEFAULT_STATE_TTL = Duration.ofDays(30);
+
+    private String host = "127.0.0.1";
+    private int port = 6379;
+    private final List<HostAndPort> clusterNodes = new ArrayList<>();
+    private String user;
+    private String password;
+    private boolean tls;
+    private SslOptions sslOptions;
+    private int database;
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration socketTimeout = Duration.ofSeconds(2);
+    private int maxConnections = 16;
+    private String keyPrefix = "idem";
+    private Duration stateTtl = DEFAULT_STATE_TTL;
+
+    private Builder() {}
+
+    /**
+     * Reads host, port, user, password, TLS and database from a URI:
+     * {@code redis[s]://[user[:password]@]host[:port][/database]}.
+     *
+     * @param uri the URI
+     * @return this builder
+     */
+    public Builder uri(String uri) {
+      Require.nonNull(uri, "uri");
+      URI u;
+      try {
+        u = new URI(uri);
+      } catch (URISyntaxException e) {
+        throw new InvalidInputException("uri", "is not a URI (" + e.getReason() + ")");
+      }
+      if (!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme())) {
+        throw new InvalidInputException("uri", "must start with redis:// or rediss://");
+      }
+      Require.argument(u.getHost() != null, "uri", "has no host");
+      this.host = u.getHost();
+      this.port = u.getPort() < 0 ? 6379 : u.getPort();
+      this.tls = "rediss".equals(u.getScheme());
+      if (u.getRawUserInfo() != null) {
+        String info = u.getRawUserInfo();
+        int colon = info.indexOf(':');
+        String rawUser = colon < 0 ? info : info.substring(0, colon);
+        this.user = rawUser.isEmpty() ? null : URLDecoder.decode(rawUser, StandardCharsets.UTF_8);
+        this.password = colon < 0 ? null : URLDecoder.decode(info.substring(colon + 1), StandardCharsets.UTF_8);
+      }
+      String path = u.getPath();
+      if (path != null && path.length() > 1) {
+        try {
+          database(Integer.parseInt(path.substring(1)));
+        } catch (NumberFormatException e) {
+          throw new InvalidInputException("uri", "database must be a number");
+        }
+      }
+      return this;
+    }
+
+    /**
+     * Connects to one standalone server.
+     *
+     * @param host the host
+     * @param port the port
+     * @return this builder
+     */
+    public Builder hostAndPort(String host, int port) {
+      this.host = Require.keyText(host, "host", 255);
+      Require.argument(port > 0 && port < 65536, "port", "must be 1 to 65535, was " + port);
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Connects to a Redis Cluster through these seed nodes ({@code host:port} each).
+     *
+     * @param nodes at least one seed node
+     * @return this builder
+     */
+    public Builder cluster(List<String> nodes) {
+      Require.nonNull(nodes, "cluster");
+      Require.argument(!nodes.isEmpty(), "cluster", "needs at least one node");
+      clusterNodes.clear();
+      for (String n : nodes) {
+        Require.keyText(n, "cluster node", 300);
+        int colon = n.lastIndexOf(':');
+        Require.argument(colon > 0, "cluster node", "must be host:port, was " + n);
+        try {
+          clusterNodes.add(new HostAndPort(n.substring(0, colon), Integer.parseInt(n.substring(colon + 1))));
+        } catch (NumberFormatException e) {
+          throw new InvalidInputException("cluster node", "must be host:port, was " + n);
+        }
+      }
+      return this;
+    }
+
+    /**
+     * Sets the ACL user.
+     *
+     * @param user the user
+     * @return this builder
+     */
+    public Builder user(String user) {
+      this.user = Require.keyText(user, "user", 256);
+      return this;
+    }
+
+    /**
+     * Sets the password. It is never logged, printed or put in a message.
+     *
+     * @param password the password
+     * @return this builder
+     */
+    public Builder password(String password) {
+      this.password = Require.nonNull(password, "password");
+      return this;
+    }
+
+    /**
+     * Turns TLS on or off. On, it trusts the JVM's default trust store and verifies the server's
+     * host name.
+     *
+     * @param tls whether to use TLS
+     * @return this builder
+     */
+    public Builder tls(boolean tls) {
+      this.tls = tls;
+      this.sslOptions = null;
+      return this;
+    }
+
+    /**
+     * Turns TLS on with explicit trust and key material (a pinned CA, mutual TLS).
+     *
+     * @param options Jedis' TLS options
+     * @return this builder
+     */
+    public Builder tls(SslOptions options) {
+      this.sslOptions = Require.nonNull(options, "sslOptions");
+      this.tls = true;
+      return this;
+    }
+
+    /**
+     * Selects a database (standalone only).
+     *
+     * @param database 0 to 15 on a default server
+     * @return this builder
+     */
+    public Builder database(int database) {
+      Require.argument(database >= 0, "database", "must not be negative, was " + database);
+      this.database = database;
+      return this;
+    }
+
+    /**
+     * Sets the connect timeout.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Require.positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the socket (read) timeout; a paused server fails calls after it.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
+    public Builder socketTimeout(Duration timeout) {
+      this.socketTimeout = Require.positive(timeout, "socketTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the size of the connection pool (per node on a cluster).
+     *
+     * @param max positive
+     * @return this builder
+     */
+    public Builder maxConnections(int max) {
+      Require.argument(max > 0, "maxConnections", "must be positive, was " + max);
+      this.maxConnections = max;
+      return this;
+    }
+
+    /**
+     * Sets the prefix of every key this backend writes.
+     *
+     * @param prefix 1 to 32 characters of {@code [A-Za-z0-9_.-]}
+     * @return this builder
+     */
+    public Builder keyPrefix(String prefix) {
+      this.keyPrefix = Require.identifier(prefix, "keyPrefix", 32);
+      return this;
+    }
+
+    /**
+     * Sets how long state-machine entities live after their last write.
+     *
+     * @param ttl positive
+     * @return this builder
+     */
+    public Builder stateTtl(Duration ttl) {
+      this.stateTtl = Require.positive(ttl, "stateTtl");
+      return this;
+    }
+
+    /**
+     * Creates the client and the backend. Connections are opened lazily, so a server that is down
+     * now is reported by the first call, not here.
+     *
+     * @return the backend
+     */
+    public RedisBackend build() {
+      DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+          .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
+          .socketTimeoutMillis(Math.toIntExact(socketTimeout.toMillis()))
+          .clientName("idempotency");
+      if (tls) {
+        config.sslOptions(sslOptions != null ? sslOptions : SslOptions.defaults());
+      }
+      if (user != null) {
+        config.user(user);
+      }
+      if (password != null) {
+        config.password(password);
+      }
+      ConnectionPoolConfig pool = new ConnectionPoolConfig();
+      pool.setMaxTotal(maxConnections);
+      pool.setMaxIdle(maxConnections);
+      pool.setMaxWait(connectTimeout);
+      pool.setTestWhileIdle(true);
+
+      UnifiedJedis client;
+      String name;
+      if (clusterNodes.isEmpty()) {
+        config.database(database);
+        client = RedisClient.builder().hostAndPort(host, port).clientConfig(config.build()).poolConfig(pool).build();
+        name = "redis " + host + ":" + port + (database == 0 ? "" : "/" + database);
+      } else {
+        Require.argument(database == 0, "database", "Redis Cluster has only database 0");
+        Set<HostAndPort> nodes = new LinkedHashSet<>(clusterNodes);
+        client = RedisClusterClient.builder().nodes(nodes).clientConfig(config.build()).poolConfig(pool)
+            .maxAttempts(3).maxTotalRetriesDuration(socketTimeout.multipliedBy(3)).build();
+        name = "redis-cluster " + nodes.stream().map(HostAndPort::toString).collect(Collectors.joining(","));
+      }
+      return new RedisBackend(client, true, name + (tls ? " (tls)" : ""), keyPrefix, stateTtl);
+    }
+
+    @Override
+    public String toString() {
+      return "RedisBackend.Builder[" + (clusterNodes.isEmpty() ? host + ":" + port : clusterNodes)
+          + ", user=" + user + ", password=" + (password == null ? "none" : "***") + ", tls=" + tls + "]";
+    }
+  }
+}

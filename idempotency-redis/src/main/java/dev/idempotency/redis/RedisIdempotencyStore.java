@@ -1,0 +1,70 @@
+package dev.idempotency.redis;
+
+import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StoredRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Idempotency records as one hash per key: {@code s} status (0 in progress, 1 completed), {@code f}
+ * fingerprint, {@code t} fencing token, {@code p} payload. In progress it lives for the lease, then
+ * for the retention. Claim, complete and release are one script each; find is one HMGET.
+ */
+final class RedisIdempotencyStore implements IdempotencyStore {
+  private static final byte[][] FIELDS = {Bytes.utf8("s"), Bytes.utf8("f"), Bytes.utf8("t"), Bytes.utf8("p")};
+
+  private final RedisBackend redis;
+
+  RedisIdempotencyStore(RedisBackend redis) {
+    this.redis = redis;
+  }
+
+  @Override
+  public String name() {
+    return redis.name();
+  }
+
+  @Override
+  public ClaimResult claim(String key, String fingerprint, Duration lease) {
+    Object reply = redis.call("claim", () -> Scripts.CLAIM.run(redis.jedis(),
+        List.of(redis.keys().bytes("rec", key)), List.of(Bytes.utf8(fingerprint), Bytes.millis(lease))));
+    if (reply instanceof List<?> existing) {
+      return new ClaimResult.Existing(record(existing));
+    }
+    return new ClaimResult.Acquired(Bytes.number(reply));
+  }
+
+  @Override
+  public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
+    Object reply = redis.call("complete", () -> Scripts.COMPLETE.run(redis.jedis(),
+        List.of(redis.keys().bytes("rec", key)), List.of(Bytes.ascii(fencingToken), payload, Bytes.millis(retention))));
+    return Bytes.number(reply) == 1;
+  }
+
+  @Override
+  public boolean release(String key, long fencingToken) {
+    Object reply = redis.call("release", () -> Scripts.RELEASE.run(redis.jedis(),
+        List.of(redis.keys().bytes("rec", key)), List.of(Bytes.ascii(fencingToken))));
+    return Bytes.number(reply) == 1;
+  }
+
+  @Override
+  public Optional<StoredRecord> find(String key) {
+    List<byte[]> fields = redis.call("find", () -> redis.jedis().hmget(redis.keys().bytes("rec", key), FIELDS));
+    if (fields.get(0) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(record(fields));
+  }
+
+  private static StoredRecord record(List<?> fields) {
+    boolean completed = "1".equals(Bytes.string(fields.get(0)));
+    String fingerprint = Bytes.string(fields.get(1));
+    long token = Bytes.number(fields.get(2));
+    return completed
+        ? StoredRecord.completed(fingerprint, token, (byte[]) fields.get(3))
+        : StoredRecord.inProgress(fingerprint, token);
+  }
+}

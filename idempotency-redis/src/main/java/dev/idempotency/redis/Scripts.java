@@ -1,0 +1,131 @@
+package dev.idempotency.redis;
+
+/**
+ * The Lua scripts, one per multi-step operation. Each touches exactly one key, so it can never fail
+ * with CROSSSLOT on a cluster.
+ *
+ * <p>Fencing tokens come from the server's {@code TIME} in microseconds, raised to the last token + 1
+ * where one is still known, so they grow across claims, takeovers and re-acquisitions without a
+ * counter key that outlives its data. Numbers stay below 2^53, exact in Lua's doubles, and are
+ * formatted with {@code %.0f} so they never turn into exponent notation.
+ */
+final class Scripts {
+  private Scripts() {}
+
+  /** KEYS[1] record; ARGV fingerprint, lease ms. Returns the new token (a string) or {status, fp, token, payload}. */
+  static final RedisScript CLAIM = new RedisScript("claim", """
+      local r = redis.call('HMGET', KEYS[1], 's', 'f', 't', 'p')
+      if r[1] then
+        return {r[1], r[2], r[3], r[4]}
+      end
+      local now = redis.call('TIME')
+      local token = string.format('%.0f', tonumber(now[1]) * 1000000 + tonumber(now[2]))
+      redis.call('HSET', KEYS[1], 's', '0', 'f', ARGV[1], 't', token)
+      redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      return token
+      """);
+
+  /** KEYS[1] record; ARGV token, payload, retention ms. Returns 1 if completed, 0 if the claim was lost. */
+  static final RedisScript COMPLETE = new RedisScript("complete", """
+      local r = redis.call('HMGET', KEYS[1], 's', 't')
+      if r[1] == '0' and r[2] == ARGV[1] then
+        redis.call('HSET', KEYS[1], 's', '1', 'p', ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        return 1
+      end
+      return 0
+      """);
+
+  /** KEYS[1] record; ARGV token. Returns 1 if released (deleted), 0 if the claim was lost. */
+  static final RedisScript RELEASE = new RedisScript("release", """
+      local r = redis.call('HMGET', KEYS[1], 's', 't')
+      if r[1] == '0' and r[2] == ARGV[1] then
+        redis.call('DEL', KEYS[1])
+        return 1
+      end
+      return 0
+      """);
+
+  /**
+   * KEYS[1] lock; ARGV owner, lease ms. Returns the fencing token (a string) if acquired or
+   * re-entered, false (nil) if another owner holds it. A released lock keeps its last token in a
+   * short-lived tombstone (no owner) so that the next token is greater even within one microsecond.
+   */
+  static final RedisScript LOCK_ACQUIRE = new RedisScript("lock-acquire", """
+      local r = redis.call('HMGET', KEYS[1], 'o', 't')
+      if r[1] == ARGV[1] then
+        redis.call('HINCRBY', KEYS[1], 'n', 1)
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        return r[2]
+      end
+      if r[1] then
+        return false
+      end
+      local now = redis.call('TIME')
+      local token = tonumber(now[1]) * 1000000 + tonumber(now[2])
+      local last = tonumber(r[2] or '0')
+      if token <= last then
+        token = last + 1
+      end
+      local t = string.format('%.0f', token)
+      redis.call('HSET', KEYS[1], 'o', ARGV[1], 'n', '1', 't', t)
+      redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      return t
+      """);
+
+  /** KEYS[1] lock; ARGV owner, tombstone ms. Returns 1 if the owner held it, 0 otherwise. */
+  static final RedisScript LOCK_RELEASE = new RedisScript("lock-release", """
+      if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then
+        return 0
+      end
+      if redis.call('HINCRBY', KEYS[1], 'n', -1) <= 0 then
+        redis.call('HDEL', KEYS[1], 'o', 'n')
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      end
+      return 1
+      """);
+
+  /** KEYS[1] lock; ARGV owner, lease ms. Returns 1 if extended, 0 if the owner does not hold it. */
+  static final RedisScript LOCK_EXTEND = new RedisScript("lock-extend", """
+      if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then
+        return 0
+      end
+      redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      return 1
+      """);
+
+  /** KEYS[1] entity; ARGV state, ttl ms. Returns 1 if created, 0 if the id exists. */
+  static final RedisScript STATE_CREATE = new RedisScript("state-create", """
+      if redis.call('EXISTS', KEYS[1]) == 1 then
+        return 0
+      end
+      redis.call('HSET', KEYS[1], 's', ARGV[1], 'v', '0')
+      redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      return 1
+      """);
+
+  /**
+   * KEYS[1] entity; ARGV to, expected version (-1 for any), ttl ms, from states... Returns {} if
+   * not found, else {applied (1/0), state, version}.
+   */
+  static final RedisScript STATE_TRANSITION = new RedisScript("state-transition", """
+      local r = redis.call('HMGET', KEYS[1], 's', 'v')
+      if not r[1] then
+        return {}
+      end
+      local allowed = false
+      for i = 4, #ARGV do
+        if ARGV[i] == r[1] then
+          allowed = true
+          break
+        end
+      end
+      if allowed and (ARGV[2] == '-1' or ARGV[2] == r[2]) then
+        local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
+        redis.call('HSET', KEYS[1], 's', ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        return {1, ARGV[1], v}
+      end
+      return {0, r[1], tonumber(r[2])}
+      """);
+}

@@ -1,0 +1,2 @@
+/** The Redis backend: {@link dev.idempotency.redis.RedisBackend}, standalone and Redis Cluster. */
+package dev.idempotency.redis;
