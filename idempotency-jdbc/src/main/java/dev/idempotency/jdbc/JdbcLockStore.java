@@ -1,0 +1,58 @@
+package dev.idempotency.jdbc;
+
+import dev.idempotency.spi.LockStore;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * Locks on a lock table: one upsert acquires a free or expired lock (or re-enters the owner's), with
+ * the fencing token raised past the last one the row has seen; a released lock keeps its row (owner
+ * cleared, last token kept) until {@link JdbcBackend#purgeExpired} removes it.
+ */
+final class JdbcLockStore implements LockStore {
+  private final JdbcBackend db;
+
+  JdbcLockStore(JdbcBackend db) {
+    this.db = db;
+  }
+
+  @Override
+  public String name() {
+    return db.name();
+  }
+
+  @Override
+  public OptionalLong tryAcquire(String key, String owner, Duration lease) {
+    long token = db.run("acquire lock", c -> db.returningLong(c, db.sql().lockAcquire, ps -> {
+      ps.setString(1, JdbcBackend.hash(key));
+      ps.setString(2, key);
+      ps.setString(3, owner);
+      ps.setLong(4, Math.max(1, lease.toMillis()));
+    }));
+    return token > 0 ? OptionalLong.of(token) : OptionalLong.empty();
+  }
+
+  @Override
+  public boolean release(String key, String owner) {
+    return db.run("release lock", c -> {
+      try (PreparedStatement ps = c.prepareStatement(db.sql().lockRelease)) {
+        ps.setString(1, JdbcBackend.hash(key));
+        ps.setString(2, owner);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public boolean extend(String key, String owner, Duration lease) {
+    return db.run("extend lock", c -> {
+      try (PreparedStatement ps = c.prepareStatement(db.sql().lockExtend)) {
+        ps.setLong(1, Math.max(1, lease.toMillis()));
+        ps.setString(2, JdbcBackend.hash(key));
+        ps.setString(3, owner);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+}

@@ -1,0 +1,115 @@
+package dev.idempotency.jdbc;
+
+import dev.idempotency.spi.StateStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A state machine on the caller's table: every transition is one conditional {@code UPDATE ... SET
+ * status = ?, version = version + 1 WHERE id = ? AND status IN (...) [AND version = ?]} that also
+ * hands back the new version ({@code RETURNING}, {@code FINAL TABLE}, or {@code LAST_INSERT_ID} on
+ * MySQL); one that is not applied reads the current state with a second statement.
+ */
+final class JdbcStateStore implements StateStore {
+  private final JdbcBackend db;
+  private final StateTable t;
+  private final String create;
+  private final String find;
+
+  JdbcStateStore(JdbcBackend db, StateTable table) {
+    this.db = db;
+    this.t = table;
+    String columns = "(" + t.idColumn() + ", " + t.statusColumn() + ", " + t.versionColumn() + ")";
+    switch (db.dialect()) {
+      case POSTGRESQL:
+        create = "INSERT INTO " + t.table() + " " + columns + " VALUES (?, ?, 0) ON CONFLICT (" + t.idColumn() + ") DO NOTHING";
+        break;
+      case MYSQL:
+        create = "INSERT IGNORE INTO " + t.table() + " " + columns + " VALUES (?, ?, 0)";
+        break;
+      default:
+        create = "MERGE INTO " + t.table() + " t USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR))) s(i, st)"
+            + " ON t." + t.idColumn() + " = s.i WHEN NOT MATCHED THEN INSERT " + columns + " VALUES (s.i, s.st, 0)";
+        break;
+    }
+    find = "SELECT " + t.statusColumn() + ", " + t.versionColumn() + " FROM " + t.table() + " WHERE " + t.idColumn() + " = ?";
+  }
+
+  @Override
+  public String name() {
+    return db.name();
+  }
+
+  @Override
+  public boolean create(String entityId, String state) {
+    return db.run("create", c -> {
+      try (PreparedStatement ps = c.prepareStatement(create)) {
+        ps.setString(1, entityId);
+        ps.setString(2, state);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion) {
+    String update = update(from.size(), expectedVersion >= 0);
+    return db.run("transition", c -> {
+      long version = db.returningLong(c, update, ps -> {
+        int i = 1;
+        ps.setString(i++, to);
+        ps.setString(i++, entityId);
+        for (String s : from) {
+          ps.setString(i++, s);
+        }
+        if (expectedVersion >= 0) {
+          ps.setLong(i, expectedVersion);
+        }
+      });
+      if (version > 0) {
+        return new TransitionAttempt(true, new VersionedState(to, version));
+      }
+      return new TransitionAttempt(false, find(c, entityId).orElse(null));
+    });
+  }
+
+  @Override
+  public Optional<VersionedState> find(String entityId) {
+    return db.run("find", c -> find(c, entityId));
+  }
+
+  private Optional<VersionedState> find(Connection c, String entityId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(find)) {
+      ps.setString(1, entityId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new VersionedState(rs.getString(1), rs.getLong(2))) : Optional.empty();
+      }
+    }
+  }
+
+  private String update(int fromCount, boolean checkVersion) {
+    StringBuilder in = new StringBuilder();
+    for (int i = 0; i < fromCount; i++) {
+      in.append(i == 0 ? "?" : ", ?");
+    }
+    String version = t.versionColumn();
+    String set = db.dialect() == Dialect.MYSQL
+        ? version + " = LAST_INSERT_ID(" + version + " + 1)"
+        : version + " = " + version + " + 1";
+    String sql = "UPDATE " + t.table() + " SET " + t.statusColumn() + " = ?, " + set
+        + " WHERE " + t.idColumn() + " = ? AND " + t.statusColumn() + " IN (" + in + ")"
+        + (checkVersion ? " AND " + version + " = ?" : "");
+    switch (db.dialect()) {
+      case POSTGRESQL:
+        return sql + " RETURNING " + version;
+      case H2:
+        return "SELECT " + version + " FROM FINAL TABLE (" + sql + ")";
+      default:
+        return sql;
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.idempotency.jdbc;
+
+import java.util.Collections;
+import java.util.Set;
+
+/**
+ * Every statement the backend runs, per dialect, built once. Each store operation is one
+ * conflict-free statement; time is always the database's ({@code clock_timestamp()},
+ * {@code UTC_TIMESTAMP(3)}, {@code CURRENT_TIMESTAMP(3)}), never a value sent from the JVM.
+ *
+ * <p>MySQL and MariaDB have no {@code RETURNING}: statements that must hand back a number (a
+ * fencing token, a version, a first-seen flag) set it with {@code LAST_INSERT_ID(expr)}, which the
+ * server returns in the OK packet and the driver exposes as the generated key; a losing path sets
+ * {@code LAST_INSERT_ID(0)}. Their {@code ON DUPLICATE KEY UPDATE} assigns left to right, each
+ * assignment seeing the ones before, so the order of assignments below is deliberate.
+ */
+final class Sql {
+  final Dialect dialect;
+  final String records;
+  final String tokens;
+  final String locks;
+  final String dedup;
+
+  final String claim;
+  final String complete;
+  final String release;
+  final String find;
+  final String tokenPut;
+  final String tokenConsume;
+  final String dedupMark;
+  final String dedupRemove;
+  final String lockAcquire;
+  final String lockRelease;
+  final String lockExtend;
+
+  Sql(Dialect dialect, String prefix) {
+    this.dialect = dialect;
+    this.records = prefix + "records";
+    this.tokens = prefix + "tokens";
+    this.locks = prefix + "locks";
+    this.dedup = prefix + "dedup";
+    String now = now();
+    String plus = plusMillis();
+    String micros = nowMicros();
+    switch (dialect) {
+      case POSTGRESQL:
+        claim = "INSERT INTO " + records + " AS r (key_hash, key_text, status, fingerprint, fencing_token, payload, expires_at)"
+            + " VALUES (?, ?, 0, ?, " + micros + ", NULL, " + plus + ")"
+            + " ON CONFLICT (key_hash) DO UPDATE SET key_text = EXCLUDED.key_text, status = 0,"
+            + " fingerprint = EXCLUDED.fingerprint, fencing_token = GREATEST(EXCLUDED.fencing_token, r.fencing_token + 1),"
+            + " payload = NULL, expires_at = EXCLUDED.expires_at WHERE r.expires_at <= " + now
+            + " RETURNING fencing_token";
+        tokenPut = "INSERT INTO " + tokens + " (key_hash, expires_at) VALUES (?, " + plus + ") ON CONFLICT (key_hash) DO NOTHING";
+        dedupMark = "INSERT INTO " + dedup + " AS d (key_hash, key_text, expires_at) VALUES (?, ?, " + plus + ")"
+            + " ON CONFLICT (key_hash) DO UPDATE SET key_text = EXCLUDED.key_text, expires_at = EXCLUDED.expires_at"
+            + " WHERE d.expires_at <= " + now;
+        lockAcquire = "INSERT INTO " + locks + " AS l (key_hash, key_text, owner, holds, fencing_token, expires_at)"
+            + " VALUES (?, ?, ?, 1, " + micros + ", " + plus + ")"
+            + " ON CONFLICT (key_hash) DO UPDATE SET"
+            + " holds = CASE WHEN l.owner = EXCLUDED.owner AND l.expires_at > " + now + " THEN l.holds + 1 ELSE 1 END,"
+            + " fencing_token = CASE WHEN l.owner = EXCLUDED.owner AND l.expires_at > " + now
+            + " THEN l.fencing_token ELSE GREATEST(EXCLUDED.fencing_token, l.fencing_token + 1) END,"
+            + " owner = EXCLUDED.owner, key_text = EXCLUDED.key_text, expires_at = EXCLUDED.expires_at"
+            + " WHERE l.expires_at <= " + now + " OR l.owner = EXCLUDED.owner"
+            + " RETURNING fencing_token";
+        break;
+      case MYSQL:
+        String expired = "expires_at <= " + now;
+        claim = "INSERT INTO " + records + " (key_hash, key_text, status, fingerprint, fencing_token, payload, expires_at)"
+            + " VALUES (?, ?, 0, ?, LAST_INSERT_ID(" + micros + "), NULL, " + plus + ")"
+            + " ON DUPLICATE KEY UPDATE"
+            + " fencing_token = IF(" + expired + ", LAST_INSERT_ID(GREATEST(VALUES(fencing_token), fencing_token + 1)),"
+            + " fencing_token + LAST_INSERT_ID(0)),"
+            + " key_text = IF(" + expired + ", VALUES(key_text), key_text),"
+            + " status = IF(" + expired + ", 0, status),"
+            + " fingerprint = IF(" + expired + ", VALUES(fingerprint), fingerprint),"
+            + " payload = IF(" + expired + ", NULL, payload),"
+            + " expires_at = IF(" + expired + ", VALUES(expires_at), expires_at)";
+        tokenPut = "INSERT IGNORE INTO " + tokens + " (key_hash, expires_at) VALUES (?, " + plus + ")";
+        dedupMark = "INSERT INTO " + dedup + " (key_hash, key_text, marker, expires_at) VALUES (?, ?, LAST_INSERT_ID(1), " + plus + ")"
+            + " ON DUPLICATE KEY UPDATE"
+            + " marker = IF(" + expired + ", LAST_INSERT_ID(1), marker + LAST_INSERT_ID(0)),"
+            + " key_text = IF(" + expired + ", VALUES(key_text), key_text),"
+            + " expires_at = IF(" + expired + ", VALUES(expires_at), expires_at)";
+        String reenter = "owner = VALUES(owner) AND expires_at > " + now;
+        lockAcquire = "INSERT INTO " + locks + " (key_hash, key_text, owner, holds, fencing_token, expires_at)"
+            + " VALUES (?, ?, ?, 1, LAST_INSERT_ID(" + micros + "), " + plus + ")"
+            + " ON DUPLICATE KEY UPDATE"
+            + " fencing_token = IF(" + reenter + ", LAST_INSERT_ID(fencing_token), IF(" + expired
+            + ", LAST_INSERT_ID(GREATEST(VALUES(fencing_token), fencing_token + 1)), fencing_token + LAST_INSERT_ID(0))),"
+            + " holds = IF(" + reenter + ", holds + 1, IF(" + expired + ", 1, holds)),"
+            + " key_text = IF(owner = VALUES(owner) OR " + expired + ", VALUES(key_text), key_text),"
+            // owner before expires_at: afterwards "owner = VALUES(owner)" holds exactly when acquired.
+            + " owner = IF(owner = VALUES(owner) OR " + expired + ", VALUES(owner), owner),"
+            + " expires_at = IF(owner = VALUES(owner), VALUES(expires_at), expires_at)";
+        break;
+      case H2:
+      default:
+        claim = "SELECT fencing_token FROM FINAL TABLE (MERGE INTO " + records + " r USING (VALUES ("
+            + "CAST(? AS CHAR(64)), CAST(? AS VARCHAR(768)), CAST(? AS VARCHAR(64)), " + micros + ", " + plus + "))"
+            + " s(key_hash, key_text, fingerprint, fencing_token, expires_at) ON r.key_hash = s.key_hash"
+            + " WHEN MATCHED AND r.expires_at <= " + now + " THEN UPDATE SET key_text = s.key_text, status = 0,"
+            + " fingerprint = s.fingerprint, fencing_token = GREATEST(s.fencing_token, r.fencing_token + 1),"
+            + " payload = NULL, expires_at = s.expires_at"
+            + " WHEN NOT MATCHED THEN INSERT (key_hash, key_text, status, fingerprint, fencing_token, payload, expires_at)"
+            + " VALUES (s.key_hash, s.key_text, 0, s.fingerprint, s.fencing_token, NULL, s.expires_at))";
+        tokenPut = "MERGE INTO " + tokens + " t USING (VALUES (CAST(? AS CHAR(64)), " + plus + ")) s(key_hash, expires_at)"
+            + " ON t.key_hash = s.key_hash WHEN NOT MATCHED THEN INSERT (key_hash, expires_at) VALUES (s.key_hash, s.expires_at)";
+        dedupMark = "MERGE INTO " + dedup + " d USING (VALUES (CAST(? AS CHAR(64)), CAST(? AS VARCHAR(768)), " + plus + "))"
+            + " s(key_hash, key_text, expires_at) ON d.key_hash = s.key_hash"
+            + " WHEN MATCHED AND d.expires_at <= " + now + " THEN UPDATE SET key_text = s.key_text, expires_at = s.expires_at"
+            + " WHEN NOT MATCHED THEN INSERT (key_hash, key_text, expires_at) VALUES (s.key_hash, s.key_text, s.expires_at)";
+        lockAcquire = "SELECT fencing_token FROM FINAL TABLE (MERGE INTO " + locks + " l USING (VALUES ("
+            + "CAST(? AS CHAR(64)), CAST(? AS VARCHAR(768)), CAST(? AS VARCHAR(128)), " + micros + ", " + plus + "))"
+            + " s(key_hash, key_text, owner, fencing_token, expires_at) ON l.key_hash = s.key_hash"
+            + " WHEN MATCHED AND l.owner = s.owner AND l.expires_at > " + now
+            + " THEN UPDATE SET holds = l.holds + 1, expires_at = s.expires_at"
+            + " WHEN MATCHED AND l.expires_at <= " + now + " THEN UPDATE SET owner = s.owner, key_text = s.key_text,"
+            + " holds = 1, fencing_token = GREATEST(s.fencing_token, l.fencing_token + 1), expires_at = s.expires_at"
+            + " WHEN NOT MATCHED THEN INSERT (key_hash, key_text, owner, holds, fencing_token, expires_at)"
+            + " VALUES (s.key_hash, s.key_text, s.owner, 1, s.fencing_token, s.expires_at))";
+        break;
+    }
+    complete = "UPDATE " + records + " SET status = 1, payload = ?, expires_at = " + plus
+        + " WHERE key_hash = ? AND status = 0 AND fencing_token = ?";
+    release = "DELETE FROM " + records + " WHERE key_hash = ? AND status = 0 AND fencing_token = ?";
+    find = "SELECT status, fingerprint, fencing_token, payload FROM " + records + " WHERE key_hash = ? AND expires_at > " + now;
+    tokenConsume = "DELETE FROM " + tokens + " WHERE key_hash = ? AND expires_at > " + now;
+    dedupRemove = "DELETE FROM " + dedup + " WHERE key_hash = ? AND expires_at > " + now;
+    // Assignments in this order are right under both semantics: standard SQL reads the old values,
+    // MySQL reads left to right, and holds is changed last.
+    lockRelease = "UPDATE " + locks + " SET owner = CASE WHEN holds <= 1 THEN NULL ELSE owner END,"
+        + " expires_at = CASE WHEN holds <= 1 THEN " + now + " ELSE expires_at END, holds = holds - 1"
+        + " WHERE key_hash = ? AND owner = ? AND expires_at > " + now;
+    lockExtend = "UPDATE " + locks + " SET expires_at = " + plus + " WHERE key_hash = ? AND owner = ? AND expires_at > " + now;
+  }
+
+  /** Whether a statement returns its number as a result set (RETURNING, FINAL TABLE) rather than a generated key. */
+  boolean returnsRows() {
+    return dialect != Dialect.MYSQL;
+  }
+
+  String now() {
+    switch (dialect) {
+      case POSTGRESQL:
+        return "clock_timestamp()";
+      case MYSQL:
+        return "UTC_TIMESTAMP(3)";
+      default:
+        return "CURRENT_TIMESTAMP(3)";
+    }
+  }
+
+  /** The database's now plus a number of milliseconds given as a parameter. */
+  String plusMillis() {
+    switch (dialect) {
+      case POSTGRESQL:
+        return "clock_timestamp() + CAST(? AS BIGINT) * INTERVAL '1 millisecond'";
+      case MYSQL:
+        return "TIMESTAMPADD(MICROSECOND, CAST(? AS SIGNED) * 1000, UTC_TIMESTAMP(3))";
+      default:
+        return "DATEADD(MILLISECOND, CAST(? AS BIGINT), CURRENT_TIMESTAMP(3))";
+    }
+  }
+
+  /** The database's clock in microseconds since the epoch: the seed of fresh fencing tokens. */
+  String nowMicros() {
+    switch (dialect) {
+      case POSTGRESQL:
+        return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)";
+      case MYSQL:
+        return "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6))";
+      default:
+        return "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP(6)) * 1000000 AS BIGINT)";
+    }
+  }
+
+  /** Deletes up to {@code ?} expired rows of a table. */
+  String purge(String table) {
+    switch (dialect) {
+      case POSTGRESQL:
+        return "DELETE FROM " + table + " WHERE key_hash IN (SELECT key_hash FROM " + table
+            + " WHERE expires_at <= " + now() + " LIMIT ?)";
+      case MYSQL:
+        return "DELETE FROM " + table + " WHERE expires_at <= " + now() + " LIMIT ?";
+      default:
+        return "DELETE FROM " + table + " WHERE expires_at <= " + now() + " FETCH FIRST ? ROWS ONLY";
+    }
+  }
+
+  /** The tables of this backend, for purging and dropping. */
+  Set<String> tables() {
+    return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(java.util.List.of(records, tokens, locks, dedup)));
+  }
+}

@@ -1,0 +1,85 @@
+package dev.idempotency.jdbc;
+
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.dedup.DedupResult;
+import dev.idempotency.internal.Require;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * The dedup table in the caller's own connection and transaction: the mark and the business write
+ * commit or roll back together, so a message is never marked without being processed, nor processed
+ * twice.
+ *
+ * <pre>{@code
+ * try (Connection c = dataSource.getConnection()) {
+ *   c.setAutoCommit(false);
+ *   if (dedup.markFirst(c, IdempotencyKey.of("order-paid", message.id())) == DedupResult.FIRST) {
+ *     shipOrder(c, message.orderId());
+ *   }
+ *   c.commit();
+ * }
+ * }</pre>
+ *
+ * <h2>Guarantees</h2>
+ * One conflict-free statement per mark ({@code ON CONFLICT DO UPDATE ... WHERE expired},
+ * {@code ON DUPLICATE KEY UPDATE}, {@code MERGE}): a duplicate is an answer, never an error, so it
+ * never aborts a PostgreSQL transaction. A concurrent transaction marking the same key waits on the
+ * row lock and gets DUPLICATE if the first commits, FIRST if it rolls back. The connection is never
+ * committed, rolled back or closed here. Thread-safe (the connection, of course, is not).
+ */
+public final class TransactionalDedup {
+  private final JdbcBackend db;
+  private final Duration retention;
+
+  TransactionalDedup(JdbcBackend db, Duration retention) {
+    this.db = db;
+    this.retention = retention;
+  }
+
+  /**
+   * Marks a key in the caller's transaction.
+   *
+   * @param connection the caller's connection
+   * @param key the key (for example a message id)
+   * @return FIRST if this transaction marked it, DUPLICATE if it was marked before
+   * @throws StoreUnavailableException if the statement fails (the caller's transaction should then
+   *     be rolled back)
+   */
+  public DedupResult markFirst(Connection connection, IdempotencyKey key) {
+    Require.nonNull(connection, "connection");
+    Require.nonNull(key, "key");
+    try {
+      return mark(db, connection, key.storageKey(), retention) ? DedupResult.FIRST : DedupResult.DUPLICATE;
+    } catch (SQLException e) {
+      throw db.unavailable("mark", e);
+    }
+  }
+
+  static boolean mark(JdbcBackend db, Connection c, String storageKey, Duration retention) throws SQLException {
+    String hash = JdbcBackend.hash(storageKey);
+    if (db.dialect() == Dialect.MYSQL) {
+      return db.returningLong(c, db.sql().dedupMark, ps -> {
+        ps.setString(1, hash);
+        ps.setString(2, storageKey);
+        ps.setLong(3, Math.max(1, retention.toMillis()));
+      }) > 0;
+    }
+    try (PreparedStatement ps = c.prepareStatement(db.sql().dedupMark)) {
+      ps.setString(1, hash);
+      ps.setString(2, storageKey);
+      ps.setLong(3, Math.max(1, retention.toMillis()));
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      // H2's MERGE reports a concurrent, committed insert of the same key as a duplicate; H2 does
+      // not abort the transaction for it, so the answer is simply DUPLICATE.
+      if (db.dialect() == Dialect.H2 && UniqueViolations.isUniqueViolation(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+}

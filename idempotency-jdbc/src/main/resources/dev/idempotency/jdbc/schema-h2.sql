@@ -1,0 +1,32 @@
+-- Idempotency SDK schema for H2 2.x. {prefix} is the table prefix (default idem_).
+CREATE TABLE IF NOT EXISTS {prefix}records (
+  key_hash      CHAR(64)     NOT NULL PRIMARY KEY,
+  key_text      VARCHAR(768) NOT NULL,
+  status        SMALLINT     NOT NULL,
+  fingerprint   VARCHAR(64)  NOT NULL,
+  fencing_token BIGINT       NOT NULL,
+  payload       BLOB,
+  expires_at    TIMESTAMP(3) WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {prefix}records_expires ON {prefix}records (expires_at);
+CREATE TABLE IF NOT EXISTS {prefix}tokens (
+  key_hash   CHAR(64) NOT NULL PRIMARY KEY,
+  expires_at TIMESTAMP(3) WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {prefix}tokens_expires ON {prefix}tokens (expires_at);
+CREATE TABLE IF NOT EXISTS {prefix}locks (
+  key_hash      CHAR(64)     NOT NULL PRIMARY KEY,
+  key_text      VARCHAR(768) NOT NULL,
+  owner         VARCHAR(128),
+  holds         INTEGER      NOT NULL,
+  fencing_token BIGINT       NOT NULL,
+  expires_at    TIMESTAMP(3) WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {prefix}locks_expires ON {prefix}locks (expires_at);
+CREATE TABLE IF NOT EXISTS {prefix}dedup (
+  key_hash   CHAR(64)     NOT NULL PRIMARY KEY,
+  key_text   VARCHAR(768) NOT NULL,
+  marker     SMALLINT     NOT NULL DEFAULT 1,
+  expires_at TIMESTAMP(3) WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {prefix}dedup_expires ON {prefix}dedup (expires_at);

@@ -1,0 +1,35 @@
+-- Idempotency SDK schema for MySQL 8 and MariaDB 10.5+. {prefix} is the table prefix (default idem_).
+-- Keys are stored as the SHA-256 hex of the storage key in an ASCII binary column: the default
+-- utf8mb4 collations are case-insensitive and pad spaces, which would merge distinct keys.
+-- Times are UTC (UTC_TIMESTAMP), so session time zones and DST never move an expiry.
+CREATE TABLE IF NOT EXISTS {prefix}records (
+  key_hash      CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  key_text      VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  status        SMALLINT    NOT NULL,
+  fingerprint   VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  fencing_token BIGINT      NOT NULL,
+  payload       LONGBLOB,
+  expires_at    DATETIME(3) NOT NULL,
+  INDEX {prefix}records_expires (expires_at)
+) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS {prefix}tokens (
+  key_hash   CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  expires_at DATETIME(3) NOT NULL,
+  INDEX {prefix}tokens_expires (expires_at)
+) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS {prefix}locks (
+  key_hash      CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  key_text      VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  owner         VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+  holds         INTEGER     NOT NULL,
+  fencing_token BIGINT      NOT NULL,
+  expires_at    DATETIME(3) NOT NULL,
+  INDEX {prefix}locks_expires (expires_at)
+) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS {prefix}dedup (
+  key_hash   CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  key_text   VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  marker     SMALLINT    NOT NULL DEFAULT 1,    -- carries LAST_INSERT_ID(1) for "first seen"
+  expires_at DATETIME(3) NOT NULL,
+  INDEX {prefix}dedup_expires (expires_at)
+) ENGINE=InnoDB;

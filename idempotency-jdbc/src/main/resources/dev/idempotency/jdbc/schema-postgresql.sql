@@ -1,0 +1,34 @@
+-- Idempotency SDK schema for PostgreSQL. {prefix} is the table prefix (default idem_).
+-- Keys are stored as the SHA-256 hex of the storage key (key_text keeps the readable form):
+-- fixed-length, case-sensitive, and safe from collation surprises.
+CREATE TABLE IF NOT EXISTS {prefix}records (
+  key_hash      CHAR(64)     NOT NULL PRIMARY KEY,
+  key_text      VARCHAR(768) NOT NULL,
+  status        SMALLINT     NOT NULL,          -- 0 in progress, 1 completed
+  fingerprint   VARCHAR(64)  NOT NULL,
+  fencing_token BIGINT       NOT NULL,
+  payload       BYTEA,
+  expires_at    TIMESTAMPTZ  NOT NULL           -- lease while in progress, retention once completed
+);
+CREATE INDEX IF NOT EXISTS {prefix}records_expires ON {prefix}records (expires_at);
+CREATE TABLE IF NOT EXISTS {prefix}tokens (
+  key_hash   CHAR(64)    NOT NULL PRIMARY KEY,
+  expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {prefix}tokens_expires ON {prefix}tokens (expires_at);
+CREATE TABLE IF NOT EXISTS {prefix}locks (
+  key_hash      CHAR(64)     NOT NULL PRIMARY KEY,
+  key_text      VARCHAR(768) NOT NULL,
+  owner         VARCHAR(128),                   -- null once released (the row keeps the last token)
+  holds         INTEGER      NOT NULL,
+  fencing_token BIGINT       NOT NULL,
+  expires_at    TIMESTAMPTZ  NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {prefix}locks_expires ON {prefix}locks (expires_at);
+CREATE TABLE IF NOT EXISTS {prefix}dedup (
+  key_hash   CHAR(64)     NOT NULL PRIMARY KEY,
+  key_text   VARCHAR(768) NOT NULL,
+  marker     SMALLINT     NOT NULL DEFAULT 1,
+  expires_at TIMESTAMPTZ  NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {prefix}dedup_expires ON {prefix}dedup (expires_at);

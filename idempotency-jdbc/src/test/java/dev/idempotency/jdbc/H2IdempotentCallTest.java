@@ -1,0 +1,26 @@
+package dev.idempotency.jdbc;
+
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.testkit.IdempotentCallContract;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+
+/** IdempotentCallContract on H2 in memory. */
+class H2IdempotentCallTest extends IdempotentCallContract {
+  private final JdbcClients clients = new JdbcClients(TestDatabase.h2());
+
+  @Override
+  protected IdempotencyStore newClient() {
+    return clients.newBackend().idempotencyStore();
+  }
+
+  @Override
+  protected void advance(Duration d) throws InterruptedException {
+    Thread.sleep(d.toMillis());
+  }
+
+  @AfterEach
+  void closeClients() {
+    clients.close();
+  }
+}

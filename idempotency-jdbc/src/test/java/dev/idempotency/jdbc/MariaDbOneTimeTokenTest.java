@@ -1,0 +1,26 @@
+package dev.idempotency.jdbc;
+
+import dev.idempotency.spi.TokenStore;
+import dev.idempotency.testkit.OneTimeTokenContract;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+
+/** OneTimeTokenContract on MariaDB. */
+class MariaDbOneTimeTokenTest extends OneTimeTokenContract {
+  private final JdbcClients clients = new JdbcClients(TestDatabase.mariadb());
+
+  @Override
+  protected TokenStore newClient() {
+    return clients.newBackend().tokenStore();
+  }
+
+  @Override
+  protected void advance(Duration d) throws InterruptedException {
+    Thread.sleep(d.toMillis());
+  }
+
+  @AfterEach
+  void closeClients() {
+    clients.close();
+  }
+}

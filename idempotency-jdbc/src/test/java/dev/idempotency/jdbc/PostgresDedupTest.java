@@ -1,0 +1,26 @@
+package dev.idempotency.jdbc;
+
+import dev.idempotency.spi.DedupStore;
+import dev.idempotency.testkit.DedupContract;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+
+/** DedupContract on PostgreSQL. */
+class PostgresDedupTest extends DedupContract {
+  private final JdbcClients clients = new JdbcClients(TestDatabase.postgres());
+
+  @Override
+  protected DedupStore newClient() {
+    return clients.newBackend().dedupStore();
+  }
+
+  @Override
+  protected void advance(Duration d) throws InterruptedException {
+    Thread.sleep(d.toMillis());
+  }
+
+  @AfterEach
+  void closeClients() {
+    clients.close();
+  }
+}
