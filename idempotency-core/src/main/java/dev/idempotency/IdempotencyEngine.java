@@ -12,6 +12,9 @@ import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;
 import java.lang.reflect.Constructor;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +120,103 @@ public final class IdempotencyEngine {
     Require.nonNull(action, "action");
 
     String storageKey = key.storageKey();
+    Object claimed = claimOrReplay(key, storageKey, fingerprint, codec, options);
+    if (claimed instanceof CallResult<?>) {
+      @SuppressWarnings("unchecked")
+      CallResult<T> replayed = (CallResult<T>) claimed;
+      return replayed;
+    }
+    long token = (Long) claimed;
+    T value;
+    try {
+      value = action.run(new Claim(key, token));
+    } catch (Throwable failure) {
+      throw Exceptions.rethrow(afterFailure(key, storageKey, options, token, failure));
+    }
+    return afterSuccess(key, storageKey, codec, options, token, value);
+  }
+
+  /**
+   * Runs an asynchronous action once per key. The key is claimed before the action is called (a
+   * duplicate is replayed, rejected or awaited right here, on the calling thread); the claim is
+   * completed or released when the action's future completes.
+   *
+   * @param <T> the result type
+   * @param key the operation's key
+   * @param fingerprint the request's fingerprint, or {@link Fingerprint#none()}
+   * @param codec how the result is stored
+   * @param options lease, retention, in-progress policy and terminal exceptions for this call
+   * @param action starts the work and returns its future
+   * @return a future of the result, fresh or replayed; it fails with the action's own failure
+   *     (or a replayed terminal failure), or with this library's exceptions
+   */
+  public <T> CompletableFuture<CallResult<T>> executeAsync(IdempotencyKey key, Fingerprint fingerprint,
+      ResultCodec<T> codec, CallOptions options, AsyncAction<T> action) {
+    Require.nonNull(key, "key");
+    Require.nonNull(fingerprint, "fingerprint");
+    Require.nonNull(codec, "codec");
+    Require.nonNull(options, "options");
+    Require.nonNull(action, "action");
+    String storageKey = key.storageKey();
+    Object claimed;
+    try {
+      claimed = claimOrReplay(key, storageKey, fingerprint, codec, options);
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+    if (claimed instanceof CallResult<?>) {
+      @SuppressWarnings("unchecked")
+      CallResult<T> replayed = (CallResult<T>) claimed;
+      return CompletableFuture.completedFuture(replayed);
+    }
+    long token = (Long) claimed;
+    CompletionStage<T> stage;
+    try {
+      stage = action.start(new Claim(key, token));
+      Require.nonNull(stage, "the action's future");
+    } catch (Throwable failure) {
+      return CompletableFuture.failedFuture(afterFailure(key, storageKey, options, token, failure));
+    }
+    CompletableFuture<CallResult<T>> result = new CompletableFuture<>();
+    stage.whenComplete((value, error) -> {
+      if (error != null) {
+        Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        result.completeExceptionally(afterFailure(key, storageKey, options, token, failure));
+        return;
+      }
+      try {
+        result.complete(afterSuccess(key, storageKey, codec, options, token, value));
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Work that completes later.
+   *
+   * @param <T> the result type
+   */
+  @FunctionalInterface
+  public interface AsyncAction<T> {
+    /**
+     * Starts the work, once per key.
+     *
+     * @param claim the claim the work runs under
+     * @return the work's future
+     * @throws Exception a failure to start
+     */
+    CompletionStage<T> start(Claim claim) throws Exception;
+  }
+
+  /**
+   * Claims the key, or resolves a duplicate: returns the fencing token (a Long) when this call owns
+   * the key, or the replayed {@link CallResult}; throws in-progress, key-reused, replayed terminal
+   * failures and store failures.
+   */
+  private <T> Object claimOrReplay(IdempotencyKey key, String storageKey, Fingerprint fingerprint,
+      ResultCodec<T> codec, CallOptions options) {
     long deadline = options.inProgress().waits()
         ? System.nanoTime() + options.inProgress().maxWait().toNanos()
         : 0;
@@ -124,7 +224,7 @@ public final class IdempotencyEngine {
     while (true) {
       ClaimResult claim = call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
       if (claim instanceof ClaimResult.Acquired acquired) {
-        return runOwned(key, storageKey, fingerprint, codec, options, action, acquired.fencingToken());
+        return acquired.fencingToken();
       }
       StoredRecord existing = ((ClaimResult.Existing) claim).record();
       if (!existing.fingerprint().equals(fingerprint.value())) {
@@ -173,21 +273,20 @@ public final class IdempotencyEngine {
     return call("find", () -> store.find(key.storageKey()), key);
   }
 
-  private <T, X extends Exception> CallResult<T> runOwned(IdempotencyKey key, String storageKey,
-      Fingerprint fingerprint, ResultCodec<T> codec, CallOptions options,
-      IdempotentAction<T, X> action, long token) throws X {
-    T value;
-    try {
-      value = action.run(new Claim(key, token));
-    } catch (Throwable failure) {
-      if (options.isTerminal(failure)) {
-        storeFailure(key, storageKey, options, token, failure);
-      } else {
-        releaseAfterFailure(key, storageKey, token, failure);
-      }
-      throw Exceptions.rethrow(failure);
+  /** Settles a failed action: stores a terminal failure or releases the claim; returns the failure. */
+  private Throwable afterFailure(IdempotencyKey key, String storageKey, CallOptions options, long token,
+      Throwable failure) {
+    if (options.isTerminal(failure)) {
+      storeFailure(key, storageKey, options, token, failure);
+    } else {
+      releaseAfterFailure(key, storageKey, token, failure);
     }
+    return failure;
+  }
 
+  /** Settles a successful action: encodes and stores its result under the claim. */
+  private <T> CallResult<T> afterSuccess(IdempotencyKey key, String storageKey, ResultCodec<T> codec,
+      CallOptions options, long token, T value) {
     byte[] envelope;
     try {
       envelope = Envelope.value(value == null ? null : codec.encode(value));

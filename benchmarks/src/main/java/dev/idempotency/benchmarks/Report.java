@@ -36,18 +36,53 @@ public final class Report {
     print(results);
   }
 
+  /**
+   * The baselines a benchmark is compared with: those sharing the longest name suffix with it
+   * ({@code proxiedReplay} with {@code baselineDirectReplay}), or every baseline of its class when
+   * none shares one.
+   */
+  static List<RunResult> baselinesOf(RunResult r, List<RunResult> all) {
+    String label = r.getParams().getBenchmark();
+    String cls = label.substring(0, label.lastIndexOf('.'));
+    String method = label.substring(label.lastIndexOf('.') + 1);
+    List<RunResult> candidates = new ArrayList<>();
+    int best = 0;
+    for (RunResult b : all) {
+      String bl = b.getParams().getBenchmark();
+      if (b == r || !bl.startsWith(cls + ".baseline")) {
+        continue;
+      }
+      int suffix = commonSuffix(method, bl.substring(bl.lastIndexOf('.') + 1));
+      if (suffix > best && suffix >= 4) {
+        best = suffix;
+        candidates.clear();
+      }
+      if (suffix == best || best == 0) {
+        candidates.add(b);
+      }
+    }
+    return candidates;
+  }
+
+  private static int commonSuffix(String a, String b) {
+    int n = 0;
+    while (n < a.length() && n < b.length() && a.charAt(a.length() - 1 - n) == b.charAt(b.length() - 1 - n)) {
+      n++;
+    }
+    return n;
+  }
+
   static void print(Collection<RunResult> results) {
     List<RunResult> all = new ArrayList<>(results);
     System.out.println();
     System.out.printf(Locale.ROOT, "%-60s %14s %10s  %s%n", "benchmark", "score", "error", "ratio to baselines");
     for (RunResult r : all) {
       String label = r.getParams().getBenchmark();
-      String cls = label.substring(0, label.lastIndexOf('.'));
       double score = r.getPrimaryResult().getScore();
       StringBuilder ratios = new StringBuilder();
-      for (RunResult b : all) {
-        String bl = b.getParams().getBenchmark();
-        if (bl.startsWith(cls + ".baseline") && b != r) {
+      if (!label.substring(label.lastIndexOf('.') + 1).startsWith("baseline")) {
+        for (RunResult b : baselinesOf(r, all)) {
+          String bl = b.getParams().getBenchmark();
           ratios.append(String.format(Locale.ROOT, "%s x%.2f  ", bl.substring(bl.lastIndexOf('.') + 1),
               score / b.getPrimaryResult().getScore()));
         }
