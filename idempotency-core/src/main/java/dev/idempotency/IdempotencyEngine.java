@@ -419,12 +419,7 @@ public final class IdempotencyEngine {
   }
 
   private <R> R call(String operation, java.util.function.Supplier<R> call, IdempotencyKey key) {
-    try {
-      return StoreCalls.call(store.name(), operation, call);
-    } catch (StoreUnavailableException e) {
-      report(IdempotencyEvent.STORE_UNAVAILABLE, key);
-      throw e;
-    }
+    return StoreCalls.call(store.name(), operation, listener, key.namespace(), call);
   }
 
   private void report(IdempotencyEvent event, IdempotencyKey key) {

@@ -41,14 +41,15 @@ class EngineFaultTest {
     assertThat(runs).hasValue(0);
     assertThat(counts.count(IdempotencyEvent.STORE_UNAVAILABLE)).isEqualTo(1);
 
-    assertThatThrownBy(() -> OneTimeTokens.builder(down.tokenStore()).build().issue(Scope.of("x")))
+    assertThatThrownBy(() -> OneTimeTokens.builder(down.tokenStore()).listener(counts).build().issue(Scope.of("x")))
         .isInstanceOf(StoreUnavailableException.class);
-    assertThatThrownBy(() -> DistributedLocks.builder(down.lockStore()).build().tryLock(key))
+    assertThatThrownBy(() -> DistributedLocks.builder(down.lockStore()).listener(counts).build().tryLock(key))
         .isInstanceOf(StoreUnavailableException.class);
-    assertThatThrownBy(() -> Deduplicator.builder(down.dedupStore()).build().markFirst(key))
+    assertThatThrownBy(() -> Deduplicator.builder(down.dedupStore()).listener(counts).build().markFirst(key))
         .isInstanceOf(StoreUnavailableException.class);
-    assertThatThrownBy(() -> StateMachine.builder(S.class, down.stateStore(), "s").allow(S.A, S.B).build()
-        .transition("id", S.B)).isInstanceOf(StoreUnavailableException.class);
+    assertThatThrownBy(() -> StateMachine.builder(S.class, down.stateStore(), "s").allow(S.A, S.B).listener(counts)
+        .build().transition("id", S.B)).isInstanceOf(StoreUnavailableException.class);
+    assertThat(counts.count(IdempotencyEvent.STORE_UNAVAILABLE)).as("every strategy reports it").isEqualTo(5);
   }
 
   /** A store that works for claims but fails at completion or release, as a server dying mid-call. */

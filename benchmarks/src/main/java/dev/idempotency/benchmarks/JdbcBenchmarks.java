@@ -2,31 +2,14 @@ package dev.idempotency.benchmarks;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.idempotency.CallOptions;
-import dev.idempotency.CallResult;
-import dev.idempotency.Fingerprint;
-import dev.idempotency.IdempotencyEngine;
-import dev.idempotency.IdempotencyKey;
-import dev.idempotency.Scope;
-import dev.idempotency.codec.Codecs;
-import dev.idempotency.dedup.DedupResult;
-import dev.idempotency.dedup.Deduplicator;
 import dev.idempotency.jdbc.JdbcBackend;
 import dev.idempotency.jdbc.StateTable;
-import dev.idempotency.lock.DistributedLocks;
-import dev.idempotency.lock.LockHandle;
-import dev.idempotency.lock.LockOptions;
-import dev.idempotency.state.StateMachine;
-import dev.idempotency.state.TransitionResult;
-import dev.idempotency.token.OneTimeTokens;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -47,33 +30,17 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-public class JdbcBenchmarks {
-  /** States of the benchmark entity. */
-  public enum Status {
-    /** One. */
-    A,
-    /** Two. */
-    B
-  }
-
+public class JdbcBenchmarks extends StrategyBenchmarks {
   /** Which database. */
   @Param({"h2", "postgres", "mariadb"})
   public String database;
 
-  private final AtomicLong sequence = new AtomicLong();
   private final String prefix = "bench" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
   private HikariDataSource pool;
-  private IdempotencyEngine engine;
-  private OneTimeTokens tokens;
-  private DistributedLocks locks;
-  private Deduplicator dedup;
-  private StateMachine<Status> machine;
   private String insert;
-  private final IdempotencyKey replayKey = IdempotencyKey.of("bench", "replayed");
-  private final Scope scope = Scope.of("checkout", "user-1");
 
   /**
-   * Creates the pool, the tables and a record to replay.
+   * Creates the pool and the tables.
    *
    * @throws SQLException if the database cannot be set up
    */
@@ -101,15 +68,8 @@ public class JdbcBenchmarks {
           + "version BIGINT NOT NULL)");
     }
     insert = "INSERT INTO " + prefix + "plain (k) VALUES (?)";
-    engine = IdempotencyEngine.builder(db.idempotencyStore())
-        .defaults(CallOptions.builder().retention(Duration.ofHours(1)).build()).build();
-    tokens = OneTimeTokens.builder(db.tokenStore()).build();
-    locks = DistributedLocks.builder(db.lockStore()).build();
-    dedup = Deduplicator.builder(db.dedupStore()).retention(Duration.ofHours(1)).build();
-    machine = StateMachine.builder(Status.class, db.stateStore(StateTable.of(prefix + "entity")), "bench")
-        .allow(Status.A, Status.B).allow(Status.B, Status.A).build();
-    machine.create("entity", Status.A);
-    engine.execute(replayKey, Fingerprint.none(), Codecs.string(), c -> "stored");
+    useStores(db.idempotencyStore(), db.tokenStore(), db.lockStore(), db.dedupStore(),
+        db.stateStore(StateTable.of(prefix + "entity")));
   }
 
   /**
@@ -119,7 +79,7 @@ public class JdbcBenchmarks {
    */
   @TearDown(Level.Trial)
   public void tearDown() throws SQLException {
-    locks.close();
+    closeStrategies();
     try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
       for (String t : new String[] {"plain", "entity", "records", "tokens", "locks", "dedup"}) {
         s.execute("DROP TABLE IF EXISTS " + prefix + t);
@@ -127,10 +87,6 @@ public class JdbcBenchmarks {
     } finally {
       pool.close();
     }
-  }
-
-  private String next() {
-    return "k-" + sequence.incrementAndGet();
   }
 
   /**
@@ -145,67 +101,5 @@ public class JdbcBenchmarks {
       ps.setString(1, next());
       return ps.executeUpdate();
     }
-  }
-
-  /**
-   * A first call: claim + complete.
-   *
-   * @return the result
-   */
-  @Benchmark
-  public CallResult<String> idempotentCallFirst() {
-    return engine.execute(IdempotencyKey.of("bench", next()), Fingerprint.none(), Codecs.string(), c -> "r");
-  }
-
-  /**
-   * A replay: the claim's upsert, then the read of the existing record.
-   *
-   * @return the result
-   */
-  @Benchmark
-  public CallResult<String> idempotentCallReplay() {
-    return engine.execute(replayKey, Fingerprint.none(), Codecs.string(), c -> "never");
-  }
-
-  /**
-   * Issue + consume a token.
-   *
-   * @return whether consumed
-   */
-  @Benchmark
-  public boolean tokenIssueAndConsume() {
-    return tokens.consume(scope, tokens.issue(scope));
-  }
-
-  /**
-   * Acquire + release an uncontended lock.
-   *
-   * @return the fencing token
-   */
-  @Benchmark
-  public long lockAcquireAndRelease() {
-    try (LockHandle h = locks.tryLock(IdempotencyKey.of("bench", "lock"), LockOptions.DEFAULTS).orElseThrow()) {
-      return h.fencingToken();
-    }
-  }
-
-  /**
-   * Mark a fresh key.
-   *
-   * @return FIRST
-   */
-  @Benchmark
-  public DedupResult dedupMarkFirst() {
-    return dedup.markFirst("bench", next());
-  }
-
-  /**
-   * One conditional transition.
-   *
-   * @return the outcome
-   */
-  @Benchmark
-  public TransitionResult<Status> stateTransition() {
-    return machine.transition("entity", (sequence.incrementAndGet() & 1) == 0 ? Status.A : Status.B);
   }
 }

@@ -49,7 +49,7 @@ public final class Report {
     int best = 0;
     for (RunResult b : all) {
       String bl = b.getParams().getBenchmark();
-      if (b == r || !bl.startsWith(cls + ".baseline")) {
+      if (b == r || !bl.startsWith(cls + ".baseline") || !params(b).equals(params(r))) {
         continue;
       }
       int suffix = commonSuffix(method, bl.substring(bl.lastIndexOf('.') + 1));
@@ -62,6 +62,15 @@ public final class Report {
       }
     }
     return candidates;
+  }
+
+  /** The benchmark's parameters ({@code @Param}), as {@code database=postgres}. */
+  static String params(RunResult r) {
+    StringBuilder sb = new StringBuilder();
+    for (String key : r.getParams().getParamsKeys()) {
+      sb.append(sb.length() == 0 ? "" : ",").append(key).append('=').append(r.getParams().getParam(key));
+    }
+    return sb.toString();
   }
 
   private static int commonSuffix(String a, String b) {
@@ -87,7 +96,9 @@ public final class Report {
               score / b.getPrimaryResult().getScore()));
         }
       }
-      System.out.printf(Locale.ROOT, "%-60s %10.1f %-3s %10.1f  %s%n", label.substring(label.lastIndexOf('.', label.lastIndexOf('.') - 1) + 1),
+      String name = label.substring(label.lastIndexOf('.', label.lastIndexOf('.') - 1) + 1);
+      String p = params(r);
+      System.out.printf(Locale.ROOT, "%-60s %10.1f %-6s %10.1f  %s%n", p.isEmpty() ? name : name + " [" + p + "]",
           score, r.getPrimaryResult().getScoreUnit(), r.getPrimaryResult().getScoreError(), ratios);
     }
   }

@@ -66,7 +66,8 @@ public final class Deduplicator {
   public DedupResult markFirst(IdempotencyKey key) {
     Require.nonNull(key, "key");
     String storageKey = key.storageKey();
-    boolean first = StoreCalls.call(store.name(), "mark", () -> store.markFirst(storageKey, retention));
+    boolean first = StoreCalls.call(store.name(), "mark", listener, key.namespace(),
+        () -> store.markFirst(storageKey, retention));
     Listeners.report(listener, first ? IdempotencyEvent.DEDUP_FIRST : IdempotencyEvent.DEDUP_DUPLICATE,
         key.namespace());
     return first ? DedupResult.FIRST : DedupResult.DUPLICATE;
@@ -83,7 +84,7 @@ public final class Deduplicator {
   public boolean forget(IdempotencyKey key) {
     Require.nonNull(key, "key");
     String storageKey = key.storageKey();
-    return StoreCalls.call(store.name(), "forget", () -> store.remove(storageKey));
+    return StoreCalls.call(store.name(), "forget", listener, key.namespace(), () -> store.remove(storageKey));
   }
 
   /** Builds a {@link Deduplicator}; not thread-safe. */

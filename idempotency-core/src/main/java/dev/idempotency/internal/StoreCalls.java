@@ -1,6 +1,8 @@
 package dev.idempotency.internal;
 
+import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyException;
+import dev.idempotency.IdempotencyListener;
 import dev.idempotency.StoreUnavailableException;
 import java.util.function.Supplier;
 
@@ -28,6 +30,28 @@ public final class StoreCalls {
       throw e;
     } catch (RuntimeException e) {
       throw new StoreUnavailableException(store, operation, e);
+    }
+  }
+
+  /**
+   * Calls the store and reports {@link IdempotencyEvent#STORE_UNAVAILABLE} to the listener when it
+   * cannot be reached.
+   *
+   * @param <R> the result type
+   * @param store the store's name
+   * @param operation the operation, for the message
+   * @param listener the listener to report to
+   * @param namespace the namespace of the key involved
+   * @param call the call
+   * @return the call's result
+   */
+  public static <R> R call(String store, String operation, IdempotencyListener listener, String namespace,
+      Supplier<R> call) {
+    try {
+      return call(store, operation, call);
+    } catch (StoreUnavailableException e) {
+      Listeners.report(listener, IdempotencyEvent.STORE_UNAVAILABLE, namespace);
+      throw e;
     }
   }
 }

@@ -102,7 +102,7 @@ public final class DistributedLocks implements AutoCloseable {
     long deadline = System.nanoTime() + options.maxWait().toNanos();
     Backoff backoff = null;
     while (true) {
-      OptionalLong token = StoreCalls.call(store.name(), "acquire lock",
+      OptionalLong token = StoreCalls.call(store.name(), "acquire lock", listener, key.namespace(),
           () -> store.tryAcquire(storageKey, owner, options.lease()));
       if (token.isPresent()) {
         Listeners.report(listener, IdempotencyEvent.LOCK_ACQUIRED, key.namespace());
@@ -245,7 +245,8 @@ public final class DistributedLocks implements AutoCloseable {
       if (released.get()) {
         return false;
       }
-      return StoreCalls.call(store.name(), "extend lock", () -> store.extend(storageKey, owner, lease));
+      return StoreCalls.call(store.name(), "extend lock", listener, key.namespace(),
+          () -> store.extend(storageKey, owner, lease));
     }
 
     @Override
@@ -259,7 +260,8 @@ public final class DistributedLocks implements AutoCloseable {
         return false;
       }
       cancelWatchdog();
-      return StoreCalls.call(store.name(), "release lock", () -> store.release(storageKey, owner));
+      return StoreCalls.call(store.name(), "release lock", listener, key.namespace(),
+          () -> store.release(storageKey, owner));
     }
 
     @Override

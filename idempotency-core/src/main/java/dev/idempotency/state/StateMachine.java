@@ -88,7 +88,7 @@ public final class StateMachine<S extends Enum<S>> {
   public boolean create(String entityId, S initial) {
     checkId(entityId);
     Require.nonNull(initial, "initial");
-    return StoreCalls.call(store.name(), "create", () -> store.create(entityId, initial.name()));
+    return StoreCalls.call(store.name(), "create", listener, name, () -> store.create(entityId, initial.name()));
   }
 
   /**
@@ -117,7 +117,7 @@ public final class StateMachine<S extends Enum<S>> {
     Require.argument(expectedVersion >= -1, "expectedVersion", "must be -1 (any) or a version >= 0");
     Set<String> from = sourcesByTarget.get(to);
     Require.argument(from != null, "to", "no declared transition of " + name + " leads to " + to);
-    StateStore.TransitionAttempt attempt = StoreCalls.call(store.name(), "transition",
+    StateStore.TransitionAttempt attempt = StoreCalls.call(store.name(), "transition", listener, name,
         () -> store.transition(entityId, from, to.name(), expectedVersion));
     TransitionResult<S> result = classify(entityId, to, expectedVersion, attempt);
     IdempotencyEvent event = switch (result.outcome()) {
@@ -137,7 +137,7 @@ public final class StateMachine<S extends Enum<S>> {
    */
   public Optional<TransitionResult<S>> current(String entityId) {
     checkId(entityId);
-    return StoreCalls.call(store.name(), "find", () -> store.find(entityId))
+    return StoreCalls.call(store.name(), "find", listener, name, () -> store.find(entityId))
         .map(v -> new TransitionResult<>(TransitionResult.Outcome.ALREADY_APPLIED,
             parse(entityId, v.state()), v.version()));
   }

@@ -95,7 +95,7 @@ public final class OneTimeTokens {
       random.nextBytes(bytes);
       String token = ENCODER.encodeToString(bytes);
       String key = storageKey(scope, token);
-      if (StoreCalls.call(store.name(), "issue token", () -> store.put(key, ttl))) {
+      if (StoreCalls.call(store.name(), "issue token", listener, scope.namespace(), () -> store.put(key, ttl))) {
         Listeners.report(listener, IdempotencyEvent.TOKEN_ISSUED, scope.namespace());
         return token;
       }
@@ -119,7 +119,8 @@ public final class OneTimeTokens {
       return false;
     }
     String key = storageKey(scope, token);
-    boolean consumed = StoreCalls.call(store.name(), "consume token", () -> store.consume(key));
+    boolean consumed = StoreCalls.call(store.name(), "consume token", listener, scope.namespace(),
+        () -> store.consume(key));
     Listeners.report(listener, consumed ? IdempotencyEvent.TOKEN_CONSUMED : IdempotencyEvent.TOKEN_REJECTED,
         scope.namespace());
     return consumed;

@@ -2,7 +2,6 @@ package dev.idempotency.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.File;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -78,7 +77,7 @@ final class TestDatabase {
     String configured = System.getenv(env);
     if (configured != null && !configured.isBlank()) {
       db = new TestDatabase(dialect, configured, null, null);
-    } else if (dockerPresent()) {
+    } else if (dev.idempotency.testkit.Docker.present()) {
       db = Containers.start(dialect);
     } else if (answers(localUrl, localUser, localPassword)) {
       db = new TestDatabase(dialect, localUrl, localUser, localPassword);
@@ -95,18 +94,6 @@ final class TestDatabase {
     try (Connection c = DriverManager.getConnection(url, user, password)) {
       return c.isValid(2);
     } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  static boolean dockerPresent() {
-    boolean hint = System.getenv("DOCKER_HOST") != null || new File("/var/run/docker.sock").exists();
-    if (!hint) {
-      return false;
-    }
-    try {
-      return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError e) {
       return false;
     }
   }

@@ -1,6 +1,5 @@
 package dev.idempotency.redis;
 
-import java.io.File;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -30,7 +29,7 @@ final class RedisServers {
     if (env != null && !env.isBlank()) {
       return env;
     }
-    if (dockerPresent()) {
+    if (dev.idempotency.testkit.Docker.present()) {
       return Containers.startRedis();
     }
     if (answers("127.0.0.1", 6379)) {
@@ -45,19 +44,6 @@ final class RedisServers {
     try (Jedis j = new Jedis(host, port, 1000)) {
       return "PONG".equals(j.ping());
     } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  /** Docker is present when its socket exists or DOCKER_HOST is set, and Testcontainers can reach it. */
-  static boolean dockerPresent() {
-    boolean hint = System.getenv("DOCKER_HOST") != null || new File("/var/run/docker.sock").exists();
-    if (!hint) {
-      return false;
-    }
-    try {
-      return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError e) {
       return false;
     }
   }

@@ -1,0 +1,147 @@
+package dev.idempotency.benchmarks;
+
+import dev.idempotency.CallOptions;
+import dev.idempotency.CallResult;
+import dev.idempotency.Fingerprint;
+import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.Scope;
+import dev.idempotency.codec.Codecs;
+import dev.idempotency.dedup.DedupResult;
+import dev.idempotency.dedup.Deduplicator;
+import dev.idempotency.lock.DistributedLocks;
+import dev.idempotency.lock.LockHandle;
+import dev.idempotency.lock.LockOptions;
+import dev.idempotency.spi.DedupStore;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.StateStore;
+import dev.idempotency.spi.TokenStore;
+import dev.idempotency.state.StateMachine;
+import dev.idempotency.state.TransitionResult;
+import dev.idempotency.token.OneTimeTokens;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+
+/**
+ * The strategy benchmarks every backend runs, beside the raw baselines ({@code baseline*} methods)
+ * its subclass adds; {@link Report} prints each as a ratio of them. A subclass creates its stores in
+ * a {@code @Setup} method and hands them to {@link #useStores}.
+ */
+public abstract class StrategyBenchmarks {
+  /** States of the benchmark entity. */
+  public enum Status {
+    /** One. */
+    A,
+    /** Two. */
+    B
+  }
+
+  private final AtomicLong sequence = new AtomicLong();
+  private final IdempotencyKey replayKey = IdempotencyKey.of("bench", "replayed");
+  private final IdempotencyKey lockKey = IdempotencyKey.of("bench", "lock");
+  private final Scope scope = Scope.of("checkout", "user-1");
+  private IdempotencyEngine engine;
+  private OneTimeTokens tokens;
+  private DistributedLocks locks;
+  private Deduplicator dedup;
+  private StateMachine<Status> machine;
+
+  /**
+   * Builds the strategies on a backend's stores and stores one record to replay.
+   *
+   * @param records the idempotency-record store
+   * @param tokenStore the token store
+   * @param lockStore the lock store
+   * @param dedupStore the dedup store
+   * @param states the state store
+   */
+  protected void useStores(IdempotencyStore records, TokenStore tokenStore, LockStore lockStore,
+      DedupStore dedupStore, StateStore states) {
+    engine = IdempotencyEngine.builder(records)
+        .defaults(CallOptions.builder().retention(Duration.ofHours(1)).build()).build();
+    tokens = OneTimeTokens.builder(tokenStore).build();
+    locks = DistributedLocks.builder(lockStore).build();
+    dedup = Deduplicator.builder(dedupStore).retention(Duration.ofHours(1)).build();
+    machine = StateMachine.builder(Status.class, states, "bench").allow(Status.A, Status.B).allow(Status.B, Status.A).build();
+    machine.create("entity", Status.A);
+    engine.execute(replayKey, Fingerprint.none(), Codecs.string(), c -> "stored");
+  }
+
+  /** Closes the lock service. */
+  protected void closeStrategies() {
+    locks.close();
+  }
+
+  /**
+   * A fresh key for this run.
+   *
+   * @return the key
+   */
+  protected String next() {
+    return "k-" + sequence.incrementAndGet();
+  }
+
+  /**
+   * A first call: claim + complete.
+   *
+   * @return the result
+   */
+  @Benchmark
+  public CallResult<String> idempotentCallFirst() {
+    return engine.execute(IdempotencyKey.of("bench", next()), Fingerprint.none(), Codecs.string(), c -> "r");
+  }
+
+  /**
+   * A duplicate: the claim answers with the stored record.
+   *
+   * @return the replayed result
+   */
+  @Benchmark
+  public CallResult<String> idempotentCallReplay() {
+    return engine.execute(replayKey, Fingerprint.none(), Codecs.string(), c -> "never");
+  }
+
+  /**
+   * Issue and consume a one-time token.
+   *
+   * @return whether it was consumed
+   */
+  @Benchmark
+  public boolean tokenIssueAndConsume() {
+    return tokens.consume(scope, tokens.issue(scope));
+  }
+
+  /**
+   * Acquire and release an uncontended lock.
+   *
+   * @return the fencing token
+   */
+  @Benchmark
+  public long lockAcquireAndRelease() {
+    try (LockHandle h = locks.tryLock(lockKey, LockOptions.DEFAULTS).orElseThrow()) {
+      return h.fencingToken();
+    }
+  }
+
+  /**
+   * Mark a fresh key in the dedup table.
+   *
+   * @return FIRST
+   */
+  @Benchmark
+  public DedupResult dedupMarkFirst() {
+    return dedup.markFirst("bench", next());
+  }
+
+  /**
+   * One conditional state transition (back and forth between two states).
+   *
+   * @return the outcome
+   */
+  @Benchmark
+  public TransitionResult<Status> stateTransition() {
+    return machine.transition("entity", (sequence.incrementAndGet() & 1) == 0 ? Status.A : Status.B);
+  }
+}
