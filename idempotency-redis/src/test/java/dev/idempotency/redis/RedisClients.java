@@ -36,7 +36,8 @@ final class RedisClients implements AutoCloseable {
   }
 
   synchronized RedisBackend newBackend() {
-    RedisBackend.Builder b = RedisBackend.builder().keyPrefix(prefix).maxConnections(32);
+    RedisBackend.Builder b = RedisBackend.builder().keyPrefix(prefix).maxConnections(32)
+        .stateTtl(java.time.Duration.ofMinutes(10));
     if (cluster != null) {
       b.cluster(cluster);
     } else {
