@@ -87,11 +87,6 @@ final class ExpiringMap<V> {
     });
   }
 
-  /** Number of entries held, live or not yet reclaimed; for tests and diagnostics. */
-  long estimatedSize() {
-    return cache.estimatedSize();
-  }
-
   private static long nanos(Instant instant) {
     return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
   }

@@ -39,7 +39,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * give two clients of the same data, as two service instances would be of one Redis.
  */
 public final class InMemoryBackend {
-  private final Clock clock;
   private final long maximumEntities;
   private final AtomicLong fencing = new AtomicLong();
   private final InMemoryIdempotencyStore records;
@@ -49,12 +48,11 @@ public final class InMemoryBackend {
   private final Map<String, InMemoryStateStore> states = new ConcurrentHashMap<>();
 
   private InMemoryBackend(Builder b) {
-    this.clock = b.clock;
     this.maximumEntities = b.maximumEntities;
-    this.records = new InMemoryIdempotencyStore(new ExpiringMap<>(clock, b.maximumWeightBytes), fencing);
-    this.tokens = new InMemoryTokenStore(new ExpiringMap<>(clock, b.maximumWeightBytes));
-    this.locks = new InMemoryLockStore(new ExpiringMap<>(clock, b.maximumWeightBytes), fencing);
-    this.dedup = new InMemoryDedupStore(new ExpiringMap<>(clock, b.maximumWeightBytes));
+    this.records = new InMemoryIdempotencyStore(new ExpiringMap<>(b.clock, b.maximumWeightBytes), fencing);
+    this.tokens = new InMemoryTokenStore(new ExpiringMap<>(b.clock, b.maximumWeightBytes));
+    this.locks = new InMemoryLockStore(new ExpiringMap<>(b.clock, b.maximumWeightBytes), fencing);
+    this.dedup = new InMemoryDedupStore(new ExpiringMap<>(b.clock, b.maximumWeightBytes));
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.idempotency.jdbc;
 
-import java.util.Collections;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Every statement the backend runs, per dialect, built once. Each store operation is one
@@ -189,7 +188,7 @@ final class Sql {
   }
 
   /** The tables of this backend, for purging and dropping. */
-  Set<String> tables() {
-    return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(java.util.List.of(records, tokens, locks, dedup)));
+  List<String> tables() {
+    return List.of(records, tokens, locks, dedup);
   }
 }
