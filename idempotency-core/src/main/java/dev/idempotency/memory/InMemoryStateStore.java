@@ -32,7 +32,7 @@ final class InMemoryStateStore implements StateStore {
       throw new StoreUnavailableException(name(), "create",
           new IllegalStateException("the in-memory state store is full (" + maximumEntities + " entities)"));
     }
-    boolean created = rows.putIfAbsent(entityId, new VersionedState(state, 0)) == null;
+    boolean created = rows.putIfAbsent(entityId, new VersionedState(state, 0, -1)) == null;
     if (!created) {
       size.decrementAndGet();
     }
@@ -40,12 +40,14 @@ final class InMemoryStateStore implements StateStore {
   }
 
   @Override
-  public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion) {
+  public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion,
+      long fencingToken) {
     boolean[] applied = new boolean[1];
     VersionedState after = rows.computeIfPresent(entityId, (id, cur) -> {
-      if (from.contains(cur.state()) && (expectedVersion < 0 || cur.version() == expectedVersion)) {
+      if (from.contains(cur.state()) && (expectedVersion < 0 || cur.version() == expectedVersion)
+          && (fencingToken < 0 || cur.fence() <= fencingToken)) {
         applied[0] = true;
-        return new VersionedState(to, cur.version() + 1);
+        return new VersionedState(to, cur.version() + 1, fencingToken < 0 ? cur.fence() : fencingToken);
       }
       return cur;
     });

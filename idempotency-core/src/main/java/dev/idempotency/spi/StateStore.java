@@ -9,7 +9,7 @@ import java.util.Set;
  */
 public interface StateStore extends Store {
   /**
-   * Creates an entity in a state, version 0, if the id is free.
+   * Creates an entity in a state, version 0, no fence, if the id is free.
    *
    * @param entityId the entity's id
    * @param state the initial state
@@ -19,17 +19,20 @@ public interface StateStore extends Store {
 
   /**
    * One conditional write: sets the state to {@code to} and increments the version, but only if the
-   * current state is one of {@code from} and, when {@code expectedVersion >= 0}, the version equals
-   * it. Like {@code UPDATE t SET status = :to, version = version + 1 WHERE id = :id AND status IN
-   * (:from) [AND version = :expected]}.
+   * current state is one of {@code from}, when {@code expectedVersion >= 0} the version equals it,
+   * and when {@code fencingToken >= 0} no newer token has written the entity (its fence is at most
+   * the token; the fence is then raised to it). Like {@code UPDATE t SET status = :to, version =
+   * version + 1, fence = :token WHERE id = :id AND status IN (:from) [AND version = :expected] [AND
+   * (fence IS NULL OR fence <= :token)]}.
    *
    * @param entityId the entity's id
    * @param from the states the transition is allowed from (never empty)
    * @param to the target state
    * @param expectedVersion the version the caller read, or -1 to accept any
-   * @return what happened, with the entity's state and version after the attempt
+   * @param fencingToken the writer's fencing token, or -1 for an unfenced write
+   * @return what happened, with the entity's state, version and fence after the attempt
    */
-  TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion);
+  TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion, long fencingToken);
 
   /**
    * Reads an entity.
@@ -40,12 +43,13 @@ public interface StateStore extends Store {
   Optional<VersionedState> find(String entityId);
 
   /**
-   * An entity's state and version.
+   * An entity's state, version and fence.
    *
    * @param state the state's name
    * @param version incremented by every applied transition
+   * @param fence the highest fencing token that wrote it, or -1 if no fenced write did
    */
-  record VersionedState(String state, long version) {}
+  record VersionedState(String state, long version, long fence) {}
 
   /**
    * The store's answer to a transition.

@@ -32,8 +32,9 @@ import java.util.Set;
  *       (states declared to lead to it)}, version incremented. Of any number of concurrent attempts,
  *       at most one is APPLIED per change of state.</li>
  *   <li>Outcomes: APPLIED; ALREADY_APPLIED (already in the target state: a repeat is success);
- *       REJECTED naming the current state; NOT_FOUND; and, with an expected version (optimistic
- *       locking), STALE_VERSION.</li>
+ *       REJECTED naming the current state; NOT_FOUND; with an expected version (optimistic
+ *       locking), STALE_VERSION; with a fencing token, FENCED when a newer token already wrote the
+ *       entity.</li>
  *   <li>A target no declared transition leads to, and a null or malformed id, are
  *       {@link dev.idempotency.InvalidInputException}s before anything is sent to the store.</li>
  * </ul>
@@ -112,14 +113,31 @@ public final class StateMachine<S extends Enum<S>> {
    * @return the outcome
    */
   public TransitionResult<S> transition(String entityId, S to, long expectedVersion) {
+    return transition(entityId, to, expectedVersion, -1);
+  }
+
+  /**
+   * Moves an entity to a state as the holder of a lock or claim: the write is refused
+   * ({@link TransitionResult.Outcome#FENCED}) if a newer fencing token has already written the
+   * entity, so a holder whose lease expired mid-work cannot overwrite its successor. Pass
+   * {@link dev.idempotency.lock.LockHandle#fencingToken()} or {@link dev.idempotency.Claim#fencingToken()}.
+   *
+   * @param entityId the entity's id
+   * @param to the target state
+   * @param expectedVersion the version read, or -1 to accept any
+   * @param fencingToken the writer's fencing token (non-negative), or -1 for an unfenced write
+   * @return the outcome
+   */
+  public TransitionResult<S> transition(String entityId, S to, long expectedVersion, long fencingToken) {
     checkId(entityId);
     Require.nonNull(to, "to");
     Require.argument(expectedVersion >= -1, "expectedVersion", "must be -1 (any) or a version >= 0");
+    Require.argument(fencingToken >= -1, "fencingToken", "must be -1 (unfenced) or a token >= 0");
     Set<String> from = sourcesByTarget.get(to);
     Require.argument(from != null, "to", "no declared transition of " + name + " leads to " + to);
     StateStore.TransitionAttempt attempt = StoreCalls.call(store.name(), "transition", listener, name,
-        () -> store.transition(entityId, from, to.name(), expectedVersion));
-    TransitionResult<S> result = classify(entityId, to, expectedVersion, attempt);
+        () -> store.transition(entityId, from, to.name(), expectedVersion, fencingToken));
+    TransitionResult<S> result = classify(entityId, to, expectedVersion, fencingToken, attempt);
     IdempotencyEvent event = switch (result.outcome()) {
       case APPLIED -> IdempotencyEvent.TRANSITION_APPLIED;
       case ALREADY_APPLIED -> IdempotencyEvent.TRANSITION_ALREADY_APPLIED;
@@ -142,7 +160,7 @@ public final class StateMachine<S extends Enum<S>> {
             parse(entityId, v.state()), v.version()));
   }
 
-  private TransitionResult<S> classify(String entityId, S to, long expectedVersion,
+  private TransitionResult<S> classify(String entityId, S to, long expectedVersion, long fencingToken,
       StateStore.TransitionAttempt attempt) {
     StateStore.VersionedState cur = attempt.current();
     if (cur == null) {
@@ -154,6 +172,9 @@ public final class StateMachine<S extends Enum<S>> {
     }
     if (state == to) {
       return new TransitionResult<>(TransitionResult.Outcome.ALREADY_APPLIED, state, cur.version());
+    }
+    if (fencingToken >= 0 && cur.fence() > fencingToken) {
+      return new TransitionResult<>(TransitionResult.Outcome.FENCED, state, cur.version());
     }
     if (expectedVersion >= 0 && cur.version() != expectedVersion
         && sourcesByTarget.get(to).contains(cur.state())) {

@@ -20,6 +20,11 @@ public record TransitionResult<S extends Enum<S>>(Outcome outcome, S current, lo
     REJECTED,
     /** The caller's expected version is stale; {@link #version()} is the current one. */
     STALE_VERSION,
+    /**
+     * The caller's fencing token is older than one that already wrote the entity: the writer lost
+     * its lock or claim, and its write was refused.
+     */
+    FENCED,
     /** No entity has the id. */
     NOT_FOUND
   }

@@ -165,7 +165,8 @@ public final class UnreachableBackend {
       }
 
       @Override
-      public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion) {
+      public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion,
+          long fencingToken) {
         throw down();
       }
 

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * A state machine on the caller's table: every transition is one conditional {@code UPDATE ... SET
- * status = ?, version = version + 1 WHERE id = ? AND status IN (...) [AND version = ?]} that also
+ * status = ?, version = version + 1 WHERE id = ? AND status IN (...) [AND version = ?] [AND (fence IS
+ * NULL OR fence <= ?)]} that also
  * hands back the new version ({@code RETURNING}, {@code FINAL TABLE}, or {@code LAST_INSERT_ID} on
  * MySQL); one that is not applied reads the current state with a second statement.
  */
@@ -36,7 +37,9 @@ final class JdbcStateStore implements StateStore {
             + " ON t." + t.idColumn() + " = s.i WHEN NOT MATCHED THEN INSERT " + columns + " VALUES (s.i, s.st, 0)";
         break;
     }
-    find = "SELECT " + t.statusColumn() + ", " + t.versionColumn() + " FROM " + t.table() + " WHERE " + t.idColumn() + " = ?";
+    find = "SELECT " + t.statusColumn() + ", " + t.versionColumn()
+        + (t.fencingColumn() == null ? "" : ", " + t.fencingColumn())
+        + " FROM " + t.table() + " WHERE " + t.idColumn() + " = ?";
   }
 
   @Override
@@ -56,22 +59,34 @@ final class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion) {
-    String update = update(from.size(), expectedVersion >= 0);
+  public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion,
+      long fencingToken) {
+    boolean fenced = fencingToken >= 0;
+    if (fenced && t.fencingColumn() == null) {
+      throw new dev.idempotency.InvalidInputException("fencingToken", "table " + t.table()
+          + " has no fencing column: configure StateTable.withFencingColumn(..)");
+    }
+    String update = update(from.size(), expectedVersion >= 0, fenced);
     return db.run("transition", c -> {
       long version = db.returningLong(c, update, ps -> {
         int i = 1;
         ps.setString(i++, to);
+        if (fenced) {
+          ps.setLong(i++, fencingToken);
+        }
         ps.setString(i++, entityId);
         for (String s : from) {
           ps.setString(i++, s);
         }
         if (expectedVersion >= 0) {
-          ps.setLong(i, expectedVersion);
+          ps.setLong(i++, expectedVersion);
+        }
+        if (fenced) {
+          ps.setLong(i, fencingToken);
         }
       });
       if (version > 0) {
-        return new TransitionAttempt(true, new VersionedState(to, version));
+        return new TransitionAttempt(true, new VersionedState(to, version, fencingToken));
       }
       return new TransitionAttempt(false, find(c, entityId).orElse(null));
     });
@@ -86,12 +101,22 @@ final class JdbcStateStore implements StateStore {
     try (PreparedStatement ps = c.prepareStatement(find)) {
       ps.setString(1, entityId);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(new VersionedState(rs.getString(1), rs.getLong(2))) : Optional.empty();
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long fence = -1;
+        if (t.fencingColumn() != null) {
+          fence = rs.getLong(3);
+          if (rs.wasNull()) {
+            fence = -1;
+          }
+        }
+        return Optional.of(new VersionedState(rs.getString(1), rs.getLong(2), fence));
       }
     }
   }
 
-  private String update(int fromCount, boolean checkVersion) {
+  private String update(int fromCount, boolean checkVersion, boolean fenced) {
     StringBuilder in = new StringBuilder();
     for (int i = 0; i < fromCount; i++) {
       in.append(i == 0 ? "?" : ", ?");
@@ -100,9 +125,12 @@ final class JdbcStateStore implements StateStore {
     String set = db.dialect() == Dialect.MYSQL
         ? version + " = LAST_INSERT_ID(" + version + " + 1)"
         : version + " = " + version + " + 1";
-    String sql = "UPDATE " + t.table() + " SET " + t.statusColumn() + " = ?, " + set
+    String fence = t.fencingColumn();
+    String sql = "UPDATE " + t.table() + " SET " + t.statusColumn() + " = ?, "
+        + (fenced ? fence + " = ?, " : "") + set
         + " WHERE " + t.idColumn() + " = ? AND " + t.statusColumn() + " IN (" + in + ")"
-        + (checkVersion ? " AND " + version + " = ?" : "");
+        + (checkVersion ? " AND " + version + " = ?" : "")
+        + (fenced ? " AND (" + fence + " IS NULL OR " + fence + " <= ?)" : "");
     switch (db.dialect()) {
       case POSTGRESQL:
         return sql + " RETURNING " + version;

@@ -6,12 +6,19 @@ package dev.idempotency.jdbc;
  * underscores, starting with a letter; optionally schema-qualified for the table), so a name can
  * never carry an injection: anything else is an {@link dev.idempotency.InvalidInputException}.
  *
+ * <p>With a fencing column (a nullable numeric column), fenced transitions
+ * ({@link dev.idempotency.state.StateMachine#transition(String, Enum, long, long)}) are refused when
+ * a newer fencing token has already written the row, and raise the column to their token.
+ *
  * @param table the table, for example {@code "orders"} or {@code "shop.orders"}
  * @param idColumn the primary-key column (compared as text)
  * @param statusColumn the column holding the state's name
  * @param versionColumn a numeric column incremented by every applied transition
+ * @param fencingColumn a nullable numeric column holding the highest fencing token that wrote the
+ *     row, or null if the table has none (fenced transitions are then an error)
  */
-public record StateTable(String table, String idColumn, String statusColumn, String versionColumn) {
+public record StateTable(String table, String idColumn, String statusColumn, String versionColumn,
+    String fencingColumn) {
   /**
    * Validates the identifiers.
    *
@@ -19,16 +26,42 @@ public record StateTable(String table, String idColumn, String statusColumn, Str
    * @param idColumn the id column
    * @param statusColumn the status column
    * @param versionColumn the version column
+   * @param fencingColumn the fencing column, or null
    */
   public StateTable {
     Identifiers.require(table, "table");
     for (String[] column : new String[][] {{idColumn, "idColumn"}, {statusColumn, "statusColumn"},
-        {versionColumn, "versionColumn"}}) {
+        {versionColumn, "versionColumn"}, {fencingColumn, "fencingColumn"}}) {
+      if (column[0] == null && column[1].equals("fencingColumn")) {
+        continue;
+      }
       Identifiers.require(column[0], column[1]);
       if (column[0].contains(".")) {
         throw new dev.idempotency.InvalidInputException(column[1], "must not be qualified");
       }
     }
+  }
+
+  /**
+   * A table without a fencing column.
+   *
+   * @param table the table
+   * @param idColumn the id column
+   * @param statusColumn the status column
+   * @param versionColumn the version column
+   */
+  public StateTable(String table, String idColumn, String statusColumn, String versionColumn) {
+    this(table, idColumn, statusColumn, versionColumn, null);
+  }
+
+  /**
+   * The same table with a fencing column.
+   *
+   * @param column the nullable numeric column holding the highest fencing token that wrote the row
+   * @return the description
+   */
+  public StateTable withFencingColumn(String column) {
+    return new StateTable(table, idColumn, statusColumn, versionColumn, Identifiers.require(column, "fencingColumn"));
   }
 
   /**

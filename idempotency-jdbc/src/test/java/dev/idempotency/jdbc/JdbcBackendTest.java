@@ -261,6 +261,7 @@ class JdbcBackendTest {
     assertThatThrownBy(() -> new StateTable("orders", "id; --", "status", "version")).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> new StateTable("orders", "id", "s.tatus", "version")).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> new StateTable("orders", "id", "status", null)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> StateTable.of("orders").withFencingColumn("fence or 1=1")).isInstanceOf(InvalidInputException.class);
     HikariDataSource ds = TestDatabase.h2().newDataSource();
     try {
       assertThatThrownBy(() -> JdbcBackend.builder(ds).tablePrefix("idem'; --")).isInstanceOf(InvalidInputException.class);
@@ -315,6 +316,20 @@ class JdbcBackendTest {
     assertThat(JdbcBackend.Builder.describe(Dialect.POSTGRESQL, "jdbc:postgresql://app:s3cret@db:5432/shop?password=s3cret"))
         .isEqualTo("postgresql db:5432/shop");
     assertThat(JdbcBackend.Builder.describe(Dialect.H2, "jdbc:h2:mem:x;PASSWORD=s3cret")).isEqualTo("h2 h2:mem:x");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aFencedTransitionOnATableWithoutAFencingColumnIsAConfigurationErrorAndWritesNothing(String database) {
+    JdbcClients c = on(database);
+    StateMachine<Status> m = StateMachine.builder(Status.class, c.newBackend().stateStore(StateTable.of(c.db.ordersTable)),
+        "orders").allow(Status.NEW, Status.PAID).build();
+    String id = "o-" + UUID.randomUUID();
+    m.create(id, Status.NEW);
+    assertThatThrownBy(() -> m.transition(id, Status.PAID, -1, 42)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("fencing column");
+    assertThat(m.current(id)).get().extracting(r -> r.current()).isEqualTo(Status.NEW);
+    assertThat(m.transition(id, Status.PAID).outcome()).isEqualTo(dev.idempotency.state.TransitionResult.Outcome.APPLIED);
   }
 
   @Test

@@ -26,7 +26,7 @@ final class JdbcClients implements AutoCloseable {
   }
 
   StateTable orders() {
-    return StateTable.of(db.ordersTable);
+    return StateTable.of(db.ordersTable).withFencingColumn("fence");
   }
 
   @Override

@@ -128,7 +128,7 @@ final class TestDatabase {
         s.execute(ddl);
       }
       s.execute("CREATE TABLE " + ordersTable + " (id VARCHAR(255) NOT NULL PRIMARY KEY, "
-          + "status VARCHAR(32) NOT NULL, version BIGINT NOT NULL, note VARCHAR(100))");
+          + "status VARCHAR(32) NOT NULL, version BIGINT NOT NULL, fence BIGINT, note VARCHAR(100))");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the test tables on " + url, e);
     }

@@ -105,27 +105,34 @@ final class Scripts {
       """);
 
   /**
-   * KEYS[1] entity; ARGV to, expected version (-1 for any), ttl ms, from states... Returns {} if
-   * not found, else {applied (1/0), state, version}.
+   * KEYS[1] entity; ARGV to, expected version (-1 for any), ttl ms, fencing token (-1 for none),
+   * from states... Returns {} if not found, else {applied (1/0), state, version, fence (-1 if
+   * none)}. A fenced write needs the stored fence ({@code f}) to be at most its token, and raises it.
    */
   static final RedisScript STATE_TRANSITION = new RedisScript("state-transition", """
-      local r = redis.call('HMGET', KEYS[1], 's', 'v')
+      local r = redis.call('HMGET', KEYS[1], 's', 'v', 'f')
       if not r[1] then
         return {}
       end
+      local fence = tonumber(r[3] or '-1')
+      local token = tonumber(ARGV[4])
       local allowed = false
-      for i = 4, #ARGV do
+      for i = 5, #ARGV do
         if ARGV[i] == r[1] then
           allowed = true
           break
         end
       end
-      if allowed and (ARGV[2] == '-1' or ARGV[2] == r[2]) then
+      if allowed and (ARGV[2] == '-1' or ARGV[2] == r[2]) and (token < 0 or fence <= token) then
         local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
         redis.call('HSET', KEYS[1], 's', ARGV[1])
+        if token >= 0 then
+          redis.call('HSET', KEYS[1], 'f', ARGV[4])
+          fence = token
+        end
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        return {1, ARGV[1], v}
+        return {1, ARGV[1], v, string.format('%.0f', fence)}
       end
-      return {0, r[1], tonumber(r[2])}
+      return {0, r[1], tonumber(r[2]), string.format('%.0f', fence)}
       """);
 }
