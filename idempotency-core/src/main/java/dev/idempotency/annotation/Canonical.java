@@ -195,7 +195,7 @@ final class Canonical {
 
   /**
    * One property: how it is written ({@code "name":}), a compiled getter, and the encoder of its
-   * values when the declared type is final (so no per-value lookup is needed).
+   * values when the declared type is a final JDK type (so no per-value lookup is needed).
    */
   private static final class Property {
     final String name;
@@ -212,7 +212,10 @@ final class Canonical {
       this.labelAfterComma = "," + label;
       this.getter = getter;
       Class<?> t = declared.isPrimitive() ? MethodType.methodType(declared).wrap().returnType() : declared;
-      this.encoder = Modifier.isFinal(t.getModifiers()) && !t.isArray() ? ENCODERS.get(t) : null;
+      // Only final JDK value types (String, boxed primitives, ...) are resolved ahead: they never
+      // lead back to a class whose encoder is being built, as a record holding its own type would.
+      this.encoder = Modifier.isFinal(t.getModifiers()) && !t.isArray() && t.getName().startsWith("java.")
+          ? ENCODERS.get(t) : null;
     }
 
     void write(StringBuilder sb, Object target, int depth) {
