@@ -10,7 +10,6 @@ import dev.idempotency.internal.StoreCalls;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;
-import java.lang.reflect.Constructor;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,13 +43,31 @@ import org.slf4j.LoggerFactory;
  *       {@link ClaimLostException}, and the new owner's record stands.</li>
  *   <li>A store that cannot be reached gives {@link StoreUnavailableException}, never a driver
  *       exception.</li>
+ *   <li>A store that fails when the result is stored is retried, with capped and jittered backoff,
+ *       until the claim's lease ends (the fencing token makes a repeated completion safe): a store
+ *       hiccup that ends before the lease does never makes the action run twice. Meanwhile the
+ *       caller waits; duplicates see the call in progress.</li>
+ *   <li>A result that can never be stored (the codec refuses it, it is larger than
+ *       {@link CallOptions#maxResultBytes()} or the store's {@code maxPayloadBytes()}, the store
+ *       refuses it through the whole lease) completes the key with a marker: duplicates get
+ *       {@link ResultNotStoredException} for the retention, and the action never runs again. The
+ *       first caller gets its result.</li>
  * </ul>
+ *
+ * <h2>What remains</h2>
+ * If the store stays unreachable from the end of the action until the lease ends, the result is
+ * lost ({@link IdempotencyEvent#COMPLETION_FAILED}, logged as an error) and a caller after the lease
+ * may run the action again. Two ways close that window: fence the action's writes with
+ * {@link Claim#fencingToken()} (a write under an older token is refused), or, on JDBC, run the call
+ * in the caller's transaction ({@code JdbcBackend.transactionalCalls}), where the claim, the
+ * action's writes and the result commit or roll back together.
  *
  * <p>Round trips per call: a first call makes two (claim, complete); a replay makes one (claim);
  * a failure makes two (claim, release). Thread-safe; create one per store and share it.
  */
 public final class IdempotencyEngine {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyEngine.class);
+  private static final long MARKER_MARGIN_NANOS = 5_000_000_000L;
 
   private final IdempotencyStore store;
   private final CallOptions defaults;
@@ -126,14 +143,14 @@ public final class IdempotencyEngine {
       CallResult<T> replayed = (CallResult<T>) claimed;
       return replayed;
     }
-    long token = (Long) claimed;
+    Owned owned = (Owned) claimed;
     T value;
     try {
-      value = action.run(new Claim(key, token));
+      value = action.run(new Claim(key, owned.token()));
     } catch (Throwable failure) {
-      throw Exceptions.rethrow(afterFailure(key, storageKey, options, token, failure));
+      throw Exceptions.rethrow(afterFailure(key, storageKey, options, owned, failure));
     }
-    return afterSuccess(key, storageKey, codec, options, token, value);
+    return afterSuccess(key, storageKey, codec, options, owned, value);
   }
 
   /**
@@ -169,23 +186,23 @@ public final class IdempotencyEngine {
       CallResult<T> replayed = (CallResult<T>) claimed;
       return CompletableFuture.completedFuture(replayed);
     }
-    long token = (Long) claimed;
+    Owned owned = (Owned) claimed;
     CompletionStage<T> stage;
     try {
-      stage = action.start(new Claim(key, token));
+      stage = action.start(new Claim(key, owned.token()));
       Require.nonNull(stage, "the action's future");
     } catch (Throwable failure) {
-      return CompletableFuture.failedFuture(afterFailure(key, storageKey, options, token, failure));
+      return CompletableFuture.failedFuture(afterFailure(key, storageKey, options, owned, failure));
     }
     CompletableFuture<CallResult<T>> result = new CompletableFuture<>();
     stage.whenComplete((value, error) -> {
       if (error != null) {
         Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        result.completeExceptionally(afterFailure(key, storageKey, options, token, failure));
+        result.completeExceptionally(afterFailure(key, storageKey, options, owned, failure));
         return;
       }
       try {
-        result.complete(afterSuccess(key, storageKey, codec, options, token, value));
+        result.complete(afterSuccess(key, storageKey, codec, options, owned, value));
       } catch (Throwable t) {
         result.completeExceptionally(t);
       }
@@ -210,10 +227,13 @@ public final class IdempotencyEngine {
     CompletionStage<T> start(Claim claim) throws Exception;
   }
 
+  /** A claim this call owns: its fencing token and when its lease ends, on {@link System#nanoTime()}'s scale. */
+  private record Owned(long token, long leaseEndsNanos) {}
+
   /**
-   * Claims the key, or resolves a duplicate: returns the fencing token (a Long) when this call owns
-   * the key, or the replayed {@link CallResult}; throws in-progress, key-reused, replayed terminal
-   * failures and store failures.
+   * Claims the key, or resolves a duplicate: returns {@link Owned} when this call owns the key, or
+   * the replayed {@link CallResult}; throws in-progress, key-reused, replayed terminal failures and
+   * store failures.
    */
   private <T> Object claimOrReplay(IdempotencyKey key, String storageKey, Fingerprint fingerprint,
       ResultCodec<T> codec, CallOptions options) {
@@ -222,9 +242,11 @@ public final class IdempotencyEngine {
         : 0;
     Backoff backoff = null;
     while (true) {
+      // Read before the round trip: the lease is measured from no later than the server started it.
+      long claimedAt = System.nanoTime();
       ClaimResult claim = call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
       if (claim instanceof ClaimResult.Acquired acquired) {
-        return acquired.fencingToken();
+        return new Owned(acquired.fencingToken(), claimedAt + options.lease().toNanos());
       }
       StoredRecord existing = ((ClaimResult.Existing) claim).record();
       if (!existing.fingerprint().equals(fingerprint.value())) {
@@ -274,49 +296,127 @@ public final class IdempotencyEngine {
   }
 
   /** Settles a failed action: stores a terminal failure or releases the claim; returns the failure. */
-  private Throwable afterFailure(IdempotencyKey key, String storageKey, CallOptions options, long token,
+  private Throwable afterFailure(IdempotencyKey key, String storageKey, CallOptions options, Owned owned,
       Throwable failure) {
     if (options.isTerminal(failure)) {
-      storeFailure(key, storageKey, options, token, failure);
+      storeFailure(key, storageKey, options, owned, failure);
     } else {
-      releaseAfterFailure(key, storageKey, token, failure);
+      releaseAfterFailure(key, storageKey, owned.token(), failure);
     }
     return failure;
   }
 
-  /** Settles a successful action: encodes and stores its result under the claim. */
+  /**
+   * Settles a successful action: encodes and stores its result under the claim, retrying a failing
+   * store within the lease. A result that can never be stored completes the key with a marker, so
+   * the action never runs twice; the caller gets its result either way (the action has run, and
+   * failing would invite a retry of a call that succeeded), except in the caller's transaction,
+   * where failing rolls the action back with the record.
+   */
   private <T> CallResult<T> afterSuccess(IdempotencyKey key, String storageKey, ResultCodec<T> codec,
-      CallOptions options, long token, T value) {
+      CallOptions options, Owned owned, T value) {
     byte[] envelope;
     try {
       envelope = Envelope.value(value == null ? null : codec.encode(value));
     } catch (RuntimeException e) {
-      ResultCodecException codecFailure = e instanceof ResultCodecException rce ? rce
-          : new ResultCodecException("cannot encode the result of " + key, e);
-      releaseAfterFailure(key, storageKey, token, codecFailure);
-      throw codecFailure;
+      return notStored(key, storageKey, options, owned, value, "the codec could not encode it: " + e, e);
     }
-
-    boolean stored;
-    try {
-      stored = store.complete(storageKey, token, envelope, options.retention());
-    } catch (RuntimeException e) {
-      // The action has run: its result is the caller's, even if it could not be stored. Throwing
-      // here would invite the client to retry a call that succeeded. Duplicates see the claim in
-      // progress until its lease expires.
-      report(IdempotencyEvent.COMPLETION_FAILED, key);
-      LOG.error("the action for {} ran but its result could not be stored in {}; duplicates are "
-          + "refused as in progress until the lease expires", key, store.name(), e);
-      return new CallResult<>(value, false, token);
+    int limit = Math.min(options.maxResultBytes(), store.maxPayloadBytes());
+    if (envelope.length > limit) {
+      return notStored(key, storageKey, options, owned, value, "it is " + envelope.length
+          + " bytes encoded, over the limit of " + limit + " bytes for " + store.name(), null);
     }
-    if (!stored) {
+    // The result is retried until a fifth of the lease (at most 5 s) is left; that rest is for the marker.
+    long margin = Math.min(options.lease().toNanos() / 5, MARKER_MARGIN_NANOS);
+    Completion done = complete(key, storageKey, options, owned.token(), owned.leaseEndsNanos() - margin, envelope);
+    if (done == Completion.FAILED) {
+      // The store kept failing. If it answers the marker, it was this payload it refused (and would
+      // refuse forever): the marker keeps any duplicate from running the action. If it does not
+      // answer either, nothing more can be done within the lease.
+      byte[] marker = Envelope.notStored("the store failed on every attempt to store it");
+      if (complete(key, storageKey, options, owned.token(), owned.leaseEndsNanos(), marker) == Completion.STORED) {
+        report(IdempotencyEvent.RESULT_NOT_STORED, key);
+        LOG.error("the result of {} could not be stored in {} within the lease; completed it with a "
+            + "marker, so duplicates get ResultNotStoredException", key, store.name());
+      } else {
+        report(IdempotencyEvent.COMPLETION_FAILED, key);
+        LOG.error("the action for {} ran but its result could not be stored in {} within the lease ({}); "
+            + "duplicates see it in progress until the lease ends, after which one may run it again "
+            + "unless the action's writes are fenced by claim.fencingToken()", key, store.name(), options.lease());
+      }
+    } else if (done == Completion.LOST) {
       report(IdempotencyEvent.CLAIM_LOST, key);
       LOG.warn("claim on {} (fencing token {}) expired before completion and was taken over; "
-          + "the lease ({}) is shorter than the action", key, token, options.lease());
-      throw new ClaimLostException(key, token);
+          + "the lease ({}) is shorter than the action", key, owned.token(), options.lease());
+      throw new ClaimLostException(key, owned.token());
+    } else {
+      report(IdempotencyEvent.EXECUTED, key);
     }
-    report(IdempotencyEvent.EXECUTED, key);
-    return new CallResult<>(value, false, token);
+    return new CallResult<>(value, false, owned.token());
+  }
+
+  /** Completes the key with the marker of a result that can never be stored. */
+  private <T> CallResult<T> notStored(IdempotencyKey key, String storageKey, CallOptions options, Owned owned,
+      T value, String reason, Throwable cause) {
+    if (store.joinsCallerTransaction()) {
+      throw new ResultNotStoredException(key, reason, cause);
+    }
+    Completion done = complete(key, storageKey, options, owned.token(), owned.leaseEndsNanos(), Envelope.notStored(reason));
+    if (done == Completion.LOST) {
+      report(IdempotencyEvent.CLAIM_LOST, key);
+      throw new ClaimLostException(key, owned.token());
+    }
+    report(done == Completion.STORED ? IdempotencyEvent.RESULT_NOT_STORED : IdempotencyEvent.COMPLETION_FAILED, key);
+    LOG.error("the result of {} cannot be stored ({}); {}", key, reason, done == Completion.STORED
+        ? "completed the key with a marker: duplicates get ResultNotStoredException and the action does not run again"
+        : "and the store failed too: duplicates see it in progress until the lease ends", cause);
+    return new CallResult<>(value, false, owned.token());
+  }
+
+  /** How storing an outcome ended. */
+  private enum Completion { STORED, LOST, FAILED }
+
+  /**
+   * Stores an outcome under the claim, retrying a failing store with capped, jittered backoff
+   * until the lease ends: the fencing token makes a repeated completion safe, and only the claim's
+   * owner can complete it. In the caller's transaction nothing is retried: the failure is thrown.
+   */
+  private Completion complete(IdempotencyKey key, String storageKey, CallOptions options, long token,
+      long deadlineNanos, byte[] envelope) {
+    Backoff backoff = null;
+    while (true) {
+      Boolean stored;
+      if (store.joinsCallerTransaction()) {
+        stored = call("complete", () -> store.complete(storageKey, token, envelope, options.retention()), key);
+      } else {
+        stored = completeOnce(storageKey, token, envelope, options);
+      }
+      if (stored != null) {
+        return stored ? Completion.STORED : Completion.LOST;
+      }
+      if (backoff == null) {
+        backoff = new Backoff(10, 1000);
+      }
+      report(IdempotencyEvent.COMPLETION_RETRIED, key);
+      try {
+        if (!backoff.pause(deadlineNanos)) {
+          return Completion.FAILED;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Completion.FAILED;
+      }
+    }
+  }
+
+  /** One completion attempt: true stored, false claim lost, null the store failed (logged). */
+  private Boolean completeOnce(String storageKey, long token, byte[] envelope, CallOptions options) {
+    try {
+      return store.complete(storageKey, token, envelope, options.retention());
+    } catch (RuntimeException e) {
+      LOG.warn("storing the outcome of {} in {} failed: {}", storageKey, store.name(), e.toString());
+      return null;
+    }
   }
 
   private <T> CallResult<T> replay(IdempotencyKey key, ResultCodec<T> codec, CallOptions options,
@@ -338,25 +438,38 @@ public final class IdempotencyEngine {
         report(IdempotencyEvent.REPLAYED, key);
         LOG.debug("replayed the stored result of {}", key);
         return new CallResult<>(value, true, record.fencingToken());
+      case Envelope.NOT_STORED:
+        report(IdempotencyEvent.REPLAYED, key);
+        throw new ResultNotStoredException(key, Envelope.notStoredReason(envelope));
       default:
         report(IdempotencyEvent.REPLAYED, key);
-        throw Exceptions.rethrow(recreate(Envelope.failureOf(envelope), options));
+        Envelope.StoredFailure failure = Envelope.failureOf(envelope);
+        throw Exceptions.rethrow(StoredFailures.recreate(failure.type(), failure.message(), options));
     }
   }
 
-  private void storeFailure(IdempotencyKey key, String storageKey, CallOptions options, long token,
+  private void storeFailure(IdempotencyKey key, String storageKey, CallOptions options, Owned owned,
       Throwable failure) {
     byte[] envelope = Envelope.failure(failure.getClass().getName(), failure.getMessage());
+    Completion done;
     try {
-      if (store.complete(storageKey, token, envelope, options.retention())) {
+      done = complete(key, storageKey, options, owned.token(), owned.leaseEndsNanos(), envelope);
+    } catch (StoreUnavailableException e) {
+      // In the caller's transaction: the caller sees its own failure and rolls back.
+      failure.addSuppressed(e);
+      return;
+    }
+    switch (done) {
+      case STORED:
         report(IdempotencyEvent.FAILURE_STORED, key);
-      } else {
+        break;
+      case LOST:
         report(IdempotencyEvent.CLAIM_LOST, key);
         LOG.warn("claim on {} expired before its terminal failure could be stored", key);
-      }
-    } catch (RuntimeException e) {
-      report(IdempotencyEvent.COMPLETION_FAILED, key);
-      failure.addSuppressed(new StoreUnavailableException(store.name(), "complete", e));
+        break;
+      default:
+        report(IdempotencyEvent.COMPLETION_FAILED, key);
+        failure.addSuppressed(new StoreUnavailableException(store.name(), "complete", null));
     }
   }
 
@@ -371,51 +484,6 @@ public final class IdempotencyEngine {
       report(IdempotencyEvent.STORE_UNAVAILABLE, key);
       failure.addSuppressed(new StoreUnavailableException(store.name(), "release", e));
     }
-  }
-
-  /**
-   * Re-creates a stored terminal failure. Only a type that is, or extends, one the caller declared
-   * terminal is ever instantiated, through its public (String) or no-argument constructor: the
-   * declared list is the allow-list, so stored data cannot make the engine build arbitrary classes.
-   */
-  private static Throwable recreate(Envelope.StoredFailure stored, CallOptions options) {
-    for (Class<? extends Throwable> declared : options.terminal()) {
-      Class<?> type;
-      if (declared.getName().equals(stored.type())) {
-        type = declared;
-      } else {
-        try {
-          type = Class.forName(stored.type(), false, declared.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-          continue;
-        }
-        if (!declared.isAssignableFrom(type)) {
-          continue;
-        }
-      }
-      Throwable t = instantiate(type, stored.message());
-      if (t != null) {
-        return t;
-      }
-    }
-    return new ReplayedFailureException(stored.type(), stored.message());
-  }
-
-  private static Throwable instantiate(Class<?> type, String message) {
-    try {
-      Constructor<?> c = type.getConstructor(String.class);
-      return (Throwable) c.newInstance(message);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // fall through to the no-argument constructor
-    }
-    if (message == null) {
-      try {
-        return (Throwable) type.getConstructor().newInstance();
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        return null;
-      }
-    }
-    return null;
   }
 
   private <R> R call(String operation, java.util.function.Supplier<R> call, IdempotencyKey key) {

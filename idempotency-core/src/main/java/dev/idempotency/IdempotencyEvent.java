@@ -19,8 +19,20 @@ public enum IdempotencyEvent {
   FAILURE_STORED,
   /** An idempotent call's claim expired before it completed; its result was refused. */
   CLAIM_LOST,
-  /** The action ran but its result could not be stored (the store failed at completion). */
+  /**
+   * The action ran but its result could not be stored: the store failed at completion, and kept
+   * failing through every retry within the lease. Duplicates see the call in progress until the
+   * lease ends; after that, a duplicate may run the action again.
+   */
   COMPLETION_FAILED,
+  /** Storing a result failed once and is being retried within the lease (the fencing token makes a repeat safe). */
+  COMPLETION_RETRIED,
+  /**
+   * The action ran but its result can never be stored (the codec refused it, it is too large, the
+   * store rejected it): the key was completed with a marker that duplicates get as
+   * {@link ResultNotStoredException}, so the action does not run again.
+   */
+  RESULT_NOT_STORED,
   /** A store could not be reached. */
   STORE_UNAVAILABLE,
   /** A one-time token was issued. */

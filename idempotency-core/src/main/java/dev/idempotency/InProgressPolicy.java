@@ -32,11 +32,11 @@ public final class InProgressPolicy {
    * action itself. When the wait runs out, {@link RequestInProgressException}. The store is polled
    * with capped exponential backoff (5 ms up to 100 ms, jittered).
    *
-   * @param maxWait the longest wait, positive
+   * @param maxWait the longest wait, positive, at most {@link Limits#MAX_WAIT}
    * @return the policy
    */
   public static InProgressPolicy await(Duration maxWait) {
-    return new InProgressPolicy(Require.positive(maxWait, "maxWait"));
+    return new InProgressPolicy(Require.positive(Require.waitTime(maxWait, "maxWait"), "maxWait"));
   }
 
   /**

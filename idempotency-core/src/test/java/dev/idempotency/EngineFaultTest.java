@@ -91,16 +91,19 @@ class EngineFaultTest {
   }
 
   @Test
-  void aResultThatCannotBeStoredIsStillReturnedAndDuplicatesSeeTheClaimInProgress() {
+  void aStoreThatFailsThroughTheWholeLeaseIsReportedAndTheCallerStillGetsItsResult() {
     FailingAfterClaim store = new FailingAfterClaim();
     store.failComplete.set(true);
     CountingListener counts = new CountingListener();
-    IdempotencyEngine engine = IdempotencyEngine.builder(store).listener(counts).build();
+    IdempotencyEngine engine = IdempotencyEngine.builder(store).listener(counts)
+        .defaults(CallOptions.builder().lease(Duration.ofMillis(300)).build()).build();
+    long started = System.nanoTime();
     CallResult<String> r = engine.execute(key, Fingerprint.none(), Codecs.string(), c -> "charged");
     assertThat(r.value()).isEqualTo("charged");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("retried until the lease ended, no longer")
+        .isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+    assertThat(counts.count(IdempotencyEvent.COMPLETION_RETRIED)).isGreaterThan(1);
     assertThat(counts.count(IdempotencyEvent.COMPLETION_FAILED)).isEqualTo(1);
-    assertThatThrownBy(() -> engine.execute(key, Fingerprint.none(), Codecs.string(), c -> "twice"))
-        .isInstanceOf(RequestInProgressException.class);
   }
 
   @Test
@@ -113,25 +116,6 @@ class EngineFaultTest {
       throw boom;
     })).isSameAs(boom);
     assertThat(boom.getSuppressed()).singleElement().isInstanceOf(StoreUnavailableException.class);
-  }
-
-  @Test
-  void aCodecThatCannotEncodeReleasesTheClaimAndFailsTyped() {
-    IdempotencyEngine engine = IdempotencyEngine.builder(InMemoryBackend.create().idempotencyStore()).build();
-    ResultCodec<String> broken = new ResultCodec<>() {
-      @Override
-      public byte[] encode(String value) {
-        throw new UnsupportedOperationException("cannot encode");
-      }
-
-      @Override
-      public String decode(byte[] bytes) {
-        return "";
-      }
-    };
-    assertThatThrownBy(() -> engine.execute(key, Fingerprint.none(), broken, c -> "x"))
-        .isInstanceOf(ResultCodecException.class);
-    assertThat(engine.lookup(key)).isEmpty();
   }
 
   @Test

@@ -31,6 +31,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <h2>Behaviour</h2>
  * <ul>
+ *   <li>{@link Idempotent} counts on the interface's method or on the implementation's (a different
+ *       annotation on both is refused).</li>
  *   <li>Every {@link Idempotent} method is compiled when the proxy is created: key and principal
  *       templates, fingerprint arguments, durations and the result codec. Any mistake is an
  *       {@link dev.idempotency.InvalidInputException} naming the interface, method and expression.</li>
@@ -38,9 +40,11 @@ import java.util.concurrent.CompletionStage;
  *       duplicates get its result (through the codec, so equal to the first), 409-like
  *       {@link dev.idempotency.RequestInProgressException} or 422-like
  *       {@link dev.idempotency.KeyReusedException}.</li>
- *   <li>Return types: values, {@code void}, {@code Optional<X>}, and {@code CompletableFuture<X>} or
- *       {@code CompletionStage<X>} (claimed before the target is called, completed or released when
- *       the future completes).</li>
+ *   <li>Return types: values (generic ones such as {@code List<Refund>} through JSON), {@code void},
+ *       {@code Optional<X>}, and {@code CompletableFuture<X>} or {@code CompletionStage<X>} (claimed
+ *       before the target is called, completed or released when the future completes). On a future,
+ *       409 and 422 surface as the future failing with {@link dev.idempotency.RequestInProgressException}
+ *       or {@link dev.idempotency.KeyReusedException} (the method itself does not throw them).</li>
  *   <li>Exceptions thrown by the target propagate unchanged, checked ones included (never wrapped in
  *       {@code UndeclaredThrowableException}).</li>
  *   <li>Unannotated methods (and default methods) pass straight through; {@code equals},
@@ -154,11 +158,38 @@ public final class Idempotency {
         continue;
       }
       MethodHandle handle = targetHandle(m, target);
-      Idempotent a = m.getAnnotation(Idempotent.class);
-      invokers.put(m, new Invoker(a == null ? null : MethodPlan.compile(iface, m, a, engine, codecs), handle));
+      Method annotated = annotatedMethod(iface, m, target.getClass());
+      Invoker invoker = annotated == null ? new Invoker(null, handle)
+          : new Invoker(MethodPlan.compile(iface, annotated, annotated.getAnnotation(Idempotent.class), engine, codecs), handle);
+      invokers.put(m, invoker);
     }
     InvocationHandler handler = new Handler(target, invokers, engine);
     return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler));
+  }
+
+  /**
+   * Where a method's {@link Idempotent} is: on the interface's method, or on the implementation's
+   * (which the proxy honours the same way, so an annotation on either is never silently ignored).
+   * Two different annotations are refused.
+   */
+  private static Method annotatedMethod(Class<?> iface, Method m, Class<?> implementation) {
+    Method impl;
+    try {
+      impl = implementation.getMethod(m.getName(), m.getParameterTypes());
+    } catch (NoSuchMethodException e) {
+      impl = null;
+    }
+    Idempotent onInterface = m.getAnnotation(Idempotent.class);
+    Idempotent onImpl = impl == null ? null : impl.getAnnotation(Idempotent.class);
+    if (onInterface != null && onImpl != null && !onInterface.equals(onImpl)) {
+      throw new dev.idempotency.InvalidInputException("@Idempotent", iface.getSimpleName() + "." + m.getName()
+          + " is annotated differently on " + iface.getName() + " and on " + implementation.getName()
+          + "; keep one of them");
+    }
+    if (onInterface != null) {
+      return m;
+    }
+    return onImpl != null ? impl : null;
   }
 
   private static MethodHandle targetHandle(Method m, Object target) {

@@ -9,6 +9,7 @@ import dev.idempotency.InvalidInputException;
 import dev.idempotency.Scope;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.codec.ResultCodec;
+import dev.idempotency.codec.TypeRef;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
@@ -219,15 +220,18 @@ final class MethodPlan {
     } else if (codecs.containsKey(raw)) {
       builtIn = codecs.get(raw);
     } else {
-      if (valueType instanceof ParameterizedType || raw == Object.class) {
+      if (raw == Object.class || valueType instanceof java.lang.reflect.TypeVariable
+          || valueType instanceof java.lang.reflect.WildcardType) {
         throw new PropertyPath.ResolutionException("no codec for " + valueType.getTypeName()
-            + ": register one with Idempotency.builder(engine).codec(..) or set @Idempotent(codec = ...)");
+            + ": declare a concrete result type, register a codec with Idempotency.builder(engine).codec(..)"
+            + " or set @Idempotent(codec = ...)");
       }
       try {
-        builtIn = Codecs.json(raw);
-      } catch (IllegalStateException e) {
-        throw new PropertyPath.ResolutionException("no codec for " + raw.getName() + ": register one, set "
-            + "@Idempotent(codec = ...), or put jackson-databind on the class path for JSON");
+        // Generic types (List<Refund>) keep their type arguments, so JSON decodes the elements too.
+        builtIn = Codecs.json(TypeRef.ofType(valueType));
+      } catch (InvalidInputException e) {
+        throw new PropertyPath.ResolutionException("no codec for " + valueType.getTypeName() + ": register one, set "
+            + "@Idempotent(codec = ...), or put Jackson (3 or 2) on the class path for JSON");
       }
     }
     return (ResultCodec) builtIn;

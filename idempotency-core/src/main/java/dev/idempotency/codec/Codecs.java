@@ -143,36 +143,32 @@ public final class Codecs {
   }
 
   /**
-   * JSON through Jackson with a default {@code ObjectMapper} (modules found on the class path are
-   * registered). Needs {@code com.fasterxml.jackson.core:jackson-databind} on the class path.
+   * JSON through the Jackson on the class path: Jackson 3 ({@code tools.jackson.core:jackson-databind},
+   * Spring Boot 4's default) if present, else Jackson 2 ({@code com.fasterxml.jackson.core}, with the
+   * modules found on the class path). For a configured mapper use {@link Jackson3Codecs} or
+   * {@link Jackson2Codecs}.
    *
    * @param <T> the result type
    * @param type the result class
    * @return the codec
+   * @throws dev.idempotency.InvalidInputException if neither Jackson is on the class path
    */
   public static <T> ResultCodec<T> json(Class<T> type) {
-    Require.nonNull(type, "type");
-    try {
-      return JsonCodec.create(type);
-    } catch (NoClassDefFoundError e) {
-      throw new IllegalStateException(
-          "Codecs.json needs com.fasterxml.jackson.core:jackson-databind on the class path", e);
-    }
+    return JsonCodec.create(TypeRef.of(type));
   }
 
   /**
-   * JSON through a configured Jackson {@code ObjectMapper}. Declared with {@code Object} so that this
-   * class loads without Jackson; pass a {@code com.fasterxml.jackson.databind.ObjectMapper}.
+   * JSON for a generic result type, such as {@code new TypeRef<List<Refund>>() {}}; see
+   * {@link #json(Class)}.
    *
    * @param <T> the result type
-   * @param type the result class
-   * @param objectMapper a {@code com.fasterxml.jackson.databind.ObjectMapper}
+   * @param type the result type
    * @return the codec
+   * @throws dev.idempotency.InvalidInputException if neither Jackson is on the class path
    */
-  public static <T> ResultCodec<T> json(Class<T> type, Object objectMapper) {
+  public static <T> ResultCodec<T> json(TypeRef<T> type) {
     Require.nonNull(type, "type");
-    Require.nonNull(objectMapper, "objectMapper");
-    return JsonCodec.create(type, objectMapper);
+    return JsonCodec.create(type);
   }
 
   /**

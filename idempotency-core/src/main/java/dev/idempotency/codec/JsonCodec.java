@@ -1,45 +1,33 @@
 package dev.idempotency.codec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.idempotency.ResultCodecException;
-import java.io.IOException;
+import dev.idempotency.InvalidInputException;
 
-/** JSON through Jackson; loaded only when {@link Codecs#json} is called. */
-final class JsonCodec<T> implements ResultCodec<T> {
-  private final Class<T> type;
-  private final ObjectMapper mapper;
+/**
+ * Picks the Jackson on the class path for {@link Codecs#json}: Jackson 3 ({@code tools.jackson},
+ * Spring Boot 4's default) if present, else Jackson 2 ({@code com.fasterxml.jackson}). The classes
+ * that touch Jackson load only when one is called.
+ */
+final class JsonCodec {
+  private JsonCodec() {}
 
-  private JsonCodec(Class<T> type, ObjectMapper mapper) {
-    this.type = type;
-    this.mapper = mapper;
-  }
-
-  static <T> JsonCodec<T> create(Class<T> type) {
-    return new JsonCodec<>(type, new ObjectMapper().findAndRegisterModules());
-  }
-
-  static <T> JsonCodec<T> create(Class<T> type, Object mapper) {
-    if (!(mapper instanceof ObjectMapper objectMapper)) {
-      throw new IllegalArgumentException("objectMapper must be a com.fasterxml.jackson.databind.ObjectMapper");
+  static <T> ResultCodec<T> create(TypeRef<T> type) {
+    if (present("tools.jackson.databind.json.JsonMapper")) {
+      return Jackson3Codecs.json(type);
     }
-    return new JsonCodec<>(type, objectMapper);
-  }
-
-  @Override
-  public byte[] encode(T value) {
-    try {
-      return mapper.writeValueAsBytes(value);
-    } catch (IOException e) {
-      throw new ResultCodecException("cannot encode " + type.getName() + " as JSON", e);
+    if (present("com.fasterxml.jackson.databind.ObjectMapper")) {
+      return Jackson2Codecs.json(type);
     }
+    throw new InvalidInputException("codec", "JSON results need Jackson on the class path: "
+        + "tools.jackson.core:jackson-databind (Jackson 3) or com.fasterxml.jackson.core:jackson-databind "
+        + "(Jackson 2); or register a codec of your own");
   }
 
-  @Override
-  public T decode(byte[] bytes) {
+  private static boolean present(String className) {
     try {
-      return mapper.readValue(bytes, type);
-    } catch (IOException e) {
-      throw new ResultCodecException("cannot decode stored JSON as " + type.getName(), e);
+      Class.forName(className, false, JsonCodec.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 }

@@ -100,11 +100,11 @@ public final class Deduplicator {
     /**
      * Sets how long marks are kept (default 7 days); it must cover the longest redelivery window.
      *
-     * @param retention positive
+     * @param retention positive, at most {@link dev.idempotency.Limits#MAX_STORED_DURATION}
      * @return this builder
      */
     public Builder retention(Duration retention) {
-      this.retention = Require.positive(retention, "retention");
+      this.retention = Require.storedDuration(retention, "retention");
       return this;
     }
 

@@ -33,7 +33,9 @@ public final class Layers {
   /**
    * Consumes a one-time token before letting the request through; a token that is not valid stops
    * it ({@link DefenceOutcome.Reason#TOKEN_NOT_VALID}). The token is used up even if the action
-   * later fails: the client fetches a new one, as with a re-rendered form.
+   * later fails: the client fetches a new one, as with a re-rendered form. A request without a
+   * well-formed token costs one round trip that checks the store answers: with the store down, the
+   * layer fails like any other (on {@code SKIP}, the later layers decide, with or without a token).
    *
    * @param <R> the request type
    * @param <T> the result type
@@ -56,7 +58,15 @@ public final class Layers {
       @Override
       public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
         String presented = token.apply(request);
-        if (presented == null || !tokens.consume(scope.apply(request), presented)) {
+        Scope s = scope.apply(request);
+        if (!OneTimeTokens.isWellFormed(presented)) {
+          // A client whose token could not be issued (the store was down) presents none: if the
+          // store is still down this throws, and on SKIP the later layers decide.
+          tokens.checkAvailable(s);
+          return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.TOKEN_NOT_VALID,
+              "no valid one-time token was presented");
+        }
+        if (!tokens.consume(s, presented)) {
           return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.TOKEN_NOT_VALID,
               "the one-time token is not valid");
         }

@@ -1,12 +1,16 @@
 package dev.idempotency.internal;
 
-import dev.idempotency.ResultCodecException;
+import dev.idempotency.CorruptRecordException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The bytes an idempotency record stores: a kind byte, then a codec's bytes (a result) or a class
- * name and message (a terminal failure). One format for every backend. Not part of the public API.
+ * The bytes an idempotency record stores: a kind byte, then a codec's bytes (a result), a class
+ * name and message (a terminal failure), or the reason a result was not stored. One format for
+ * every backend. Reading checks every length against the bytes actually there before allocating,
+ * so a tampered record gives {@link CorruptRecordException}, never an {@link Error}. Not part of
+ * the public API.
  */
 public final class Envelope {
   /** A null result. */
@@ -15,6 +19,8 @@ public final class Envelope {
   public static final byte VALUE = 1;
   /** A terminal failure: class name and message. */
   public static final byte FAILURE = 2;
+  /** A result that ran but could not be stored: the reason, replayed as an error. */
+  public static final byte NOT_STORED = 3;
 
   private static final byte[] NULL_ENVELOPE = {NULL};
 
@@ -61,10 +67,34 @@ public final class Envelope {
    * @return {@link #NULL}, {@link #VALUE} or {@link #FAILURE}
    */
   public static byte kind(byte[] envelope) {
-    if (envelope == null || envelope.length == 0 || envelope[0] < NULL || envelope[0] > FAILURE) {
-      throw new ResultCodecException("stored record is not a result envelope", null);
+    if (envelope == null || envelope.length == 0 || envelope[0] < NULL || envelope[0] > NOT_STORED) {
+      throw new CorruptRecordException("the stored record is not a result envelope (unknown kind)", null);
     }
     return envelope[0];
+  }
+
+  /**
+   * The marker of a result that could not be stored.
+   *
+   * @param reason why, for the duplicates' error message
+   * @return the envelope
+   */
+  public static byte[] notStored(String reason) {
+    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[r.length + 1];
+    out[0] = NOT_STORED;
+    System.arraycopy(r, 0, out, 1, r.length);
+    return out;
+  }
+
+  /**
+   * The reason of a {@link #NOT_STORED} envelope.
+   *
+   * @param envelope the stored bytes
+   * @return the reason
+   */
+  public static String notStoredReason(byte[] envelope) {
+    return new String(envelope, 1, envelope.length - 1, StandardCharsets.UTF_8);
   }
 
   /**
@@ -88,19 +118,30 @@ public final class Envelope {
   public static StoredFailure failureOf(byte[] envelope) {
     try {
       ByteBuffer b = ByteBuffer.wrap(envelope, 1, envelope.length - 1);
-      byte[] t = new byte[b.getInt()];
-      b.get(t);
-      int ml = b.getInt();
-      String message = null;
-      if (ml >= 0) {
-        byte[] m = new byte[ml];
-        b.get(m);
-        message = new String(m, StandardCharsets.UTF_8);
+      String type = text(b, false);
+      String message = text(b, true);
+      if (b.hasRemaining()) {
+        throw new CorruptRecordException("the stored failure has " + b.remaining() + " trailing bytes", null);
       }
-      return new StoredFailure(new String(t, StandardCharsets.UTF_8), message);
-    } catch (RuntimeException e) {
-      throw new ResultCodecException("stored failure is corrupt", e);
+      return new StoredFailure(type, message);
+    } catch (BufferUnderflowException e) {
+      throw new CorruptRecordException("the stored failure is truncated", e);
     }
+  }
+
+  /** A length-prefixed UTF-8 text; -1 is null where allowed. The length is checked before allocating. */
+  private static String text(ByteBuffer b, boolean nullable) {
+    int length = b.getInt();
+    if (length == -1 && nullable) {
+      return null;
+    }
+    if (length < 0 || length > b.remaining()) {
+      throw new CorruptRecordException("the stored failure has a length of " + length + " where "
+          + b.remaining() + " bytes remain", null);
+    }
+    String s = new String(b.array(), b.arrayOffset() + b.position(), length, StandardCharsets.UTF_8);
+    b.position(b.position() + length);
+    return s;
   }
 
   /**

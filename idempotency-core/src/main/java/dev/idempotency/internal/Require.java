@@ -1,6 +1,7 @@
 package dev.idempotency.internal;
 
 import dev.idempotency.InvalidInputException;
+import dev.idempotency.Limits;
 import java.time.Duration;
 
 /**
@@ -38,6 +39,51 @@ public final class Require {
       throw new InvalidInputException(field, "must be positive, was " + value);
     }
     return value;
+  }
+
+  /**
+   * Checks a duration that a store keeps something for (a lease, a retention, a TTL): present,
+   * positive and at most {@link Limits#MAX_STORED_DURATION}.
+   *
+   * @param value the duration
+   * @param field its name, for the message
+   * @return the duration
+   */
+  public static Duration storedDuration(Duration value, String field) {
+    positive(value, field);
+    if (value.compareTo(Limits.MAX_STORED_DURATION) > 0) {
+      throw new InvalidInputException(field, "must be at most " + Limits.MAX_STORED_DURATION.toDays()
+          + " days (Limits.MAX_STORED_DURATION), was " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Checks a wait or a timeout: present, not negative and at most {@link Limits#MAX_WAIT}.
+   *
+   * @param value the duration
+   * @param field its name, for the message
+   * @return the duration
+   */
+  public static Duration waitTime(Duration value, String field) {
+    notNegative(value, field);
+    if (value.compareTo(Limits.MAX_WAIT) > 0) {
+      throw new InvalidInputException(field, "must be at most " + Limits.MAX_WAIT.toMinutes()
+          + " minutes (Limits.MAX_WAIT), was " + value);
+    }
+    return value;
+  }
+
+  /**
+   * A stored duration in whole milliseconds, at least 1, for a backend's expiry arithmetic; checked
+   * as {@link #storedDuration} so that no store can be handed a value that overflows it.
+   *
+   * @param value the duration
+   * @param field its name, for the message
+   * @return milliseconds, from 1 to the maximum's
+   */
+  public static long storedMillis(Duration value, String field) {
+    return Math.max(1, storedDuration(value, field).toMillis());
   }
 
   /**

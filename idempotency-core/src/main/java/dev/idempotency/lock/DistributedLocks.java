@@ -241,7 +241,7 @@ public final class DistributedLocks implements AutoCloseable {
 
     @Override
     public boolean extend(Duration lease) {
-      Require.positive(lease, "lease");
+      Require.storedDuration(lease, "lease");
       if (released.get()) {
         return false;
       }

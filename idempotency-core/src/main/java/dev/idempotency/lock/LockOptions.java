@@ -37,15 +37,15 @@ public record LockOptions(Duration lease, Duration maxWait, boolean watchdog, St
   /**
    * Validates the options.
    *
-   * @param lease positive
-   * @param maxWait zero or positive
+   * @param lease positive, at most {@link dev.idempotency.Limits#MAX_STORED_DURATION}
+   * @param maxWait zero or positive, at most {@link dev.idempotency.Limits#MAX_WAIT}
    * @param watchdog whether to renew
    * @param owner null, or 1 to {@value #MAX_OWNER_LENGTH} characters without control characters
    * @param onRenewalFailure callback, or null
    */
   public LockOptions {
-    Require.positive(lease, "lease");
-    Require.notNegative(maxWait, "maxWait");
+    Require.storedDuration(lease, "lease");
+    Require.waitTime(maxWait, "maxWait");
     if (owner != null) {
       Require.keyText(owner, "owner", MAX_OWNER_LENGTH);
     }
@@ -73,22 +73,22 @@ public record LockOptions(Duration lease, Duration maxWait, boolean watchdog, St
     /**
      * Sets the lease.
      *
-     * @param lease positive
+     * @param lease positive, at most {@link dev.idempotency.Limits#MAX_STORED_DURATION}
      * @return this builder
      */
     public Builder lease(Duration lease) {
-      this.lease = Require.positive(lease, "lease");
+      this.lease = Require.storedDuration(lease, "lease");
       return this;
     }
 
     /**
      * Sets how long to wait for a held lock.
      *
-     * @param maxWait zero or positive
+     * @param maxWait zero or positive, at most {@link dev.idempotency.Limits#MAX_WAIT}
      * @return this builder
      */
     public Builder maxWait(Duration maxWait) {
-      this.maxWait = Require.notNegative(maxWait, "maxWait");
+      this.maxWait = Require.waitTime(maxWait, "maxWait");
       return this;
     }
 

@@ -55,4 +55,27 @@ public interface IdempotencyStore extends Store {
    * @return the record, if there is a live one
    */
   Optional<StoredRecord> find(String key);
+
+  /**
+   * The largest payload {@link #complete} accepts, in bytes. The engine checks a result against it
+   * (and the call's own limit) before the round trip, and completes an over-large result with a
+   * small marker instead.
+   *
+   * @return the limit; by default {@code Integer.MAX_VALUE - 64}
+   */
+  default int maxPayloadBytes() {
+    return Integer.MAX_VALUE - 64;
+  }
+
+  /**
+   * Whether this store writes in the caller's own transaction (the JDBC in-transaction mode). Then
+   * the claim, the action's writes and the completion commit or roll back together, so the engine
+   * never retries or swallows a failed completion: it fails the call, and the caller's rollback
+   * undoes everything.
+   *
+   * @return false by default
+   */
+  default boolean joinsCallerTransaction() {
+    return false;
+  }
 }

@@ -83,13 +83,13 @@ public final class OneTimeTokens {
    * Issues a token.
    *
    * @param scope what the token is for (and whom)
-   * @param ttl how long it stays valid, positive
+   * @param ttl how long it stays valid, positive, at most {@link dev.idempotency.Limits#MAX_STORED_DURATION}
    * @return the token, to hand to the client
    * @throws StoreUnavailableException if the store cannot be reached
    */
   public String issue(Scope scope, Duration ttl) {
     Require.nonNull(scope, "scope");
-    Require.positive(ttl, "ttl");
+    Require.storedDuration(ttl, "ttl");
     byte[] bytes = new byte[TOKEN_BITS / 8];
     while (true) {
       random.nextBytes(bytes);
@@ -126,6 +126,34 @@ public final class OneTimeTokens {
     return consumed;
   }
 
+  /**
+   * Checks that the token store answers, with one round trip that changes nothing (it consumes a
+   * fresh random token that was never issued). For a request that presents no token: with the store
+   * down, the client could not have been issued one, and a layered defence on {@code SKIP} should
+   * let its later layers decide rather than refuse it.
+   *
+   * @param scope the scope
+   * @throws StoreUnavailableException if the store cannot be reached
+   */
+  public void checkAvailable(Scope scope) {
+    Require.nonNull(scope, "scope");
+    byte[] bytes = new byte[TOKEN_BITS / 8];
+    random.nextBytes(bytes);
+    String key = storageKey(scope, ENCODER.encodeToString(bytes));
+    StoreCalls.call(store.name(), "check the token store", listener, scope.namespace(), () -> store.consume(key));
+  }
+
+  /**
+   * Whether a presented value has the shape of a token (its length and URL-safe alphabet); a value
+   * that has not is never valid and is refused without a round trip.
+   *
+   * @param token the presented value, may be null
+   * @return true if it could be a token
+   */
+  public static boolean isWellFormed(String token) {
+    return token != null && wellFormed(token);
+  }
+
   private static boolean wellFormed(String token) {
     if (token.length() != TOKEN_LENGTH) {
       return false;
@@ -159,11 +187,11 @@ public final class OneTimeTokens {
     /**
      * Sets the default validity of issued tokens (default one hour).
      *
-     * @param ttl positive
+     * @param ttl positive, at most {@link dev.idempotency.Limits#MAX_STORED_DURATION}
      * @return this builder
      */
     public Builder ttl(Duration ttl) {
-      this.ttl = Require.positive(ttl, "ttl");
+      this.ttl = Require.storedDuration(ttl, "ttl");
       return this;
     }
 

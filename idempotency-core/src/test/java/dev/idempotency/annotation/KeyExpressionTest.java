@@ -255,9 +255,9 @@ class KeyExpressionTest {
     String call(String id);
   }
 
-  public interface GenericResult {
+  public interface UntypedResult {
     @Idempotent(key = "{id}")
-    List<String> call(String id);
+    Object call(String id);
   }
 
   public interface RawFuture {
@@ -279,7 +279,7 @@ class KeyExpressionTest {
     expected.put(BadDuration.class, "\"forever\" is not a duration");
     expected.put(BadNamespace.class, "namespace \"has space\"");
     expected.put(UnknownFingerprint.class, "unknown parameter \"body\"");
-    expected.put(GenericResult.class, "no codec for java.util.List<java.lang.String>");
+    expected.put(UntypedResult.class, "no codec for java.lang.Object");
     expected.put(RawFuture.class, "raw");
     expected.forEach((iface, message) -> assertThatThrownBy(() -> proxyOf(iface))
         .as(iface.getSimpleName())

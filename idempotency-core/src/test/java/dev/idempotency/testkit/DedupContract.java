@@ -85,7 +85,7 @@ public abstract class DedupContract extends ContractSupport {
   @Test
   void consumerProcessesEachMessageOnceAndDropsRedeliveries() throws Exception {
     AtomicInteger handled = new AtomicInteger();
-    IdempotentConsumer<Message> consumer = IdempotentConsumer.of(dedup(), Scope.of(ns),
+    IdempotentConsumer<Message, RuntimeException> consumer = IdempotentConsumer.of(dedup(), Scope.of(ns),
         Message::id, m -> handled.incrementAndGet());
     assertThat(consumer.accept(new Message("msg-1", "ship order 7"))).isEqualTo(IdempotentConsumer.Delivery.PROCESSED);
     assertThat(consumer.accept(new Message("msg-1", "ship order 7"))).isEqualTo(IdempotentConsumer.Delivery.DUPLICATE_DROPPED);
@@ -99,7 +99,7 @@ public abstract class DedupContract extends ContractSupport {
   @Test
   void aFailedDeliveryIsProcessedAgainWhenRedelivered() {
     AtomicInteger attempts = new AtomicInteger();
-    IdempotentConsumer<Message> consumer = IdempotentConsumer.of(dedup(), Scope.of(ns), Message::id, m -> {
+    IdempotentConsumer<Message, RuntimeException> consumer = IdempotentConsumer.of(dedup(), Scope.of(ns), Message::id, m -> {
       if (attempts.incrementAndGet() == 1) {
         throw new IllegalStateException("downstream unavailable");
       }
@@ -119,7 +119,7 @@ public abstract class DedupContract extends ContractSupport {
     assertThatThrownBy(() -> d.markFirst("bad ns", "k")).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> d.markFirst(null)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> Deduplicator.builder(newClient()).retention(Duration.ZERO)).isInstanceOf(InvalidInputException.class);
-    IdempotentConsumer<Message> nullIds = IdempotentConsumer.of(d, Scope.of(ns), Message::id, m -> { });
+    IdempotentConsumer<Message, RuntimeException> nullIds = IdempotentConsumer.of(d, Scope.of(ns), Message::id, m -> { });
     assertThatThrownBy(() -> nullIds.accept(new Message(null, "x"))).isInstanceOf(InvalidInputException.class);
     assertThat(d.markFirst(ns, "k")).isEqualTo(DedupResult.FIRST);
   }

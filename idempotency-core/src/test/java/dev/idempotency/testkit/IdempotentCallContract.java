@@ -371,7 +371,17 @@ public abstract class IdempotentCallContract extends ContractSupport {
   }
 
   /** A terminal failure that cannot be re-created (no public String constructor). */
-  public static final class OpaqueFailure extends RuntimeException {
+  /** A declared terminal supertype; its subtypes are replayed as themselves when they can be re-created. */
+  public abstract static class DomainFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    protected DomainFailure(String message) {
+      super(message);
+    }
+  }
+
+  /** A terminal subtype that cannot be re-created (no public constructor): replayed opaquely. */
+  public static final class OpaqueFailure extends DomainFailure {
     private static final long serialVersionUID = 1L;
 
     OpaqueFailure(int code) {
@@ -397,7 +407,7 @@ public abstract class IdempotentCallContract extends ContractSupport {
 
   @Test
   void terminalSubtypeIsReplayedAsItsOwnTypeAndOpaqueOnesAsReplayedFailure() {
-    CallOptions terminal = STABLE.toBuilder().terminalOn(IllegalArgumentException.class, OpaqueFailure.class).build();
+    CallOptions terminal = STABLE.toBuilder().terminalOn(IllegalArgumentException.class, DomainFailure.class).build();
     assertThatThrownBy(() -> engine().execute(key("nfe"), FP, Codecs.string(), terminal, c -> {
       throw new NumberFormatException("not a number: x");
     })).isInstanceOf(NumberFormatException.class);
@@ -548,7 +558,7 @@ public abstract class IdempotentCallContract extends ContractSupport {
     assertThatThrownBy(() -> CallOptions.builder().retention(Duration.ZERO)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> CallOptions.builder().retention(null)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> InProgressPolicy.await(Duration.ZERO)).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> new CallOptions(Duration.ofSeconds(-5), LONG, InProgressPolicy.reject(), List.of()))
+    assertThatThrownBy(() -> new CallOptions(Duration.ofSeconds(-5), LONG, InProgressPolicy.reject(), List.of(), 1024))
         .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> Fingerprint.of("not-hex")).isInstanceOf(InvalidInputException.class);
     assertThat(runs).hasValue(0);

@@ -62,16 +62,25 @@ public final class JdbcBackend {
   private final Sql sql;
   private final String name;
   private final String prefix;
+  private final int maxPayloadBytes;
 
-  private JdbcBackend(DataSource dataSource, Dialect dialect, String name, String prefix) {
+  private JdbcBackend(DataSource dataSource, Dialect dialect, String name, String prefix, int maxPayloadBytes) {
     this.dataSource = dataSource;
     this.sql = new Sql(dialect, prefix);
     this.name = name;
     this.prefix = prefix;
+    this.maxPayloadBytes = maxPayloadBytes;
   }
 
   /**
    * Starts configuring a backend on a data source.
+   *
+   * <p>Pass the pool itself (a {@code HikariDataSource}): the backend takes a connection of its own
+   * for each operation and commits it, so it must never be handed the caller's transactional
+   * connection. A transaction-aware proxy (Spring's {@code TransactionAwareDataSourceProxy}) is
+   * unwrapped to the pool it proxies when the backend is built. For calls that should be part of the
+   * caller's transaction, use {@link #transactionalCalls()} or {@link #transactionalDedup}, which
+   * take the caller's connection explicitly.
    *
    * @param dataSource the pool
    * @return a builder
@@ -120,7 +129,30 @@ public final class JdbcBackend {
    * @return the store
    */
   public IdempotencyStore idempotencyStore() {
-    return new JdbcIdempotencyStore(this);
+    return new JdbcIdempotencyStore(this, Connections.pool(this));
+  }
+
+  /**
+   * Idempotent calls in the caller's own transaction and connection: the claim, the action's writes
+   * and the result commit or roll back together. Exactly once, with no window in which a result can
+   * be lost: prefer it whenever the action's effects are rows in this same database.
+   *
+   * @return the in-transaction calls, with the default options and a 10 s row wait
+   */
+  public TransactionalCalls transactionalCalls() {
+    return new TransactionalCalls(this, dev.idempotency.CallOptions.DEFAULTS,
+        dev.idempotency.IdempotencyListener.NOOP, TransactionalCalls.DEFAULT_ROW_WAIT);
+  }
+
+  /**
+   * The largest result payload this database takes in one statement: on MySQL and MariaDB half of
+   * {@code max_allowed_packet} less 64 KiB (the driver may escape every byte of a client-side
+   * prepared statement), read when the backend was built; 256 MiB on PostgreSQL and H2.
+   *
+   * @return bytes
+   */
+  public int maxPayloadBytes() {
+    return maxPayloadBytes;
   }
 
   /**
@@ -168,7 +200,14 @@ public final class JdbcBackend {
    * @return the store
    */
   public StateStore stateStore(StateTable table) {
-    return new JdbcStateStore(this, Require.nonNull(table, "table"));
+    Require.nonNull(table, "table");
+    Identifiers.requireNotReserved(table.table(), "table", sql.dialect);
+    for (String column : new String[] {table.idColumn(), table.statusColumn(), table.versionColumn(), table.fencingColumn()}) {
+      if (column != null) {
+        Identifiers.requireNotReserved(column, "column", sql.dialect);
+      }
+    }
+    return new JdbcStateStore(this, table);
   }
 
   /**
@@ -246,6 +285,8 @@ public final class JdbcBackend {
    * run again (up to 5 times): the retry sees the winner's row.
    */
   <T> T run(String operation, SqlCall<T> work) {
+    // Only ever on a connection this backend took from its own pool: the builder unwrapped any
+    // transaction-aware proxy, so committing here never commits a caller's transaction.
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         try {
@@ -285,8 +326,15 @@ public final class JdbcBackend {
    * @return the number, or -1 if the statement's losing path ran
    */
   long returningLong(Connection c, String statement, ParameterSetter parameters) throws SQLException {
+    return returningLong(c, statement, 0, parameters);
+  }
+
+  /** As {@link #returningLong(Connection, String, ParameterSetter)}, with a statement timeout in seconds (0: none). */
+  long returningLong(Connection c, String statement, int timeoutSeconds, ParameterSetter parameters)
+      throws SQLException {
     if (sql.returnsRows()) {
       try (PreparedStatement ps = c.prepareStatement(statement)) {
+        ps.setQueryTimeout(timeoutSeconds);
         parameters.set(ps);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? rs.getLong(1) : -1;
@@ -294,6 +342,7 @@ public final class JdbcBackend {
       }
     }
     try (PreparedStatement ps = c.prepareStatement(statement, Statement.RETURN_GENERATED_KEYS)) {
+      ps.setQueryTimeout(timeoutSeconds);
       parameters.set(ps);
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
@@ -347,7 +396,9 @@ public final class JdbcBackend {
 
     /**
      * Creates the tables at build time if they do not exist (off by default: production schemas are
-     * usually migrated by Flyway or Liquibase with {@link JdbcBackend#ddl}).
+     * usually migrated by Flyway or Liquibase with {@link JdbcBackend#ddl}). Safe for many instances
+     * starting at once: the DDL runs under a database-wide lock (a PostgreSQL advisory lock, a
+     * MySQL/MariaDB {@code GET_LOCK}).
      *
      * @param create whether to create missing tables
      * @return this builder
@@ -364,21 +415,15 @@ public final class JdbcBackend {
      * @throws StoreUnavailableException if the database cannot be reached
      */
     public JdbcBackend build() {
+      DataSource own = OwnConnections.unwrap(dataSource);
       String where = "jdbc";
-      try (Connection c = dataSource.getConnection()) {
+      try (Connection c = own.getConnection()) {
         Dialect d = dialect != null ? dialect : Dialect.detect(c.getMetaData());
         where = describe(d, c.getMetaData().getURL());
         if (createTables) {
-          try (Statement s = c.createStatement()) {
-            for (String ddl : ddl(d, tablePrefix)) {
-              s.execute(ddl);
-            }
-          }
-          if (!c.getAutoCommit()) {
-            c.commit();
-          }
+          Schema.create(c, d, ddl(d, tablePrefix), tablePrefix);
         }
-        return new JdbcBackend(dataSource, d, where, tablePrefix);
+        return new JdbcBackend(own, d, where, tablePrefix, Schema.maxPayloadBytes(c, d));
       } catch (SQLException e) {
         throw new StoreUnavailableException(where, "connect", e);
       } catch (IllegalArgumentException e) {

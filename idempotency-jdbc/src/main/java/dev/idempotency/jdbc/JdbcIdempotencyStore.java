@@ -1,5 +1,7 @@
 package dev.idempotency.jdbc;
 
+import dev.idempotency.CorruptRecordException;
+import dev.idempotency.internal.Require;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;
@@ -14,12 +16,19 @@ import java.util.Optional;
  * Idempotency records, one row per key. Claim is one conflict-free upsert that inserts, or takes
  * over a row whose expiry has passed, and hands back the new fencing token; if it finds a live row
  * instead, one read returns that row.
+ *
+ * <p>Its statements run where its {@link Connections} say: each on a pooled connection of its own
+ * ({@link JdbcBackend#idempotencyStore()}), or all on the caller's connection, inside the caller's
+ * transaction ({@link TransactionalCalls}), where a duplicate's claim waits on the first caller's
+ * uncommitted row, bounded by the statement timeout.
  */
 final class JdbcIdempotencyStore implements IdempotencyStore {
   private final JdbcBackend db;
+  private final Connections connections;
 
-  JdbcIdempotencyStore(JdbcBackend db) {
+  JdbcIdempotencyStore(JdbcBackend db, Connections connections) {
     this.db = db;
+    this.connections = connections;
   }
 
   @Override
@@ -28,16 +37,27 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
+  public int maxPayloadBytes() {
+    return db.maxPayloadBytes();
+  }
+
+  @Override
+  public boolean joinsCallerTransaction() {
+    return connections.callerTransaction();
+  }
+
+  @Override
   public ClaimResult claim(String key, String fingerprint, Duration lease) {
     String hash = JdbcBackend.hash(key);
-    return db.run("claim", c -> {
+    long leaseMillis = Require.storedMillis(lease, "lease");
+    return connections.run("claim", c -> {
       // A live row can expire, or be released, between the upsert and the read: then claim again.
       for (int attempt = 0; attempt < 5; attempt++) {
-        long token = db.returningLong(c, db.sql().claim, ps -> {
+        long token = db.returningLong(c, db.sql().claim, connections.waitSeconds(), ps -> {
           ps.setString(1, hash);
           ps.setString(2, key);
           ps.setString(3, fingerprint);
-          ps.setLong(4, Math.max(1, lease.toMillis()));
+          ps.setLong(4, leaseMillis);
         });
         if (token > 0) {
           return new ClaimResult.Acquired(token);
@@ -53,10 +73,11 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
 
   @Override
   public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
-    return db.run("complete", c -> {
+    long retentionMillis = Require.storedMillis(retention, "retention");
+    return connections.run("complete", c -> {
       try (PreparedStatement ps = c.prepareStatement(db.sql().complete)) {
         ps.setBytes(1, payload);
-        ps.setLong(2, Math.max(1, retention.toMillis()));
+        ps.setLong(2, retentionMillis);
         ps.setString(3, JdbcBackend.hash(key));
         ps.setLong(4, fencingToken);
         return ps.executeUpdate() == 1;
@@ -66,7 +87,7 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
 
   @Override
   public boolean release(String key, long fencingToken) {
-    return db.run("release", c -> {
+    return connections.run("release", c -> {
       try (PreparedStatement ps = c.prepareStatement(db.sql().release)) {
         ps.setString(1, JdbcBackend.hash(key));
         ps.setLong(2, fencingToken);
@@ -77,11 +98,14 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
 
   @Override
   public Optional<StoredRecord> find(String key) {
-    return db.run("find", c -> find(c, JdbcBackend.hash(key)));
+    return connections.run("find", c -> find(c, JdbcBackend.hash(key)));
   }
 
   private Optional<StoredRecord> find(Connection c, String hash) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(db.sql().find)) {
+    // In the caller's transaction a locking read sees the latest committed row even under MySQL's
+    // REPEATABLE READ, whose plain reads would keep showing the snapshot from before the winner committed.
+    String statement = connections.callerTransaction() ? db.sql().findLatest : db.sql().find;
+    try (PreparedStatement ps = c.prepareStatement(statement)) {
       ps.setString(1, hash);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -91,9 +115,18 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
         String fingerprint = rs.getString(2);
         long token = rs.getLong(3);
         byte[] payload = rs.getBytes(4);
-        return Optional.of(status == 1
-            ? StoredRecord.completed(fingerprint, token, payload)
-            : StoredRecord.inProgress(fingerprint, token));
+        if (fingerprint == null || (status == 1 && payload == null)) {
+          throw new CorruptRecordException("the record of " + hash + " has no "
+              + (fingerprint == null ? "fingerprint" : "payload"), null);
+        }
+        switch (status) {
+          case 0:
+            return Optional.of(StoredRecord.inProgress(fingerprint, token));
+          case 1:
+            return Optional.of(StoredRecord.completed(fingerprint, token, payload));
+          default:
+            throw new CorruptRecordException("the record of " + hash + " has status " + status, null);
+        }
       }
     }
   }

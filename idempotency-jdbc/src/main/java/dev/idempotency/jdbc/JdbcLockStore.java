@@ -1,5 +1,6 @@
 package dev.idempotency.jdbc;
 
+import dev.idempotency.internal.Require;
 import dev.idempotency.spi.LockStore;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -28,7 +29,7 @@ final class JdbcLockStore implements LockStore {
       ps.setString(1, JdbcBackend.hash(key));
       ps.setString(2, key);
       ps.setString(3, owner);
-      ps.setLong(4, Math.max(1, lease.toMillis()));
+      ps.setLong(4, Require.storedMillis(lease, "lease"));
     }));
     return token > 0 ? OptionalLong.of(token) : OptionalLong.empty();
   }
@@ -48,7 +49,7 @@ final class JdbcLockStore implements LockStore {
   public boolean extend(String key, String owner, Duration lease) {
     return db.run("extend lock", c -> {
       try (PreparedStatement ps = c.prepareStatement(db.sql().lockExtend)) {
-        ps.setLong(1, Math.max(1, lease.toMillis()));
+        ps.setLong(1, Require.storedMillis(lease, "lease"));
         ps.setString(2, JdbcBackend.hash(key));
         ps.setString(3, owner);
         return ps.executeUpdate() == 1;

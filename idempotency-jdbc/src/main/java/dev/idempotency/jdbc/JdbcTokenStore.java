@@ -1,5 +1,6 @@
 package dev.idempotency.jdbc;
 
+import dev.idempotency.internal.Require;
 import dev.idempotency.spi.TokenStore;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -22,7 +23,7 @@ final class JdbcTokenStore implements TokenStore {
     return db.run("issue token", c -> {
       try (PreparedStatement ps = c.prepareStatement(db.sql().tokenPut)) {
         ps.setString(1, JdbcBackend.hash(key));
-        ps.setLong(2, Math.max(1, ttl.toMillis()));
+        ps.setLong(2, Require.storedMillis(ttl, "ttl"));
         return ps.executeUpdate() == 1;
       }
     });

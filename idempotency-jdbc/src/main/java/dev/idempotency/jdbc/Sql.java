@@ -24,6 +24,7 @@ final class Sql {
   final String complete;
   final String release;
   final String find;
+  final String findLatest;
   final String tokenPut;
   final String tokenConsume;
   final String dedupMark;
@@ -124,6 +125,7 @@ final class Sql {
         + " WHERE key_hash = ? AND status = 0 AND fencing_token = ?";
     release = "DELETE FROM " + records + " WHERE key_hash = ? AND status = 0 AND fencing_token = ?";
     find = "SELECT status, fingerprint, fencing_token, payload FROM " + records + " WHERE key_hash = ? AND expires_at > " + now;
+    findLatest = find + (dialect == Dialect.MYSQL ? " LOCK IN SHARE MODE" : "");
     tokenConsume = "DELETE FROM " + tokens + " WHERE key_hash = ? AND expires_at > " + now;
     dedupRemove = "DELETE FROM " + dedup + " WHERE key_hash = ? AND expires_at > " + now;
     // Assignments in this order are right under both semantics: standard SQL reads the old values,

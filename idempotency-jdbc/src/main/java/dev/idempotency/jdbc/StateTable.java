@@ -4,7 +4,9 @@ package dev.idempotency.jdbc;
  * The caller's own table a state machine runs on: its name and its id, status and version columns.
  * Each name is validated as an SQL identifier when the record is built (letters, digits and
  * underscores, starting with a letter; optionally schema-qualified for the table), so a name can
- * never carry an injection: anything else is an {@link dev.idempotency.InvalidInputException}.
+ * never carry an injection: anything else is an {@link dev.idempotency.InvalidInputException}. A
+ * name that is a reserved word ({@code order}, {@code group}, {@code user}, ...) is refused here if
+ * every supported database reserves it, and by {@link JdbcBackend#stateStore} if the backend's does.
  *
  * <p>With a fencing column (a nullable numeric column), fenced transitions
  * ({@link dev.idempotency.state.StateMachine#transition(String, Enum, long, long)}) are refused when
@@ -29,13 +31,13 @@ public record StateTable(String table, String idColumn, String statusColumn, Str
    * @param fencingColumn the fencing column, or null
    */
   public StateTable {
-    Identifiers.require(table, "table");
+    Identifiers.requireNotReserved(Identifiers.require(table, "table"), "table", null);
     for (String[] column : new String[][] {{idColumn, "idColumn"}, {statusColumn, "statusColumn"},
         {versionColumn, "versionColumn"}, {fencingColumn, "fencingColumn"}}) {
       if (column[0] == null && column[1].equals("fencingColumn")) {
         continue;
       }
-      Identifiers.require(column[0], column[1]);
+      Identifiers.requireNotReserved(Identifiers.require(column[0], column[1]), column[1], null);
       if (column[0].contains(".")) {
         throw new dev.idempotency.InvalidInputException(column[1], "must not be qualified");
       }

@@ -65,13 +65,13 @@ public final class TransactionalDedup {
       return db.returningLong(c, db.sql().dedupMark, ps -> {
         ps.setString(1, hash);
         ps.setString(2, storageKey);
-        ps.setLong(3, Math.max(1, retention.toMillis()));
+        ps.setLong(3, Require.storedMillis(retention, "retention"));
       }) > 0;
     }
     try (PreparedStatement ps = c.prepareStatement(db.sql().dedupMark)) {
       ps.setString(1, hash);
       ps.setString(2, storageKey);
-      ps.setLong(3, Math.max(1, retention.toMillis()));
+      ps.setLong(3, Require.storedMillis(retention, "retention"));
       return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       // H2's MERGE reports a concurrent, committed insert of the same key as a duplicate; H2 does

@@ -361,22 +361,22 @@ public final class RedisBackend implements AutoCloseable {
     /**
      * Sets the connect timeout.
      *
-     * @param timeout positive
+     * @param timeout positive, at most {@link dev.idempotency.Limits#MAX_WAIT}
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Require.positive(timeout, "connectTimeout");
+      this.connectTimeout = Require.positive(Require.waitTime(timeout, "connectTimeout"), "connectTimeout");
       return this;
     }
 
     /**
      * Sets the socket (read) timeout; a paused server fails calls after it.
      *
-     * @param timeout positive
+     * @param timeout positive, at most {@link dev.idempotency.Limits#MAX_WAIT}
      * @return this builder
      */
     public Builder socketTimeout(Duration timeout) {
-      this.socketTimeout = Require.positive(timeout, "socketTimeout");
+      this.socketTimeout = Require.positive(Require.waitTime(timeout, "socketTimeout"), "socketTimeout");
       return this;
     }
 
@@ -406,11 +406,11 @@ public final class RedisBackend implements AutoCloseable {
     /**
      * Sets how long state-machine entities live after their last write.
      *
-     * @param ttl positive
+     * @param ttl positive, at most {@link dev.idempotency.Limits#MAX_STORED_DURATION}
      * @return this builder
      */
     public Builder stateTtl(Duration ttl) {
-      this.stateTtl = Require.positive(ttl, "stateTtl");
+      this.stateTtl = Require.storedDuration(ttl, "stateTtl");
       return this;
     }
 

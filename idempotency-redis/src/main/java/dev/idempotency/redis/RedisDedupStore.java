@@ -1,5 +1,6 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.internal.Require;
 import dev.idempotency.spi.DedupStore;
 import java.time.Duration;
 import redis.clients.jedis.params.SetParams;
@@ -22,7 +23,7 @@ final class RedisDedupStore implements DedupStore {
   @Override
   public boolean markFirst(String key, Duration retention) {
     return redis.call("mark", () -> redis.jedis().set(redis.keys().bytes("dedup", key), ONE,
-        SetParams.setParams().nx().px(Math.max(1, retention.toMillis())))) != null;
+        SetParams.setParams().nx().px(Require.storedMillis(retention, "retention")))) != null;
   }
 
   @Override

@@ -1,8 +1,10 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.CorruptRecordException;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +31,7 @@ final class RedisIdempotencyStore implements IdempotencyStore {
   @Override
   public ClaimResult claim(String key, String fingerprint, Duration lease) {
     Object reply = redis.call("claim", () -> Scripts.CLAIM.run(redis.jedis(),
-        List.of(redis.keys().bytes("rec", key)), List.of(Bytes.utf8(fingerprint), Bytes.millis(lease))));
+        List.of(redis.keys().bytes("rec", key)), List.of(Bytes.utf8(fingerprint), Bytes.millis(lease, "lease"))));
     if (reply instanceof List<?> existing) {
       return new ClaimResult.Existing(record(existing));
     }
@@ -39,7 +41,7 @@ final class RedisIdempotencyStore implements IdempotencyStore {
   @Override
   public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
     Object reply = redis.call("complete", () -> Scripts.COMPLETE.run(redis.jedis(),
-        List.of(redis.keys().bytes("rec", key)), List.of(Bytes.ascii(fencingToken), payload, Bytes.millis(retention))));
+        List.of(redis.keys().bytes("rec", key)), List.of(Bytes.ascii(fencingToken), payload, Bytes.millis(retention, "retention"))));
     return Bytes.number(reply) == 1;
   }
 
@@ -59,12 +61,18 @@ final class RedisIdempotencyStore implements IdempotencyStore {
     return Optional.of(record(fields));
   }
 
+  /** Parses the four fields; a missing or malformed one is a {@link CorruptRecordException}. */
   private static StoredRecord record(List<?> fields) {
-    boolean completed = "1".equals(Bytes.string(fields.get(0)));
-    String fingerprint = Bytes.string(fields.get(1));
-    long token = Bytes.number(fields.get(2));
-    return completed
-        ? StoredRecord.completed(fingerprint, token, (byte[]) fields.get(3))
-        : StoredRecord.inProgress(fingerprint, token);
+    String status = new String(Bytes.field(fields, 0, "s"), StandardCharsets.US_ASCII);
+    String fingerprint = new String(Bytes.field(fields, 1, "f"), StandardCharsets.UTF_8);
+    long token = Bytes.number(Bytes.field(fields, 2, "t"));
+    switch (status) {
+      case "0":
+        return StoredRecord.inProgress(fingerprint, token);
+      case "1":
+        return StoredRecord.completed(fingerprint, token, Bytes.field(fields, 3, "p"));
+      default:
+        throw new CorruptRecordException("the record's status is neither 0 nor 1", null);
+    }
   }
 }

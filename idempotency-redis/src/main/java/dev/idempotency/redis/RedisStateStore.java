@@ -29,7 +29,7 @@ final class RedisStateStore implements StateStore {
   @Override
   public boolean create(String entityId, String state) {
     Object reply = redis.call("create", () -> Scripts.STATE_CREATE.run(redis.jedis(),
-        List.of(redis.keys().bytes(type, entityId)), List.of(Bytes.utf8(state), Bytes.millis(redis.stateTtl()))));
+        List.of(redis.keys().bytes(type, entityId)), List.of(Bytes.utf8(state), Bytes.millis(redis.stateTtl(), "stateTtl"))));
     return Bytes.number(reply) == 1;
   }
 
@@ -39,7 +39,7 @@ final class RedisStateStore implements StateStore {
     List<byte[]> args = new ArrayList<>(4 + from.size());
     args.add(Bytes.utf8(to));
     args.add(Bytes.ascii(expectedVersion));
-    args.add(Bytes.millis(redis.stateTtl()));
+    args.add(Bytes.millis(redis.stateTtl(), "stateTtl"));
     args.add(Bytes.ascii(fencingToken));
     from.forEach(s -> args.add(Bytes.utf8(s)));
     List<?> reply = (List<?>) redis.call("transition", () -> Scripts.STATE_TRANSITION.run(redis.jedis(),

@@ -1,5 +1,6 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.internal.Require;
 import dev.idempotency.spi.TokenStore;
 import java.time.Duration;
 import redis.clients.jedis.params.SetParams;
@@ -22,7 +23,7 @@ final class RedisTokenStore implements TokenStore {
   @Override
   public boolean put(String key, Duration ttl) {
     return redis.call("issue token", () -> redis.jedis().set(redis.keys().bytes("tok", key), ONE,
-        SetParams.setParams().nx().px(Math.max(1, ttl.toMillis())))) != null;
+        SetParams.setParams().nx().px(Require.storedMillis(ttl, "ttl")))) != null;
   }
 
   @Override

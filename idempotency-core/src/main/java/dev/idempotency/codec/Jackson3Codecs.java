@@ -1,0 +1,71 @@
+package dev.idempotency.codec;
+
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectMapper;
+import dev.idempotency.ResultCodecException;
+import dev.idempotency.internal.Require;
+
+/**
+ * JSON codecs through Jackson 3 ({@code tools.jackson.core:jackson-databind}, Spring Boot 4's default, an optional
+ * dependency: this class loads only when called). The codecs are immutable and thread-safe.
+ */
+public final class Jackson3Codecs {
+  private Jackson3Codecs() {}
+
+  /**
+   * JSON through a default {@code JsonMapper} (Jackson 3 handles {@code java.time} itself).
+   *
+   * @param <T> the result type
+   * @param type the result type, generic types included
+   * @return the codec
+   */
+  public static <T> ResultCodec<T> json(TypeRef<T> type) {
+    return json(tools.jackson.databind.json.JsonMapper.builder().findAndAddModules().build(), type);
+  }
+
+  /**
+   * JSON through the application's configured {@code ObjectMapper} (a {@code JsonMapper}).
+   *
+   * @param <T> the result type
+   * @param mapper the mapper
+   * @param type the result class
+   * @return the codec
+   */
+  public static <T> ResultCodec<T> json(ObjectMapper mapper, Class<T> type) {
+    Require.nonNull(type, "type");
+    return json(mapper, TypeRef.of(type));
+  }
+
+  /**
+   * JSON through the application's configured {@code ObjectMapper} (a {@code JsonMapper}), for any type.
+   *
+   * @param <T> the result type
+   * @param mapper the mapper
+   * @param type the result type, generic types included
+   * @return the codec
+   */
+  public static <T> ResultCodec<T> json(ObjectMapper mapper, TypeRef<T> type) {
+    Require.nonNull(mapper, "mapper");
+    Require.nonNull(type, "type");
+    JavaType javaType = mapper.getTypeFactory().constructType(type.type());
+    return new ResultCodec<>() {
+      @Override
+      public byte[] encode(T value) {
+        try {
+          return mapper.writerFor(javaType).writeValueAsBytes(value);
+        } catch (RuntimeException e) {
+          throw new ResultCodecException("cannot encode " + type + " as JSON: " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public T decode(byte[] bytes) {
+        try {
+          return mapper.readValue(bytes, javaType);
+        } catch (RuntimeException e) {
+          throw new ResultCodecException("cannot decode stored JSON as " + type, e);
+        }
+      }
+    };
+  }
+}
