@@ -46,13 +46,25 @@ interface Connections {
     return new Connections() {
       @Override
       public <T> T run(String operation, SqlCall<T> work) {
-        try {
-          return work.run(connection);
-        } catch (SQLException e) {
-          if (isWaitTimeout(e)) {
-            throw new RowBusyException(e);
+        long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+        while (true) {
+          try {
+            return work.run(connection);
+          } catch (SQLException e) {
+            if (isWaitTimeout(e)) {
+              throw new RowBusyException(e);
+            }
+            // H2's MERGE reports another transaction's concurrent insert of the key as a duplicate,
+            // without aborting this transaction: look again once that one has committed or rolled back.
+            if (db.dialect() == Dialect.H2 && UniqueViolations.isUniqueViolation(e)) {
+              if (System.nanoTime() > deadline) {
+                throw new RowBusyException(e);
+              }
+              pause();
+              continue;
+            }
+            throw db.unavailable(operation, e);
           }
-          throw db.unavailable(operation, e);
         }
       }
 
@@ -66,6 +78,15 @@ interface Connections {
         return waitSeconds;
       }
     };
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RowBusyException(new SQLException("interrupted while waiting for another transaction"));
+    }
   }
 
   /**

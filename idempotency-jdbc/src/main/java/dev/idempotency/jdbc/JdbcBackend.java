@@ -190,7 +190,7 @@ public final class JdbcBackend {
    * @return the transactional dedup
    */
   public TransactionalDedup transactionalDedup(Duration retention) {
-    return new TransactionalDedup(this, Require.positive(retention, "retention"));
+    return new TransactionalDedup(this, Require.storedDuration(retention, "retention"));
   }
 
   /**
