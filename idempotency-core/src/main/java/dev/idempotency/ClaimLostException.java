@@ -12,6 +12,7 @@ public class ClaimLostException extends IdempotencyException {
   private static final long serialVersionUID = 1L;
 
   private final transient IdempotencyKey key;
+  /** The token of the claim that was lost. */
   private final long fencingToken;
 
   /**

@@ -319,7 +319,9 @@ public final class IdempotencyEngine {
     try {
       envelope = Envelope.value(value == null ? null : codec.encode(value));
     } catch (RuntimeException e) {
-      return notStored(key, storageKey, options, owned, value, "the codec could not encode it: " + e, e);
+      String why = String.valueOf(e.getMessage());
+      return notStored(key, storageKey, options, owned, value, "the codec could not encode it: "
+          + e.getClass().getSimpleName() + ": " + (why.length() > 300 ? why.substring(0, 300) + "..." : why), e);
     }
     int limit = Math.min(options.maxResultBytes(), store.maxPayloadBytes());
     if (envelope.length > limit) {
@@ -377,9 +379,9 @@ public final class IdempotencyEngine {
   private enum Completion { STORED, LOST, FAILED }
 
   /**
-   * Stores an outcome under the claim, retrying a failing store with capped, jittered backoff
-   * until the lease ends: the fencing token makes a repeated completion safe, and only the claim's
-   * owner can complete it. In the caller's transaction nothing is retried: the failure is thrown.
+   * Stores an outcome under the claim, retrying a failing store with capped, jittered backoff until
+   * the deadline: the fencing token makes a repeated completion safe, and only the claim's owner can
+   * complete it. In the caller's transaction nothing is retried: the failure is thrown.
    */
   private Completion complete(IdempotencyKey key, String storageKey, CallOptions options, long token,
       long deadlineNanos, byte[] envelope) {
@@ -389,7 +391,7 @@ public final class IdempotencyEngine {
       if (store.joinsCallerTransaction()) {
         stored = call("complete", () -> store.complete(storageKey, token, envelope, options.retention()), key);
       } else {
-        stored = completeOnce(storageKey, token, envelope, options);
+        stored = completeOnce(key, storageKey, token, envelope, options, backoff == null);
       }
       if (stored != null) {
         return stored ? Completion.STORED : Completion.LOST;
@@ -409,12 +411,17 @@ public final class IdempotencyEngine {
     }
   }
 
-  /** One completion attempt: true stored, false claim lost, null the store failed (logged). */
-  private Boolean completeOnce(String storageKey, long token, byte[] envelope, CallOptions options) {
+  /** One completion attempt: true stored, false claim lost, null the store failed (logged, at WARN the first time). */
+  private Boolean completeOnce(IdempotencyKey key, String storageKey, long token, byte[] envelope,
+      CallOptions options, boolean first) {
     try {
       return store.complete(storageKey, token, envelope, options.retention());
     } catch (RuntimeException e) {
-      LOG.warn("storing the outcome of {} in {} failed: {}", storageKey, store.name(), e.toString());
+      if (first) {
+        LOG.warn("storing the outcome of {} in {} failed; retrying within the lease: {}", key, store.name(), e.toString());
+      } else {
+        LOG.debug("storing the outcome of {} in {} failed again: {}", key, store.name(), e.toString());
+      }
       return null;
     }
   }

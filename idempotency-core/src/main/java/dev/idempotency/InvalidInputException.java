@@ -9,6 +9,7 @@ package dev.idempotency;
 public class InvalidInputException extends IdempotencyException {
   private static final long serialVersionUID = 1L;
 
+  /** The offending argument or setting. */
   private final String field;
 
   /**

@@ -9,7 +9,9 @@ package dev.idempotency;
 public class ReplayedFailureException extends IdempotencyException {
   private static final long serialVersionUID = 1L;
 
+  /** The class name of the stored failure. */
   private final String originalType;
+  /** The message of the stored failure. */
   private final String originalMessage;
 
   /**

@@ -13,6 +13,7 @@ package dev.idempotency;
 public class ResultNotStoredException extends IdempotencyException {
   private static final long serialVersionUID = 1L;
 
+  /** The key whose result was not stored. */
   private final IdempotencyKey key;
 
   /**

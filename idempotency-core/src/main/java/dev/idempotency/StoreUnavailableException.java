@@ -10,6 +10,7 @@ package dev.idempotency;
 public class StoreUnavailableException extends IdempotencyException {
   private static final long serialVersionUID = 1L;
 
+  /** The backend that failed. */
   private final String store;
 
   /**

@@ -13,6 +13,7 @@ import dev.idempotency.InvalidInputException;
 import dev.idempotency.Limits;
 import dev.idempotency.ResultCodecException;
 import dev.idempotency.codec.Codecs;
+import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.dedup.Deduplicator;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockOptions;
@@ -134,10 +135,10 @@ class Issue8HostileInputTest {
 
   @Test
   void theAllowListStillAdmitsWhatItNames() {
-    var codec = Codecs.javaSerialization(java.util.ArrayList.class, "java.util.ArrayList;java.lang.*");
+    ResultCodec<Object> codec = Codecs.javaSerialization(Object.class, "java.util.ArrayList;java.lang.*");
     java.util.ArrayList<String> list = new java.util.ArrayList<>(List.of("a", "b"));
     assertThat(codec.decode(codec.encode(list))).isEqualTo(list);
-    var narrow = Codecs.javaSerialization(java.util.ArrayList.class, "java.util.*;!java.util.ArrayList");
+    ResultCodec<Object> narrow = Codecs.javaSerialization(Object.class, "java.util.*;!java.util.ArrayList");
     byte[] encoded = narrow.encode(list);
     assertThatThrownBy(() -> narrow.decode(encoded)).isInstanceOf(ResultCodecException.class);
   }
