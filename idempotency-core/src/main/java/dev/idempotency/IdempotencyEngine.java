@@ -156,7 +156,9 @@ public final class IdempotencyEngine {
   /**
    * Runs an asynchronous action once per key. The key is claimed before the action is called (a
    * duplicate is replayed, rejected or awaited right here, on the calling thread); the claim is
-   * completed or released when the action's future completes.
+   * completed or released when the action's future completes, on the thread that completes it. A
+   * store failing at that moment is retried within the lease on that thread, as in
+   * {@link #execute}.
    *
    * @param <T> the result type
    * @param key the operation's key

@@ -2,9 +2,7 @@ package dev.idempotency.codec;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.idempotency.ResultCodecException;
 import dev.idempotency.internal.Require;
-import java.io.IOException;
 
 /**
  * JSON codecs through Jackson 2 ({@code com.fasterxml.jackson.core:jackson-databind}, an optional
@@ -50,24 +48,6 @@ public final class Jackson2Codecs {
     Require.nonNull(mapper, "mapper");
     Require.nonNull(type, "type");
     JavaType javaType = mapper.getTypeFactory().constructType(type.type());
-    return new ResultCodec<>() {
-      @Override
-      public byte[] encode(T value) {
-        try {
-          return mapper.writerFor(javaType).writeValueAsBytes(value);
-        } catch (IOException | RuntimeException e) {
-          throw new ResultCodecException("cannot encode " + type + " as JSON: " + e.getMessage(), e);
-        }
-      }
-
-      @Override
-      public T decode(byte[] bytes) {
-        try {
-          return mapper.readValue(bytes, javaType);
-        } catch (IOException | RuntimeException e) {
-          throw new ResultCodecException("cannot decode stored JSON as " + type, e);
-        }
-      }
-    };
+    return new MapperCodec<>(type, mapper.writerFor(javaType)::writeValueAsBytes, bytes -> mapper.readValue(bytes, javaType));
   }
 }

@@ -1,13 +1,13 @@
 package dev.idempotency.codec;
 
+import dev.idempotency.internal.Require;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
-import dev.idempotency.ResultCodecException;
-import dev.idempotency.internal.Require;
 
 /**
- * JSON codecs through Jackson 3 ({@code tools.jackson.core:jackson-databind}, Spring Boot 4's default, an optional
- * dependency: this class loads only when called). The codecs are immutable and thread-safe.
+ * JSON codecs through Jackson 3 ({@code tools.jackson.core:jackson-databind}, Spring Boot 4's
+ * default; an optional dependency: this class loads only when called). The codecs are immutable and
+ * thread-safe.
  */
 public final class Jackson3Codecs {
   private Jackson3Codecs() {}
@@ -48,24 +48,6 @@ public final class Jackson3Codecs {
     Require.nonNull(mapper, "mapper");
     Require.nonNull(type, "type");
     JavaType javaType = mapper.getTypeFactory().constructType(type.type());
-    return new ResultCodec<>() {
-      @Override
-      public byte[] encode(T value) {
-        try {
-          return mapper.writerFor(javaType).writeValueAsBytes(value);
-        } catch (RuntimeException e) {
-          throw new ResultCodecException("cannot encode " + type + " as JSON: " + e.getMessage(), e);
-        }
-      }
-
-      @Override
-      public T decode(byte[] bytes) {
-        try {
-          return mapper.readValue(bytes, javaType);
-        } catch (RuntimeException e) {
-          throw new ResultCodecException("cannot decode stored JSON as " + type, e);
-        }
-      }
-    };
+    return new MapperCodec<>(type, mapper.writerFor(javaType)::writeValueAsBytes, bytes -> mapper.readValue(bytes, javaType));
   }
 }
