@@ -4,12 +4,14 @@ import dev.idempotency.CallOptions;
 import dev.idempotency.CallResult;
 import dev.idempotency.Fingerprint;
 import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.IdempotencyListener;
 import dev.idempotency.IdempotentAction;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.RequestInProgressException;
 import dev.idempotency.codec.ResultCodec;
+import dev.idempotency.internal.Listeners;
 import dev.idempotency.internal.Require;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -147,6 +149,7 @@ public final class TransactionalCalls {
     try {
       return engine.execute(key, fingerprint, codec, options, action);
     } catch (Connections.RowBusyException e) {
+      Listeners.report(listener, IdempotencyEvent.IN_PROGRESS, key.namespace());
       RequestInProgressException busy = new RequestInProgressException(key, "another transaction held key "
           + key + " for longer than " + rowWait + "; roll back and retry");
       busy.initCause(e);
