@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.idempotency.codec.Codecs;
-import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.dedup.Deduplicator;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.memory.InMemoryBackend;
