@@ -32,7 +32,6 @@ public final class Jackson2Codecs {
    * @return the codec
    */
   public static <T> ResultCodec<T> json(ObjectMapper mapper, Class<T> type) {
-    Require.nonNull(type, "type");
     return json(mapper, TypeRef.of(type));
   }
 

@@ -1,7 +1,6 @@
 package dev.idempotency.jdbc;
 
 import dev.idempotency.InvalidInputException;
-import java.lang.reflect.Method;
 import javax.sql.DataSource;
 
 /**
@@ -19,21 +18,18 @@ final class OwnConnections {
   static DataSource unwrap(DataSource dataSource) {
     DataSource current = dataSource;
     for (int depth = 0; depth < 8 && isTransactionAware(current.getClass()); depth++) {
+      Object target;
       try {
-        Method target = current.getClass().getMethod("getTargetDataSource");
-        Object next = target.invoke(current);
-        if (!(next instanceof DataSource ds)) {
-          throw new InvalidInputException("dataSource", current.getClass().getName()
-              + " has no target data source; pass the connection pool itself");
-        }
-        current = ds;
+        target = current.getClass().getMethod("getTargetDataSource").invoke(current);
       } catch (ReflectiveOperationException | RuntimeException e) {
-        if (e instanceof InvalidInputException invalid) {
-          throw invalid;
-        }
         throw new InvalidInputException("dataSource", "cannot unwrap the transaction-aware "
             + current.getClass().getName() + " (" + e + "); pass the connection pool itself");
       }
+      if (!(target instanceof DataSource pool)) {
+        throw new InvalidInputException("dataSource", current.getClass().getName()
+            + " has no target data source; pass the connection pool itself");
+      }
+      current = pool;
     }
     return current;
   }
