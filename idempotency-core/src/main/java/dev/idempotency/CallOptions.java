@@ -97,7 +97,7 @@ public record CallOptions(
    * @param failure the action's failure
    * @return true if its type is, or extends, a declared terminal type
    */
-  public boolean isTerminal(Throwable failure) {
+  boolean isTerminal(Throwable failure) {
     for (Class<? extends Throwable> t : terminal) {
       if (t.isInstance(failure)) {
         return true;

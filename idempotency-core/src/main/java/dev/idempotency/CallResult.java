@@ -9,4 +9,4 @@ package dev.idempotency;
  *     returned
  * @param fencingToken the fencing token of the claim that produced the result
  */
-public record CallResult<T>(T value, boolean replayed, long fencingToken) {}
+public record CallResult<T>(T value, boolean replayed, FencingToken fencingToken) {}

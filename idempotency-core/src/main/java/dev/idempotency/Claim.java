@@ -8,4 +8,4 @@ package dev.idempotency;
  * @param key the claimed key
  * @param fencingToken greater than any earlier claim's token for this key
  */
-public record Claim(IdempotencyKey key, long fencingToken) {}
+public record Claim(IdempotencyKey key, FencingToken fencingToken) {}

@@ -21,11 +21,11 @@ public class ClaimLostException extends IdempotencyException {
    * @param key the key whose claim was lost
    * @param fencingToken the fencing token the lost claim carried
    */
-  public ClaimLostException(IdempotencyKey key, long fencingToken) {
+  public ClaimLostException(IdempotencyKey key, FencingToken fencingToken) {
     super("claim on " + key + " (fencing token " + fencingToken
         + ") was lost: its lease expired and another caller took over; the result was not stored");
     this.key = key;
-    this.fencingToken = fencingToken;
+    this.fencingToken = fencingToken.value();
   }
 
   /**
@@ -42,8 +42,8 @@ public class ClaimLostException extends IdempotencyException {
    *
    * @return the stale token
    */
-  public long fencingToken() {
-    return fencingToken;
+  public FencingToken fencingToken() {
+    return FencingToken.of(fencingToken);
   }
 
   /** {@inheritDoc} A conflict: 409; a retry replays the winner's result. */

@@ -1,10 +1,9 @@
 package dev.idempotency;
 
 import dev.idempotency.codec.ResultCodec;
-import dev.idempotency.internal.Backoff;
-import dev.idempotency.internal.Envelope;
 import dev.idempotency.internal.Exceptions;
 import dev.idempotency.internal.Listeners;
+import dev.idempotency.internal.Polling;
 import dev.idempotency.internal.Require;
 import dev.idempotency.internal.StoreCalls;
 import dev.idempotency.spi.ClaimResult;
@@ -63,20 +62,24 @@ import org.slf4j.LoggerFactory;
  * action's writes and the result commit or roll back together.
  *
  * <p>Round trips per call: a first call makes two (claim, complete); a replay makes one (claim);
- * a failure makes two (claim, release). Thread-safe; create one per store and share it.
+ * a failure makes two (claim, release). Leases and waits are measured on the builder's
+ * {@link TimeSource}. Thread-safe; create one per store and share it.
  */
 public final class IdempotencyEngine {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyEngine.class);
-  private static final long MARKER_MARGIN_NANOS = 5_000_000_000L;
 
   private final IdempotencyStore store;
   private final CallOptions defaults;
   private final IdempotencyListener listener;
+  private final TimeSource time;
+  private final Settlement settlement;
 
   private IdempotencyEngine(Builder b) {
     this.store = b.store;
     this.defaults = b.defaults;
     this.listener = b.listener;
+    this.time = b.time;
+    this.settlement = new Settlement(store, listener, time);
   }
 
   /**
@@ -109,6 +112,8 @@ public final class IdempotencyEngine {
    * @param action the work
    * @return the result, fresh or replayed
    * @throws X the action's own failure, unchanged (or a replayed terminal failure)
+   * @throws IdempotencyException for everything the library decides: in progress, key reused, claim
+   *     lost, store unavailable, invalid input
    */
   public <T, X extends Exception> CallResult<T> execute(IdempotencyKey key, Fingerprint fingerprint,
       ResultCodec<T> codec, IdempotentAction<T, X> action) throws X {
@@ -127,6 +132,8 @@ public final class IdempotencyEngine {
    * @param action the work
    * @return the result, fresh or replayed
    * @throws X the action's own failure, unchanged (or a replayed terminal failure)
+   * @throws IdempotencyException for everything the library decides: in progress, key reused, claim
+   *     lost, store unavailable, invalid input
    */
   public <T, X extends Exception> CallResult<T> execute(IdempotencyKey key, Fingerprint fingerprint,
       ResultCodec<T> codec, CallOptions options, IdempotentAction<T, X> action) throws X {
@@ -136,21 +143,18 @@ public final class IdempotencyEngine {
     Require.nonNull(options, "options");
     Require.nonNull(action, "action");
 
-    String storageKey = key.storageKey();
-    Object claimed = claimOrReplay(key, storageKey, fingerprint, codec, options);
-    if (claimed instanceof CallResult<?>) {
-      @SuppressWarnings("unchecked")
-      CallResult<T> replayed = (CallResult<T>) claimed;
-      return replayed;
+    ClaimOutcome<T> claimed = claimOrReplay(key, fingerprint, codec, options);
+    if (claimed instanceof Replayed<T> replayed) {
+      return replayed.result();
     }
-    Owned owned = (Owned) claimed;
+    Settlement.Owned owned = ((Claimed<T>) claimed).owned();
     T value;
     try {
       value = action.run(new Claim(key, owned.token()));
     } catch (Throwable failure) {
-      throw Exceptions.rethrow(afterFailure(key, storageKey, options, owned, failure));
+      throw Exceptions.rethrow(settlement.afterFailure(owned, options, failure));
     }
-    return afterSuccess(key, storageKey, codec, options, owned, value);
+    return settlement.afterSuccess(owned, codec, options, value);
   }
 
   /**
@@ -171,40 +175,37 @@ public final class IdempotencyEngine {
    */
   public <T> CompletableFuture<CallResult<T>> executeAsync(IdempotencyKey key, Fingerprint fingerprint,
       ResultCodec<T> codec, CallOptions options, AsyncAction<T> action) {
-    Require.nonNull(key, "key");
-    Require.nonNull(fingerprint, "fingerprint");
-    Require.nonNull(codec, "codec");
-    Require.nonNull(options, "options");
-    Require.nonNull(action, "action");
-    String storageKey = key.storageKey();
-    Object claimed;
+    ClaimOutcome<T> claimed;
     try {
-      claimed = claimOrReplay(key, storageKey, fingerprint, codec, options);
+      Require.nonNull(key, "key");
+      Require.nonNull(fingerprint, "fingerprint");
+      Require.nonNull(codec, "codec");
+      Require.nonNull(options, "options");
+      Require.nonNull(action, "action");
+      claimed = claimOrReplay(key, fingerprint, codec, options);
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
     }
-    if (claimed instanceof CallResult<?>) {
-      @SuppressWarnings("unchecked")
-      CallResult<T> replayed = (CallResult<T>) claimed;
-      return CompletableFuture.completedFuture(replayed);
+    if (claimed instanceof Replayed<T> replayed) {
+      return CompletableFuture.completedFuture(replayed.result());
     }
-    Owned owned = (Owned) claimed;
+    Settlement.Owned owned = ((Claimed<T>) claimed).owned();
     CompletionStage<T> stage;
     try {
       stage = action.start(new Claim(key, owned.token()));
       Require.nonNull(stage, "the action's future");
     } catch (Throwable failure) {
-      return CompletableFuture.failedFuture(afterFailure(key, storageKey, options, owned, failure));
+      return CompletableFuture.failedFuture(settlement.afterFailure(owned, options, failure));
     }
     CompletableFuture<CallResult<T>> result = new CompletableFuture<>();
     stage.whenComplete((value, error) -> {
       if (error != null) {
         Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        result.completeExceptionally(afterFailure(key, storageKey, options, owned, failure));
+        result.completeExceptionally(settlement.afterFailure(owned, options, failure));
         return;
       }
       try {
-        result.complete(afterSuccess(key, storageKey, codec, options, owned, value));
+        result.complete(settlement.afterSuccess(owned, codec, options, value));
       } catch (Throwable t) {
         result.completeExceptionally(t);
       }
@@ -229,270 +230,79 @@ public final class IdempotencyEngine {
     CompletionStage<T> start(Claim claim) throws Exception;
   }
 
-  /** A claim this call owns: its fencing token and when its lease ends, on {@link System#nanoTime()}'s scale. */
-  private record Owned(long token, long leaseEndsNanos) {}
-
-  /**
-   * Claims the key, or resolves a duplicate: returns {@link Owned} when this call owns the key, or
-   * the replayed {@link CallResult}; throws in-progress, key-reused, replayed terminal failures and
-   * store failures.
-   */
-  private <T> Object claimOrReplay(IdempotencyKey key, String storageKey, Fingerprint fingerprint,
-      ResultCodec<T> codec, CallOptions options) {
-    long deadline = options.inProgress().waits()
-        ? System.nanoTime() + options.inProgress().maxWait().toNanos()
-        : 0;
-    Backoff backoff = null;
-    while (true) {
-      // Read before the round trip: the lease is measured from no later than the server started it.
-      long claimedAt = System.nanoTime();
-      ClaimResult claim = call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
-      if (claim instanceof ClaimResult.Acquired acquired) {
-        return new Owned(acquired.fencingToken(), claimedAt + options.lease().toNanos());
-      }
-      StoredRecord existing = ((ClaimResult.Existing) claim).record();
-      if (!existing.fingerprint().equals(fingerprint.value())) {
-        report(IdempotencyEvent.KEY_REUSED, key);
-        LOG.debug("key {} reused with another fingerprint", key);
-        throw new KeyReusedException(key);
-      }
-      if (existing.status() == StoredRecord.Status.COMPLETED) {
-        return replay(key, codec, options, existing);
-      }
-      // In progress under another owner.
-      if (!options.inProgress().waits()) {
-        report(IdempotencyEvent.IN_PROGRESS, key);
-        LOG.debug("key {} is in progress; rejected", key);
-        throw new RequestInProgressException(key, "a call with key " + key + " is still in progress");
-      }
-      if (backoff == null) {
-        backoff = new Backoff(5, 100);
-      }
-      boolean slept;
-      try {
-        slept = backoff.pause(deadline);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        report(IdempotencyEvent.IN_PROGRESS, key);
-        throw new RequestInProgressException(key, "interrupted while waiting for the call with key "
-            + key + " in progress");
-      }
-      if (!slept) {
-        report(IdempotencyEvent.IN_PROGRESS, key);
-        LOG.debug("key {} still in progress after {}", key, options.inProgress().maxWait());
-        throw new RequestInProgressException(key, "a call with key " + key
-            + " is still in progress after waiting " + options.inProgress().maxWait());
-      }
-    }
-  }
-
   /**
    * Reads the record of a key as the store has it now, for diagnosis and tests.
    *
    * @param key the key
-   * @return the live record, if any
+   * @return the live record's status and token, if there is one
+   * @throws StoreUnavailableException if the store cannot be reached
+   * @throws CorruptRecordException if the stored record cannot be read
    */
-  public Optional<StoredRecord> lookup(IdempotencyKey key) {
+  public Optional<CallRecord> lookup(IdempotencyKey key) {
     Require.nonNull(key, "key");
-    return call("find", () -> store.find(key.storageKey()), key);
+    return call("find", () -> store.find(key.storageKey()), key).map(r -> new CallRecord(
+        r.status() == StoredRecord.Status.COMPLETED ? CallRecord.Status.COMPLETED : CallRecord.Status.IN_PROGRESS,
+        FencingToken.of(r.fencingToken())));
   }
 
-  /** Settles a failed action: stores a terminal failure or releases the claim; returns the failure. */
-  private Throwable afterFailure(IdempotencyKey key, String storageKey, CallOptions options, Owned owned,
-      Throwable failure) {
-    if (options.isTerminal(failure)) {
-      storeFailure(key, storageKey, options, owned, failure);
-    } else {
-      releaseAfterFailure(key, storageKey, owned.token(), failure);
-    }
-    return failure;
-  }
+  /** What claiming a key gave: the claim, or a replay of the stored outcome. */
+  private sealed interface ClaimOutcome<T> permits Claimed, Replayed {}
+
+  /** This call owns the key. */
+  private record Claimed<T>(Settlement.Owned owned) implements ClaimOutcome<T> {}
+
+  /** The key was completed before: its stored result. */
+  private record Replayed<T>(CallResult<T> result) implements ClaimOutcome<T> {}
 
   /**
-   * Settles a successful action: encodes and stores its result under the claim, retrying a failing
-   * store within the lease. A result that can never be stored completes the key with a marker, so
-   * the action never runs twice; the caller gets its result either way (the action has run, and
-   * failing would invite a retry of a call that succeeded), except in the caller's transaction,
-   * where failing rolls the action back with the record.
+   * Claims the key, or resolves a duplicate: a replay of a completed one, an in-progress one
+   * rejected or awaited by the call's policy; throws in-progress, key-reused, replayed terminal
+   * failures and store failures.
    */
-  private <T> CallResult<T> afterSuccess(IdempotencyKey key, String storageKey, ResultCodec<T> codec,
-      CallOptions options, Owned owned, T value) {
-    byte[] envelope;
+  private <T> ClaimOutcome<T> claimOrReplay(IdempotencyKey key, Fingerprint fingerprint,
+      ResultCodec<T> codec, CallOptions options) {
+    String storageKey = key.storageKey();
+    InProgressPolicy policy = options.inProgress();
+    long deadline = time.nanoTime() + (policy.waits() ? policy.maxWait().toNanos() : 0);
+    Optional<ClaimOutcome<T>> outcome;
     try {
-      envelope = Envelope.value(value == null ? null : codec.encode(value));
-    } catch (RuntimeException e) {
-      String why = String.valueOf(e.getMessage());
-      return notStored(key, storageKey, options, owned, value, "the codec could not encode it: "
-          + e.getClass().getSimpleName() + ": " + (why.length() > 300 ? why.substring(0, 300) + "..." : why), e);
-    }
-    int limit = Math.min(options.maxResultBytes(), store.maxPayloadBytes());
-    if (envelope.length > limit) {
-      return notStored(key, storageKey, options, owned, value, "it is " + envelope.length
-          + " bytes encoded, over the limit of " + limit + " bytes for " + store.name(), null);
-    }
-    // The result is retried until a fifth of the lease (at most 5 s) is left; that rest is for the marker.
-    long margin = Math.min(options.lease().toNanos() / 5, MARKER_MARGIN_NANOS);
-    Completion done = complete(key, storageKey, options, owned.token(), owned.leaseEndsNanos() - margin, envelope);
-    if (done == Completion.FAILED) {
-      // The store kept failing. If it answers the marker, it was this payload it refused (and would
-      // refuse forever): the marker keeps any duplicate from running the action. If it does not
-      // answer either, nothing more can be done within the lease.
-      byte[] marker = Envelope.notStored("the store failed on every attempt to store it");
-      if (complete(key, storageKey, options, owned.token(), owned.leaseEndsNanos(), marker) == Completion.STORED) {
-        report(IdempotencyEvent.RESULT_NOT_STORED, key);
-        LOG.error("the result of {} could not be stored in {} within the lease; completed it with a "
-            + "marker, so duplicates get ResultNotStoredException", key, store.name());
-      } else {
-        report(IdempotencyEvent.COMPLETION_FAILED, key);
-        LOG.error("the action for {} ran but its result could not be stored in {} within the lease ({}); "
-            + "duplicates see it in progress until the lease ends, after which one may run it again "
-            + "unless the action's writes are fenced by claim.fencingToken()", key, store.name(), options.lease());
-      }
-    } else if (done == Completion.LOST) {
-      report(IdempotencyEvent.CLAIM_LOST, key);
-      LOG.warn("claim on {} (fencing token {}) expired before completion and was taken over; "
-          + "the lease ({}) is shorter than the action", key, owned.token(), options.lease());
-      throw new ClaimLostException(key, owned.token());
-    } else {
-      report(IdempotencyEvent.EXECUTED, key);
-    }
-    return new CallResult<>(value, false, owned.token());
-  }
-
-  /** Completes the key with the marker of a result that can never be stored. */
-  private <T> CallResult<T> notStored(IdempotencyKey key, String storageKey, CallOptions options, Owned owned,
-      T value, String reason, Throwable cause) {
-    if (store.joinsCallerTransaction()) {
-      throw new ResultNotStoredException(key, reason, cause);
-    }
-    Completion done = complete(key, storageKey, options, owned.token(), owned.leaseEndsNanos(), Envelope.notStored(reason));
-    if (done == Completion.LOST) {
-      report(IdempotencyEvent.CLAIM_LOST, key);
-      throw new ClaimLostException(key, owned.token());
-    }
-    report(done == Completion.STORED ? IdempotencyEvent.RESULT_NOT_STORED : IdempotencyEvent.COMPLETION_FAILED, key);
-    LOG.error("the result of {} cannot be stored ({}); {}", key, reason, done == Completion.STORED
-        ? "completed the key with a marker: duplicates get ResultNotStoredException and the action does not run again"
-        : "and the store failed too: duplicates see it in progress until the lease ends", cause);
-    return new CallResult<>(value, false, owned.token());
-  }
-
-  /** How storing an outcome ended. */
-  private enum Completion { STORED, LOST, FAILED }
-
-  /**
-   * Stores an outcome under the claim, retrying a failing store with capped, jittered backoff until
-   * the deadline: the fencing token makes a repeated completion safe, and only the claim's owner can
-   * complete it. In the caller's transaction nothing is retried: the failure is thrown.
-   */
-  private Completion complete(IdempotencyKey key, String storageKey, CallOptions options, long token,
-      long deadlineNanos, byte[] envelope) {
-    Backoff backoff = null;
-    while (true) {
-      Boolean stored;
-      if (store.joinsCallerTransaction()) {
-        stored = call("complete", () -> store.complete(storageKey, token, envelope, options.retention()), key);
-      } else {
-        stored = completeOnce(key, storageKey, token, envelope, options, backoff == null);
-      }
-      if (stored != null) {
-        return stored ? Completion.STORED : Completion.LOST;
-      }
-      if (backoff == null) {
-        backoff = new Backoff(10, 1000);
-      }
-      report(IdempotencyEvent.COMPLETION_RETRIED, key);
-      try {
-        if (!backoff.pause(deadlineNanos)) {
-          return Completion.FAILED;
+      outcome = Polling.poll(time, deadline, 5, 100, () -> {
+        // Read before the round trip: the lease is measured from no later than the server started it.
+        long claimedAt = time.nanoTime();
+        ClaimResult claim = call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
+        if (claim instanceof ClaimResult.Acquired acquired) {
+          return Optional.of(new Claimed<>(new Settlement.Owned(key, storageKey,
+              FencingToken.of(acquired.fencingToken()), claimedAt + options.lease().toNanos())));
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Completion.FAILED;
-      }
-    }
-  }
-
-  /** One completion attempt: true stored, false claim lost, null the store failed (logged, at WARN the first time). */
-  private Boolean completeOnce(IdempotencyKey key, String storageKey, long token, byte[] envelope,
-      CallOptions options, boolean first) {
-    try {
-      return store.complete(storageKey, token, envelope, options.retention());
-    } catch (RuntimeException e) {
-      if (first) {
-        LOG.warn("storing the outcome of {} in {} failed; retrying within the lease: {}", key, store.name(), e.toString());
-      } else {
-        LOG.debug("storing the outcome of {} in {} failed again: {}", key, store.name(), e.toString());
-      }
-      return null;
-    }
-  }
-
-  private <T> CallResult<T> replay(IdempotencyKey key, ResultCodec<T> codec, CallOptions options,
-      StoredRecord record) {
-    byte[] envelope = record.payload();
-    switch (Envelope.kind(envelope)) {
-      case Envelope.NULL:
-        report(IdempotencyEvent.REPLAYED, key);
-        return new CallResult<>(null, true, record.fencingToken());
-      case Envelope.VALUE:
-        T value;
-        try {
-          value = codec.decode(Envelope.valueBytes(envelope));
-        } catch (ResultCodecException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          throw new ResultCodecException("cannot decode the stored result of " + key, e);
+        StoredRecord existing = ((ClaimResult.Existing) claim).record();
+        if (!existing.fingerprint().equals(fingerprint.value())) {
+          report(IdempotencyEvent.KEY_REUSED, key);
+          LOG.debug("key {} reused with another fingerprint", key);
+          throw new KeyReusedException(key);
         }
-        report(IdempotencyEvent.REPLAYED, key);
-        LOG.debug("replayed the stored result of {}", key);
-        return new CallResult<>(value, true, record.fencingToken());
-      case Envelope.NOT_STORED:
-        report(IdempotencyEvent.REPLAYED, key);
-        throw new ResultNotStoredException(key, Envelope.notStoredReason(envelope));
-      default:
-        report(IdempotencyEvent.REPLAYED, key);
-        Envelope.StoredFailure failure = Envelope.failureOf(envelope);
-        throw Exceptions.rethrow(StoredFailures.recreate(failure.type(), failure.message(), options));
+        if (existing.status() == StoredRecord.Status.COMPLETED) {
+          return Optional.of(new Replayed<>(Replays.replay(key, codec, options, existing, listener)));
+        }
+        if (!policy.waits()) {
+          report(IdempotencyEvent.IN_PROGRESS, key);
+          LOG.debug("key {} is in progress; rejected", key);
+          throw new RequestInProgressException(key, "a call with key " + key + " is still in progress");
+        }
+        return Optional.empty();
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      report(IdempotencyEvent.IN_PROGRESS, key);
+      throw new RequestInProgressException(key, "interrupted while waiting for the call with key "
+          + key + " in progress");
     }
-  }
-
-  private void storeFailure(IdempotencyKey key, String storageKey, CallOptions options, Owned owned,
-      Throwable failure) {
-    byte[] envelope = Envelope.failure(failure.getClass().getName(), failure.getMessage());
-    Completion done;
-    try {
-      done = complete(key, storageKey, options, owned.token(), owned.leaseEndsNanos(), envelope);
-    } catch (StoreUnavailableException e) {
-      // In the caller's transaction: the caller sees its own failure and rolls back.
-      failure.addSuppressed(e);
-      return;
+    if (outcome.isEmpty()) {
+      report(IdempotencyEvent.IN_PROGRESS, key);
+      LOG.debug("key {} still in progress after {}", key, policy.maxWait());
+      throw new RequestInProgressException(key, "a call with key " + key
+          + " is still in progress after waiting " + policy.maxWait());
     }
-    switch (done) {
-      case STORED:
-        report(IdempotencyEvent.FAILURE_STORED, key);
-        break;
-      case LOST:
-        report(IdempotencyEvent.CLAIM_LOST, key);
-        LOG.warn("claim on {} expired before its terminal failure could be stored", key);
-        break;
-      default:
-        report(IdempotencyEvent.COMPLETION_FAILED, key);
-        failure.addSuppressed(new StoreUnavailableException(store.name(), "complete", null));
-    }
-  }
-
-  private void releaseAfterFailure(IdempotencyKey key, String storageKey, long token,
-      Throwable failure) {
-    try {
-      store.release(storageKey, token);
-      report(IdempotencyEvent.RELEASED_AFTER_FAILURE, key);
-      LOG.debug("released {} after a failure so that a retry can run", key);
-    } catch (RuntimeException e) {
-      // The claim stays until its lease expires; the caller sees its own failure first.
-      report(IdempotencyEvent.STORE_UNAVAILABLE, key);
-      failure.addSuppressed(new StoreUnavailableException(store.name(), "release", e));
-    }
+    return outcome.get();
   }
 
   private <R> R call(String operation, java.util.function.Supplier<R> call, IdempotencyKey key) {
@@ -508,6 +318,7 @@ public final class IdempotencyEngine {
     private final IdempotencyStore store;
     private CallOptions defaults = CallOptions.DEFAULTS;
     private IdempotencyListener listener = IdempotencyListener.NOOP;
+    private TimeSource time = TimeSource.system();
 
     private Builder(IdempotencyStore store) {
       this.store = store;
@@ -532,6 +343,17 @@ public final class IdempotencyEngine {
      */
     public Builder listener(IdempotencyListener listener) {
       this.listener = Require.nonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sets the time source that measures leases and waits (default {@link TimeSource#system()}).
+     *
+     * @param time the time source
+     * @return this builder
+     */
+    public Builder timeSource(TimeSource time) {
+      this.time = Require.nonNull(time, "timeSource");
       return this;
     }
 

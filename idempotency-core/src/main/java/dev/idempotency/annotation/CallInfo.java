@@ -1,5 +1,6 @@
 package dev.idempotency.annotation;
 
+import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyKey;
 
 /**
@@ -10,4 +11,4 @@ import dev.idempotency.IdempotencyKey;
  * @param replayed true if the result was an earlier call's, replayed without running the method
  * @param fencingToken the fencing token of the claim that produced the result
  */
-public record CallInfo(IdempotencyKey key, boolean replayed, long fencingToken) {}
+public record CallInfo(IdempotencyKey key, boolean replayed, FencingToken fencingToken) {}

@@ -2,6 +2,7 @@ package dev.idempotency.annotation;
 
 import dev.idempotency.CallResult;
 import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.internal.Exceptions;
 import dev.idempotency.internal.Require;
@@ -62,9 +63,9 @@ public final class Idempotency {
   private static final class LastCall {
     IdempotencyKey key;
     boolean replayed;
-    long fencingToken;
+    FencingToken fencingToken;
 
-    void set(IdempotencyKey key, boolean replayed, long fencingToken) {
+    void set(IdempotencyKey key, boolean replayed, FencingToken fencingToken) {
       this.key = key;
       this.replayed = replayed;
       this.fencingToken = fencingToken;

@@ -7,7 +7,7 @@ import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.internal.Listeners;
 import dev.idempotency.internal.Require;
 import dev.idempotency.internal.StoreCalls;
-import dev.idempotency.spi.DedupStore;
+import dev.idempotency.spi.MarkStore;
 import java.time.Duration;
 
 /**
@@ -24,7 +24,7 @@ import java.time.Duration;
  * the business write commit or roll back together; this class is the transaction-less form.
  */
 public final class Deduplicator {
-  private final DedupStore store;
+  private final MarkStore store;
   private final Duration retention;
   private final IdempotencyListener listener;
 
@@ -40,7 +40,7 @@ public final class Deduplicator {
    * @param store the backend
    * @return a builder
    */
-  public static Builder builder(DedupStore store) {
+  public static Builder builder(MarkStore store) {
     return new Builder(Require.nonNull(store, "store"));
   }
 
@@ -67,7 +67,7 @@ public final class Deduplicator {
     Require.nonNull(key, "key");
     String storageKey = key.storageKey();
     boolean first = StoreCalls.call(store.name(), "mark", listener, key.namespace(),
-        () -> store.markFirst(storageKey, retention));
+        () -> store.mark(storageKey, retention));
     Listeners.report(listener, first ? IdempotencyEvent.DEDUP_FIRST : IdempotencyEvent.DEDUP_DUPLICATE,
         key.namespace());
     return first ? DedupResult.FIRST : DedupResult.DUPLICATE;
@@ -84,16 +84,16 @@ public final class Deduplicator {
   public boolean forget(IdempotencyKey key) {
     Require.nonNull(key, "key");
     String storageKey = key.storageKey();
-    return StoreCalls.call(store.name(), "forget", listener, key.namespace(), () -> store.remove(storageKey));
+    return StoreCalls.call(store.name(), "forget", listener, key.namespace(), () -> store.unmark(storageKey));
   }
 
   /** Builds a {@link Deduplicator}; not thread-safe. */
   public static final class Builder {
-    private final DedupStore store;
+    private final MarkStore store;
     private Duration retention = Duration.ofDays(7);
     private IdempotencyListener listener = IdempotencyListener.NOOP;
 
-    private Builder(DedupStore store) {
+    private Builder(MarkStore store) {
       this.store = store;
     }
 

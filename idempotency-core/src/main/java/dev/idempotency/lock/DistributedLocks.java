@@ -1,11 +1,13 @@
 package dev.idempotency.lock;
 
+import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.IdempotencyListener;
+import dev.idempotency.TimeSource;
 import dev.idempotency.StoreUnavailableException;
-import dev.idempotency.internal.Backoff;
 import dev.idempotency.internal.Listeners;
+import dev.idempotency.internal.Polling;
 import dev.idempotency.internal.Require;
 import dev.idempotency.internal.StoreCalls;
 import dev.idempotency.spi.LockStore;
@@ -55,6 +57,7 @@ public final class DistributedLocks implements AutoCloseable {
   private final IdempotencyListener listener;
   private final String instanceId = UUID.randomUUID().toString();
   private final ScheduledExecutorService suppliedScheduler;
+  private final TimeSource time;
   private volatile ScheduledExecutorService ownScheduler;
 
   private DistributedLocks(Builder b) {
@@ -62,6 +65,7 @@ public final class DistributedLocks implements AutoCloseable {
     this.defaults = b.defaults;
     this.listener = b.listener;
     this.suppliedScheduler = b.scheduler;
+    this.time = b.time;
   }
 
   /**
@@ -99,34 +103,28 @@ public final class DistributedLocks implements AutoCloseable {
     String owner = options.owner() != null ? options.owner()
         : instanceId + ":" + Thread.currentThread().getId();
     String storageKey = key.storageKey();
-    long deadline = System.nanoTime() + options.maxWait().toNanos();
-    Backoff backoff = null;
-    while (true) {
-      OptionalLong token = StoreCalls.call(store.name(), "acquire lock", listener, key.namespace(),
-          () -> store.tryAcquire(storageKey, owner, options.lease()));
-      if (token.isPresent()) {
-        Listeners.report(listener, IdempotencyEvent.LOCK_ACQUIRED, key.namespace());
-        Handle handle = new Handle(key, storageKey, owner, token.getAsLong(), options);
-        if (options.watchdog()) {
-          handle.startWatchdog();
-        }
-        return Optional.of(handle);
-      }
-      if (backoff == null) {
-        backoff = new Backoff(10, 200);
-      }
-      boolean slept;
-      try {
-        slept = backoff.pause(deadline);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        slept = false;
-      }
-      if (!slept) {
-        Listeners.report(listener, IdempotencyEvent.LOCK_CONTENDED, key.namespace());
-        return Optional.empty();
-      }
+    Optional<LockHandle> handle;
+    try {
+      handle = Polling.poll(time, time.nanoTime() + options.maxWait().toNanos(), 10, 200, () -> {
+        OptionalLong token = StoreCalls.call(store.name(), "acquire lock", listener, key.namespace(),
+            () -> store.tryAcquire(storageKey, owner, options.lease()));
+        return token.isPresent()
+            ? Optional.of(new FencedLock(this, key, storageKey, owner, FencingToken.of(token.getAsLong()), options))
+            : Optional.empty();
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      handle = Optional.empty();
     }
+    if (handle.isEmpty()) {
+      Listeners.report(listener, IdempotencyEvent.LOCK_CONTENDED, key.namespace());
+      return handle;
+    }
+    Listeners.report(listener, IdempotencyEvent.LOCK_ACQUIRED, key.namespace());
+    if (options.watchdog()) {
+      ((FencedLock) handle.get()).startWatchdog();
+    }
+    return handle;
   }
 
   /** Stops the watchdog scheduler this instance created (a supplied one is left alone). */
@@ -138,7 +136,19 @@ public final class DistributedLocks implements AutoCloseable {
     }
   }
 
-  private ScheduledExecutorService scheduler() {
+  LockStore store() {
+    return store;
+  }
+
+  IdempotencyListener listener() {
+    return listener;
+  }
+
+  TimeSource time() {
+    return time;
+  }
+
+  ScheduledExecutorService scheduler() {
     if (suppliedScheduler != null) {
       return suppliedScheduler;
     }
@@ -159,128 +169,13 @@ public final class DistributedLocks implements AutoCloseable {
     return s;
   }
 
-  private final class Handle implements LockHandle {
-    private final IdempotencyKey key;
-    private final String storageKey;
-    private final String owner;
-    private final long fencingToken;
-    private final LockOptions options;
-    private final AtomicBoolean released = new AtomicBoolean();
-    private final AtomicBoolean lost = new AtomicBoolean();
-    private volatile ScheduledFuture<?> watchdog;
-    private volatile long lastRenewalNanos = System.nanoTime();
-
-    Handle(IdempotencyKey key, String storageKey, String owner, long fencingToken, LockOptions options) {
-      this.key = key;
-      this.storageKey = storageKey;
-      this.owner = owner;
-      this.fencingToken = fencingToken;
-      this.options = options;
-    }
-
-    void startWatchdog() {
-      long period = Math.max(1, options.lease().toMillis() / 3);
-      watchdog = scheduler().scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    private void renew() {
-      if (released.get() || lost.get()) {
-        return;
-      }
-      boolean extended;
-      try {
-        extended = store.extend(storageKey, owner, options.lease());
-      } catch (RuntimeException e) {
-        // A passing failure: keep trying until the lease we last secured would have run out.
-        if (System.nanoTime() - lastRenewalNanos < options.lease().toNanos()) {
-          LOG.debug("lock {} renewal failed, retrying: {}", key, e.toString());
-          return;
-        }
-        LOG.warn("lock {} could not be renewed before its lease ran out", key, e);
-        extended = false;
-      }
-      if (extended) {
-        lastRenewalNanos = System.nanoTime();
-        return;
-      }
-      if (lost.compareAndSet(false, true)) {
-        cancelWatchdog();
-        Listeners.report(listener, IdempotencyEvent.LOCK_RENEWAL_FAILED, key.namespace());
-        LOG.warn("lock {} (fencing token {}) was lost: its lease could not be renewed", key, fencingToken);
-        if (options.onRenewalFailure() != null) {
-          try {
-            options.onRenewalFailure().accept(this);
-          } catch (RuntimeException e) {
-            LOG.warn("onRenewalFailure callback of lock {} failed", key, e);
-          }
-        }
-      }
-    }
-
-    private void cancelWatchdog() {
-      ScheduledFuture<?> w = watchdog;
-      if (w != null) {
-        w.cancel(false);
-      }
-    }
-
-    @Override
-    public IdempotencyKey key() {
-      return key;
-    }
-
-    @Override
-    public String owner() {
-      return owner;
-    }
-
-    @Override
-    public long fencingToken() {
-      return fencingToken;
-    }
-
-    @Override
-    public boolean extend(Duration lease) {
-      Require.storedDuration(lease, "lease");
-      if (released.get()) {
-        return false;
-      }
-      return StoreCalls.call(store.name(), "extend lock", listener, key.namespace(),
-          () -> store.extend(storageKey, owner, lease));
-    }
-
-    @Override
-    public boolean isLost() {
-      return lost.get();
-    }
-
-    @Override
-    public boolean release() {
-      if (!released.compareAndSet(false, true)) {
-        return false;
-      }
-      cancelWatchdog();
-      return StoreCalls.call(store.name(), "release lock", listener, key.namespace(),
-          () -> store.release(storageKey, owner));
-    }
-
-    @Override
-    public void close() {
-      release();
-    }
-
-    @Override
-    public String toString() {
-      return "LockHandle[" + key + ", token=" + fencingToken + (lost.get() ? ", lost" : "") + "]";
-    }
-  }
-
   /** Builds {@link DistributedLocks}; not thread-safe. */
   public static final class Builder {
     private final LockStore store;
     private LockOptions defaults = LockOptions.DEFAULTS;
     private IdempotencyListener listener = IdempotencyListener.NOOP;
     private ScheduledExecutorService scheduler;
+    private TimeSource time = TimeSource.system();
 
     private Builder(LockStore store) {
       this.store = store;
@@ -316,6 +211,18 @@ public final class DistributedLocks implements AutoCloseable {
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Require.nonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Sets the time source that measures waits and the watchdog's renewals (default
+     * {@link TimeSource#system()}).
+     *
+     * @param time the time source
+     * @return this builder
+     */
+    public Builder timeSource(TimeSource time) {
+      this.time = Require.nonNull(time, "timeSource");
       return this;
     }
 

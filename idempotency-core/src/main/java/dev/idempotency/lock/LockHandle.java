@@ -1,5 +1,6 @@
 package dev.idempotency.lock;
 
+import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyKey;
 import java.time.Duration;
 
@@ -31,7 +32,7 @@ public interface LockHandle extends AutoCloseable {
    *
    * @return the token
    */
-  long fencingToken();
+  FencingToken fencingToken();
 
   /**
    * Resets the lease, if the lock is still held by this owner.

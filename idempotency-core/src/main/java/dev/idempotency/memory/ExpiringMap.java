@@ -3,12 +3,12 @@ package dev.idempotency.memory;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import java.time.Clock;
+import dev.idempotency.TimeSource;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
- * A bounded map whose entries each carry their own deadline on the injected clock, on Caffeine.
+ * A bounded map whose entries each carry their own deadline on the injected time source, on
+ * Caffeine.
  *
  * <p>Every read and every atomic update checks the deadline itself, so an entry is gone the instant
  * its deadline passes, exactly as a Redis TTL or a database {@code now()} comparison would have it;
@@ -16,16 +16,16 @@ import java.time.Instant;
  * never evicted for size: only their deadline removes them.
  */
 final class ExpiringMap<V> {
-  /** A value with its deadline (nanoseconds on the clock's epoch scale) and weight. */
+  /** A value with its deadline (nanoseconds on the time source's scale) and weight. */
   record Timed<V>(V value, long deadline, int weight) {}
 
   private final Cache<String, Timed<V>> cache;
-  private final Clock clock;
+  private final TimeSource time;
 
-  ExpiringMap(Clock clock, long maximumWeight) {
-    this.clock = clock;
+  ExpiringMap(TimeSource time, long maximumWeight) {
+    this.time = time;
     this.cache = Caffeine.newBuilder()
-        .ticker(() -> nanos(clock.instant()))
+        .ticker(time::nanoTime)
         .executor(Runnable::run)
         .maximumWeight(maximumWeight)
         .weigher((String k, Timed<V> v) -> v.weight())
@@ -50,9 +50,9 @@ final class ExpiringMap<V> {
         .build();
   }
 
-  /** Now, in nanoseconds on the epoch scale (fits a long until 2262). */
+  /** Now, in nanoseconds on the time source's scale. */
   long now() {
-    return nanos(clock.instant());
+    return time.nanoTime();
   }
 
   long deadline(long now, Duration ttl) {
@@ -85,9 +85,5 @@ final class ExpiringMap<V> {
       long now = now();
       return update.apply(old == null || old.deadline() <= now ? null : old, now);
     });
-  }
-
-  private static long nanos(Instant instant) {
-    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
   }
 }

@@ -1,12 +1,12 @@
 package dev.idempotency.memory;
 
+import dev.idempotency.TimeSource;
 import dev.idempotency.internal.Require;
-import dev.idempotency.spi.DedupStore;
+import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
 import dev.idempotency.spi.StateStore;
-import dev.idempotency.spi.TokenStore;
-import java.time.Clock;
+import dev.idempotency.spi.MarkStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The embedded backend: every store of the contract in this JVM's memory, on Caffeine. It is the
  * default users develop against, not a test double: it honours leases, retention, TTLs and fencing
- * exactly as the Redis and JDBC backends do, with time read from an injectable {@link Clock}.
+ * exactly as the Redis and JDBC backends do, with time read from an injectable {@link TimeSource}.
  *
  * <pre>{@code
  * InMemoryBackend backend = InMemoryBackend.create();
@@ -38,21 +38,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe. The stores it returns share its memory: two calls to {@link #idempotencyStore()}
  * give two clients of the same data, as two service instances would be of one Redis.
  */
-public final class InMemoryBackend {
+public final class InMemoryBackend implements Backend {
+  static final String NAME = "in-memory";
+
   private final long maximumEntities;
   private final AtomicLong fencing = new AtomicLong();
   private final InMemoryIdempotencyStore records;
-  private final InMemoryTokenStore tokens;
+  private final InMemoryMarkStore tokens;
   private final InMemoryLockStore locks;
-  private final InMemoryDedupStore dedup;
+  private final InMemoryMarkStore dedup;
   private final Map<String, InMemoryStateStore> states = new ConcurrentHashMap<>();
 
   private InMemoryBackend(Builder b) {
     this.maximumEntities = b.maximumEntities;
-    this.records = new InMemoryIdempotencyStore(new ExpiringMap<>(b.clock, b.maximumWeightBytes), fencing);
-    this.tokens = new InMemoryTokenStore(new ExpiringMap<>(b.clock, b.maximumWeightBytes));
-    this.locks = new InMemoryLockStore(new ExpiringMap<>(b.clock, b.maximumWeightBytes), fencing);
-    this.dedup = new InMemoryDedupStore(new ExpiringMap<>(b.clock, b.maximumWeightBytes));
+    this.records = new InMemoryIdempotencyStore(new ExpiringMap<>(b.time, b.maximumWeightBytes), fencing);
+    this.tokens = new InMemoryMarkStore(new ExpiringMap<>(b.time, b.maximumWeightBytes));
+    this.locks = new InMemoryLockStore(new ExpiringMap<>(b.time, b.maximumWeightBytes), fencing);
+    this.dedup = new InMemoryMarkStore(new ExpiringMap<>(b.time, b.maximumWeightBytes));
   }
 
   /**
@@ -73,48 +75,39 @@ public final class InMemoryBackend {
     return new Builder();
   }
 
-  /**
-   * The idempotency-record store.
-   *
-   * @return the store
-   */
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** Nothing to release: the memory goes with the last reference. */
+  @Override
+  public void close() {}
+
+  @Override
   public IdempotencyStore idempotencyStore() {
     return records;
   }
 
-  /**
-   * The one-time-token store.
-   *
-   * @return the store
-   */
-  public TokenStore tokenStore() {
+  @Override
+  public MarkStore tokenStore() {
     return tokens;
   }
 
-  /**
-   * The lock store.
-   *
-   * @return the store
-   */
+  @Override
   public LockStore lockStore() {
     return locks;
   }
 
-  /**
-   * The dedup store.
-   *
-   * @return the store
-   */
-  public DedupStore dedupStore() {
+  @Override
+  public MarkStore dedupStore() {
     return dedup;
   }
 
   /**
-   * The state store of one entity type (the in-memory equivalent of one table).
-   *
-   * @param entityType the entity type, an identifier such as {@code "orders"}
-   * @return the store; the same one for the same type
+   * {@inheritDoc} The in-memory equivalent of one table: the same store for the same type.
    */
+  @Override
   public StateStore stateStore(String entityType) {
     Require.identifier(entityType, "entityType", 64);
     return states.computeIfAbsent(entityType, t -> new InMemoryStateStore(maximumEntities));
@@ -122,21 +115,21 @@ public final class InMemoryBackend {
 
   /** Builds an {@link InMemoryBackend}; not thread-safe. */
   public static final class Builder {
-    private Clock clock = Clock.systemUTC();
+    private TimeSource time = TimeSource.system();
     private long maximumWeightBytes = 256L * 1024 * 1024;
     private long maximumEntities = 1_000_000;
 
     private Builder() {}
 
     /**
-     * Sets the clock that decides expiry (inject a fake one in tests to advance time instead of
-     * sleeping).
+     * Sets the time source that decides expiry (inject a manual one in tests to advance time
+     * instead of sleeping).
      *
-     * @param clock the clock
+     * @param time the time source
      * @return this builder
      */
-    public Builder clock(Clock clock) {
-      this.clock = Require.nonNull(clock, "clock");
+    public Builder timeSource(TimeSource time) {
+      this.time = Require.nonNull(time, "timeSource");
       return this;
     }
 

@@ -21,7 +21,7 @@ final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public String name() {
-    return "in-memory";
+    return InMemoryBackend.NAME;
   }
 
   @Override

@@ -19,7 +19,7 @@ final class InMemoryLockStore implements LockStore {
 
   @Override
   public String name() {
-    return "in-memory";
+    return InMemoryBackend.NAME;
   }
 
   @Override

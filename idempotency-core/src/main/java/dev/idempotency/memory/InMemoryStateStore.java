@@ -1,5 +1,6 @@
 package dev.idempotency.memory;
 
+import dev.idempotency.FencingToken;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.spi.StateStore;
 import java.util.Optional;
@@ -22,7 +23,7 @@ final class InMemoryStateStore implements StateStore {
 
   @Override
   public String name() {
-    return "in-memory";
+    return InMemoryBackend.NAME;
   }
 
   @Override
@@ -40,8 +41,9 @@ final class InMemoryStateStore implements StateStore {
   }
 
   @Override
-  public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion,
-      long fencingToken) {
+  public TransitionAttempt transition(String entityId, Set<String> from, String to, Condition condition) {
+    long expectedVersion = condition.expectedVersion().orElse(-1);
+    long fencingToken = condition.fence().map(FencingToken::value).orElse(-1L);
     boolean[] applied = new boolean[1];
     VersionedState after = rows.computeIfPresent(entityId, (id, cur) -> {
       if (from.contains(cur.state()) && (expectedVersion < 0 || cur.version() == expectedVersion)

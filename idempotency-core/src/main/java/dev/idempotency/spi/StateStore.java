@@ -1,6 +1,9 @@
 package dev.idempotency.spi;
 
+import dev.idempotency.FencingToken;
+import dev.idempotency.internal.Require;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -19,20 +22,62 @@ public interface StateStore extends Store {
 
   /**
    * One conditional write: sets the state to {@code to} and increments the version, but only if the
-   * current state is one of {@code from}, when {@code expectedVersion >= 0} the version equals it,
-   * and when {@code fencingToken >= 0} no newer token has written the entity (its fence is at most
-   * the token; the fence is then raised to it). Like {@code UPDATE t SET status = :to, version =
-   * version + 1, fence = :token WHERE id = :id AND status IN (:from) [AND version = :expected] [AND
-   * (fence IS NULL OR fence <= :token)]}.
+   * current state is one of {@code from} and the condition holds: the version equals the expected
+   * one (if the condition checks it), and no newer fencing token has written the entity (if the
+   * condition is fenced: the stored fence is absent or at most the token, and is then raised to it).
+   * Like {@code UPDATE t SET status = :to, version = version + 1, fence = :token WHERE id = :id AND
+   * status IN (:from) [AND version = :expected] [AND (fence IS NULL OR fence <= :token)]}.
    *
    * @param entityId the entity's id
    * @param from the states the transition is allowed from (never empty)
    * @param to the target state
-   * @param expectedVersion the version the caller read, or -1 to accept any
-   * @param fencingToken the writer's fencing token, or -1 for an unfenced write
+   * @param condition the optimistic and fencing checks
    * @return what happened, with the entity's state, version and fence after the attempt
    */
-  TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion, long fencingToken);
+  TransitionAttempt transition(String entityId, Set<String> from, String to, Condition condition);
+
+  /**
+   * The checks of a transition beyond its source states.
+   *
+   * @param expectedVersion the version the caller read, if it is checked
+   * @param fence the writer's fencing token, if the write is fenced
+   */
+  record Condition(OptionalLong expectedVersion, Optional<FencingToken> fence) {
+    /** No check beyond the source states. */
+    public static final Condition NONE = new Condition(OptionalLong.empty(), Optional.empty());
+
+    /**
+     * Validates the components.
+     *
+     * @param expectedVersion the version the caller read, if it is checked
+     * @param fence the writer's fencing token, if the write is fenced
+     * @throws dev.idempotency.InvalidInputException if one is null or the version is negative
+     */
+    public Condition {
+      Require.nonNull(expectedVersion, "expectedVersion");
+      Require.nonNull(fence, "fence");
+      Require.argument(expectedVersion.isEmpty() || expectedVersion.getAsLong() >= 0, "expectedVersion",
+          "must be >= 0");
+    }
+
+    /**
+     * Whether the version is checked.
+     *
+     * @return true if an expected version is given
+     */
+    public boolean checksVersion() {
+      return expectedVersion.isPresent();
+    }
+
+    /**
+     * Whether the write is fenced.
+     *
+     * @return true if a fencing token is given
+     */
+    public boolean isFenced() {
+      return fence.isPresent();
+    }
+  }
 
   /**
    * Reads an entity.

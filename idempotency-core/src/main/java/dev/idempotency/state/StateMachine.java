@@ -1,5 +1,6 @@
 package dev.idempotency.state;
 
+import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.IdempotencyListener;
@@ -13,6 +14,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -98,46 +100,80 @@ public final class StateMachine<S extends Enum<S>> {
    * @param entityId the entity's id
    * @param to the target state
    * @return the outcome
+   * @throws dev.idempotency.InvalidInputException if the id is malformed or no declared transition
+   *     leads to the target
+   * @throws dev.idempotency.StoreUnavailableException if the store cannot be reached
    */
   public TransitionResult<S> transition(String entityId, S to) {
-    return transition(entityId, to, -1);
+    return transition(entityId, to, StateStore.Condition.NONE);
   }
 
   /**
    * Moves an entity to a state, if its version is still the one the caller read (optimistic
-   * locking).
+   * locking): {@link TransitionResult.Outcome#STALE_VERSION} otherwise.
    *
    * @param entityId the entity's id
    * @param to the target state
-   * @param expectedVersion the version read, or -1 to accept any
+   * @param expectedVersion the version read, {@code >= 0}
    * @return the outcome
+   * @throws dev.idempotency.InvalidInputException as {@link #transition(String, Enum)}, or if the
+   *     version is negative
+   * @throws dev.idempotency.StoreUnavailableException if the store cannot be reached
    */
   public TransitionResult<S> transition(String entityId, S to, long expectedVersion) {
-    return transition(entityId, to, expectedVersion, -1);
+    return transition(entityId, to, new StateStore.Condition(version(expectedVersion), Optional.empty()));
   }
 
   /**
    * Moves an entity to a state as the holder of a lock or claim: the write is refused
    * ({@link TransitionResult.Outcome#FENCED}) if a newer fencing token has already written the
    * entity, so a holder whose lease expired mid-work cannot overwrite its successor. Pass
-   * {@link dev.idempotency.lock.LockHandle#fencingToken()} or {@link dev.idempotency.Claim#fencingToken()}.
+   * {@link dev.idempotency.lock.LockHandle#fencingToken()} or {@link dev.idempotency.Claim#fencingToken()}:
+   * tokens of one backend are comparable across its stores ({@link FencingToken}).
    *
    * @param entityId the entity's id
    * @param to the target state
-   * @param expectedVersion the version read, or -1 to accept any
-   * @param fencingToken the writer's fencing token (non-negative), or -1 for an unfenced write
+   * @param fencingToken the writer's fencing token
    * @return the outcome
+   * @throws dev.idempotency.InvalidInputException as {@link #transition(String, Enum)}, or if the
+   *     token is null or the store keeps no fence
+   * @throws dev.idempotency.StoreUnavailableException if the store cannot be reached
    */
-  public TransitionResult<S> transition(String entityId, S to, long expectedVersion, long fencingToken) {
+  public TransitionResult<S> transition(String entityId, S to, FencingToken fencingToken) {
+    return transition(entityId, to, new StateStore.Condition(OptionalLong.empty(),
+        Optional.of(Require.nonNull(fencingToken, "fencingToken"))));
+  }
+
+  /**
+   * Moves an entity to a state if its version is still the one read and no newer fencing token has
+   * written it: both checks of the overloads above in one conditional write.
+   *
+   * @param entityId the entity's id
+   * @param to the target state
+   * @param expectedVersion the version read, {@code >= 0}
+   * @param fencingToken the writer's fencing token
+   * @return the outcome
+   * @throws dev.idempotency.InvalidInputException as the overloads above
+   * @throws dev.idempotency.StoreUnavailableException if the store cannot be reached
+   */
+  public TransitionResult<S> transition(String entityId, S to, long expectedVersion, FencingToken fencingToken) {
+    return transition(entityId, to, new StateStore.Condition(version(expectedVersion),
+        Optional.of(Require.nonNull(fencingToken, "fencingToken"))));
+  }
+
+  private static OptionalLong version(long expectedVersion) {
+    Require.argument(expectedVersion >= 0, "expectedVersion", "must be >= 0, was " + expectedVersion);
+    return OptionalLong.of(expectedVersion);
+  }
+
+  private TransitionResult<S> transition(String entityId, S to, StateStore.Condition condition) {
     checkId(entityId);
     Require.nonNull(to, "to");
-    Require.argument(expectedVersion >= -1, "expectedVersion", "must be -1 (any) or a version >= 0");
-    Require.argument(fencingToken >= -1, "fencingToken", "must be -1 (unfenced) or a token >= 0");
     Set<String> from = sourcesByTarget.get(to);
     Require.argument(from != null, "to", "no declared transition of " + name + " leads to " + to);
     StateStore.TransitionAttempt attempt = StoreCalls.call(store.name(), "transition", listener, name,
-        () -> store.transition(entityId, from, to.name(), expectedVersion, fencingToken));
-    TransitionResult<S> result = classify(entityId, to, expectedVersion, fencingToken, attempt);
+        () -> store.transition(entityId, from, to.name(), condition));
+    TransitionResult<S> result = classify(entityId, to, condition, attempt);
     IdempotencyEvent event = switch (result.outcome()) {
       case APPLIED -> IdempotencyEvent.TRANSITION_APPLIED;
       case ALREADY_APPLIED -> IdempotencyEvent.TRANSITION_ALREADY_APPLIED;
@@ -160,7 +196,7 @@ public final class StateMachine<S extends Enum<S>> {
             parse(entityId, v.state()), v.version()));
   }
 
-  private TransitionResult<S> classify(String entityId, S to, long expectedVersion, long fencingToken,
+  private TransitionResult<S> classify(String entityId, S to, StateStore.Condition condition,
       StateStore.TransitionAttempt attempt) {
     StateStore.VersionedState cur = attempt.current();
     if (cur == null) {
@@ -173,10 +209,10 @@ public final class StateMachine<S extends Enum<S>> {
     if (state == to) {
       return new TransitionResult<>(TransitionResult.Outcome.ALREADY_APPLIED, state, cur.version());
     }
-    if (fencingToken >= 0 && cur.fence() > fencingToken) {
+    if (condition.fence().isPresent() && cur.fence() > condition.fence().get().value()) {
       return new TransitionResult<>(TransitionResult.Outcome.FENCED, state, cur.version());
     }
-    if (expectedVersion >= 0 && cur.version() != expectedVersion
+    if (condition.expectedVersion().isPresent() && cur.version() != condition.expectedVersion().getAsLong()
         && sourcesByTarget.get(to).contains(cur.state())) {
       return new TransitionResult<>(TransitionResult.Outcome.STALE_VERSION, state, cur.version());
     }

@@ -8,7 +8,7 @@ import dev.idempotency.internal.Hashing;
 import dev.idempotency.internal.Listeners;
 import dev.idempotency.internal.Require;
 import dev.idempotency.internal.StoreCalls;
-import dev.idempotency.spi.TokenStore;
+import dev.idempotency.spi.MarkStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -46,7 +46,7 @@ public final class OneTimeTokens {
 
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-  private final TokenStore store;
+  private final MarkStore store;
   private final Duration ttl;
   private final IdempotencyListener listener;
   private final Random random;
@@ -64,7 +64,7 @@ public final class OneTimeTokens {
    * @param store the backend
    * @return a builder
    */
-  public static Builder builder(TokenStore store) {
+  public static Builder builder(MarkStore store) {
     return new Builder(Require.nonNull(store, "store"));
   }
 
@@ -95,7 +95,7 @@ public final class OneTimeTokens {
       random.nextBytes(bytes);
       String token = ENCODER.encodeToString(bytes);
       String key = storageKey(scope, token);
-      if (StoreCalls.call(store.name(), "issue token", listener, scope.namespace(), () -> store.put(key, ttl))) {
+      if (StoreCalls.call(store.name(), "issue token", listener, scope.namespace(), () -> store.mark(key, ttl))) {
         Listeners.report(listener, IdempotencyEvent.TOKEN_ISSUED, scope.namespace());
         return token;
       }
@@ -120,7 +120,7 @@ public final class OneTimeTokens {
     }
     String key = storageKey(scope, token);
     boolean consumed = StoreCalls.call(store.name(), "consume token", listener, scope.namespace(),
-        () -> store.consume(key));
+        () -> store.unmark(key));
     Listeners.report(listener, consumed ? IdempotencyEvent.TOKEN_CONSUMED : IdempotencyEvent.TOKEN_REJECTED,
         scope.namespace());
     return consumed;
@@ -140,7 +140,7 @@ public final class OneTimeTokens {
     byte[] bytes = new byte[TOKEN_BITS / 8];
     random.nextBytes(bytes);
     String key = storageKey(scope, ENCODER.encodeToString(bytes));
-    StoreCalls.call(store.name(), "check the token store", listener, scope.namespace(), () -> store.consume(key));
+    StoreCalls.call(store.name(), "check the token store", listener, scope.namespace(), () -> store.unmark(key));
   }
 
   /**
@@ -175,12 +175,12 @@ public final class OneTimeTokens {
 
   /** Builds {@link OneTimeTokens}; not thread-safe. */
   public static final class Builder {
-    private final TokenStore store;
+    private final MarkStore store;
     private Duration ttl = Duration.ofHours(1);
     private IdempotencyListener listener = IdempotencyListener.NOOP;
     private Random random = new SecureRandom();
 
-    private Builder(TokenStore store) {
+    private Builder(MarkStore store) {
       this.store = store;
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
  * What every contract suite shares: unique names per test (so suites need no cleanup and can share
  * a server), time control, and a helper thread pool.
  *
- * <p>A backend whose expiry is the application's (in-memory) moves a {@link ManualClock} in
+ * <p>A backend whose expiry is the application's (in-memory) moves a {@link ManualTime} in
  * {@link #advance}; a server backend sleeps, and the suites keep such leases short
  * ({@link #SHORT}) so waits stay bounded.
  */
@@ -31,7 +31,7 @@ public abstract class ContractSupport {
   protected final String ns = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 
   /**
-   * Moves the backend's time forward: a fake clock's advance, or a sleep for a server.
+   * Moves the backend's time forward: a manual time source's advance, or a sleep for a server.
    *
    * @param d how far
    * @throws InterruptedException if a sleep is interrupted

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.idempotency.CallOptions;
+import dev.idempotency.CallRecord;
 import dev.idempotency.CallResult;
 import dev.idempotency.ClaimLostException;
 import dev.idempotency.CountingListener;
@@ -19,7 +20,6 @@ import dev.idempotency.RequestInProgressException;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
-import dev.idempotency.spi.StoredRecord;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,8 +71,8 @@ public abstract class IdempotentCallContract extends ContractSupport {
     assertThat(r.value()).isEqualTo("order-1");
     assertThat(r.replayed()).isFalse();
     assertThat(runs).hasValue(1);
-    assertThat(engine().lookup(key("a"))).get().extracting(StoredRecord::status)
-        .isEqualTo(StoredRecord.Status.COMPLETED);
+    assertThat(engine().lookup(key("a"))).get().extracting(CallRecord::status)
+        .isEqualTo(CallRecord.Status.COMPLETED);
   }
 
   @Test
@@ -375,6 +375,11 @@ public abstract class IdempotentCallContract extends ContractSupport {
   public abstract static class DomainFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the failure.
+     *
+     * @param message the message
+     */
     protected DomainFailure(String message) {
       super(message);
     }
@@ -440,7 +445,7 @@ public abstract class IdempotentCallContract extends ContractSupport {
     advance(PAST_SHORT);
     AtomicLong newToken = new AtomicLong();
     CallResult<String> r = engine().execute(key("dead"), FP, Codecs.string(), c -> {
-      newToken.set(c.fencingToken());
+      newToken.set(c.fencingToken().value());
       return "new owner";
     });
     assertThat(r.value()).isEqualTo("new owner");
@@ -472,7 +477,7 @@ public abstract class IdempotentCallContract extends ContractSupport {
     CountDownLatch finish = new CountDownLatch(1);
     AtomicLong oldToken = new AtomicLong();
     Future<CallResult<String>> slow = inBackground(() -> engine().execute(key("late"), FP, Codecs.string(), shortLease, c -> {
-      oldToken.set(c.fencingToken());
+      oldToken.set(c.fencingToken().value());
       inside.countDown();
       finish.await();
       return "stale result";
@@ -481,7 +486,7 @@ public abstract class IdempotentCallContract extends ContractSupport {
     advance(PAST_SHORT);
 
     CallResult<String> winner = engine().execute(key("late"), FP, Codecs.string(), shortLease, c -> "fresh result");
-    assertThat(winner.fencingToken()).isGreaterThan(oldToken.get());
+    assertThat(winner.fencingToken().value()).isGreaterThan(oldToken.get());
     finish.countDown();
     assertThatThrownBy(() -> slow.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ClaimLostException.class);
 
@@ -494,11 +499,11 @@ public abstract class IdempotentCallContract extends ContractSupport {
   void fencingTokenGrowsAcrossReleaseAndReclaim() {
     AtomicLong first = new AtomicLong();
     assertThatThrownBy(() -> engine().execute(key("fence"), FP, Codecs.string(), c -> {
-      first.set(c.fencingToken());
+      first.set(c.fencingToken().value());
       throw new IllegalStateException("fail once");
     })).isInstanceOf(IllegalStateException.class);
     CallResult<String> second = engine().execute(key("fence"), FP, Codecs.string(), c -> "ok");
-    assertThat(second.fencingToken()).isGreaterThan(first.get());
+    assertThat(second.fencingToken().value()).isGreaterThan(first.get());
   }
 
   // ---- retention ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import dev.idempotency.Scope;
 import dev.idempotency.dedup.DedupResult;
 import dev.idempotency.dedup.Deduplicator;
 import dev.idempotency.dedup.IdempotentConsumer;
-import dev.idempotency.spi.DedupStore;
+import dev.idempotency.spi.MarkStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +26,7 @@ public abstract class DedupContract extends ContractSupport {
    *
    * @return the client
    */
-  protected abstract DedupStore newClient();
+  protected abstract MarkStore newClient();
 
   private Deduplicator dedup() {
     return Deduplicator.builder(newClient()).retention(Duration.ofMinutes(10)).build();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.Scope;
-import dev.idempotency.spi.TokenStore;
+import dev.idempotency.spi.MarkStore;
 import dev.idempotency.token.OneTimeTokens;
 import java.time.Duration;
 import java.util.HashSet;
@@ -24,7 +24,7 @@ public abstract class OneTimeTokenContract extends ContractSupport {
    *
    * @return the client
    */
-  protected abstract TokenStore newClient();
+  protected abstract MarkStore newClient();
 
   private OneTimeTokens tokens() {
     return OneTimeTokens.builder(newClient()).ttl(Duration.ofMinutes(10)).build();

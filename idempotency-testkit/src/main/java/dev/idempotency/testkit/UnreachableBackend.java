@@ -1,12 +1,12 @@
 package dev.idempotency.testkit;
 
+import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.ClaimResult;
-import dev.idempotency.spi.DedupStore;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.MarkStore;
 import dev.idempotency.spi.StateStore;
 import dev.idempotency.spi.StoredRecord;
-import dev.idempotency.spi.TokenStore;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,7 +19,7 @@ import java.util.Set;
  * turns it into {@link dev.idempotency.StoreUnavailableException} and that layered defences apply
  * their failure policy. Backends test the real thing against a stopped server.
  */
-public final class UnreachableBackend {
+public final class UnreachableBackend implements Backend {
   private final String name;
 
   /**
@@ -31,6 +31,14 @@ public final class UnreachableBackend {
     this.name = name;
   }
 
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void close() {}
+
   private RuntimeException down() {
     return new IllegalStateException("driver: connection refused",
         new ConnectException("Connection refused: " + name));
@@ -41,6 +49,7 @@ public final class UnreachableBackend {
    *
    * @return the store
    */
+  @Override
   public IdempotencyStore idempotencyStore() {
     return new IdempotencyStore() {
       @Override
@@ -70,28 +79,9 @@ public final class UnreachableBackend {
     };
   }
 
-  /**
-   * A token store that is down.
-   *
-   * @return the store
-   */
-  public TokenStore tokenStore() {
-    return new TokenStore() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public boolean put(String key, Duration ttl) {
-        throw down();
-      }
-
-      @Override
-      public boolean consume(String key) {
-        throw down();
-      }
-    };
+  @Override
+  public MarkStore tokenStore() {
+    return marks();
   }
 
   /**
@@ -99,6 +89,7 @@ public final class UnreachableBackend {
    *
    * @return the store
    */
+  @Override
   public LockStore lockStore() {
     return new LockStore() {
       @Override
@@ -123,25 +114,25 @@ public final class UnreachableBackend {
     };
   }
 
-  /**
-   * A dedup store that is down.
-   *
-   * @return the store
-   */
-  public DedupStore dedupStore() {
-    return new DedupStore() {
+  @Override
+  public MarkStore dedupStore() {
+    return marks();
+  }
+
+  private MarkStore marks() {
+    return new MarkStore() {
       @Override
       public String name() {
         return name;
       }
 
       @Override
-      public boolean markFirst(String key, Duration retention) {
+      public boolean mark(String key, Duration ttl) {
         throw down();
       }
 
       @Override
-      public boolean remove(String key) {
+      public boolean unmark(String key) {
         throw down();
       }
     };
@@ -152,7 +143,8 @@ public final class UnreachableBackend {
    *
    * @return the store
    */
-  public StateStore stateStore() {
+  @Override
+  public StateStore stateStore(String entityType) {
     return new StateStore() {
       @Override
       public String name() {
@@ -165,8 +157,7 @@ public final class UnreachableBackend {
       }
 
       @Override
-      public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion,
-          long fencingToken) {
+      public TransitionAttempt transition(String entityId, Set<String> from, String to, Condition condition) {
         throw down();
       }
 

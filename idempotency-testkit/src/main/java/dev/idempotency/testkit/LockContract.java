@@ -84,7 +84,7 @@ public abstract class LockContract extends ContractSupport {
       try (LockHandle h = clients.get(i % 4).tryLock(key("mutex"), wait).orElseThrow()) {
         int now = inside.incrementAndGet();
         maxInside.accumulateAndGet(now, Math::max);
-        tokens.add(h.fencingToken());
+        tokens.add(h.fencingToken().value());
         Thread.sleep(1);
         inside.decrementAndGet();
       }

@@ -3,6 +3,7 @@ package dev.idempotency.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.idempotency.FencingToken;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.spi.StateStore;
 import dev.idempotency.state.StateMachine;
@@ -157,29 +158,29 @@ public abstract class StateMachineContract extends ContractSupport {
   @Test
   void aFencedWriteWithAnOlderTokenIsRefusedAndChangesNothing() {
     String id = newOrder();
-    assertThat(orders().transition(id, OrderState.PAID, -1, 100).outcome()).isEqualTo(Outcome.APPLIED);
+    assertThat(orders().transition(id, OrderState.PAID, FencingToken.of(100)).outcome()).isEqualTo(Outcome.APPLIED);
 
-    TransitionResult<OrderState> stale = orders().transition(id, OrderState.SHIPPED, -1, 99);
+    TransitionResult<OrderState> stale = orders().transition(id, OrderState.SHIPPED, FencingToken.of(99));
     assertThat(stale.outcome()).isEqualTo(Outcome.FENCED);
     assertThat(stale.current()).isEqualTo(OrderState.PAID);
     assertThat(stale.version()).isEqualTo(1);
     assertThat(orders().current(id)).get().extracting(TransitionResult::current).isEqualTo(OrderState.PAID);
 
     // The holder of the newest token may write again, and a newer holder after it.
-    assertThat(orders().transition(id, OrderState.SHIPPED, -1, 100).outcome()).isEqualTo(Outcome.APPLIED);
+    assertThat(orders().transition(id, OrderState.SHIPPED, FencingToken.of(100)).outcome()).isEqualTo(Outcome.APPLIED);
     String other = newOrder();
-    assertThat(orders().transition(other, OrderState.PAID, -1, 5).outcome()).isEqualTo(Outcome.APPLIED);
-    assertThat(orders().transition(other, OrderState.CANCELLED, -1, 6).outcome()).isEqualTo(Outcome.APPLIED);
-    assertThat(orders().transition(other, OrderState.CANCELLED, -1, 5).outcome())
+    assertThat(orders().transition(other, OrderState.PAID, FencingToken.of(5)).outcome()).isEqualTo(Outcome.APPLIED);
+    assertThat(orders().transition(other, OrderState.CANCELLED, FencingToken.of(6)).outcome()).isEqualTo(Outcome.APPLIED);
+    assertThat(orders().transition(other, OrderState.CANCELLED, FencingToken.of(5)).outcome())
         .as("a repeat of a state already reached is success, whoever asks").isEqualTo(Outcome.ALREADY_APPLIED);
   }
 
   @Test
   void sixtyFourHoldersWithDifferentTokensApplyATransitionOnceAndStaleOnesAreFenced() throws Exception {
     String id = newOrder();
-    assertThat(orders().transition(id, OrderState.PAID, -1, 1_000).outcome()).isEqualTo(Outcome.APPLIED);
+    assertThat(orders().transition(id, OrderState.PAID, FencingToken.of(1_000)).outcome()).isEqualTo(Outcome.APPLIED);
     List<Race.Outcome<TransitionResult<OrderState>>> outcomes = Race.run(64, i -> () ->
-        orders().transition(id, OrderState.SHIPPED, -1, 970 + i));
+        orders().transition(id, OrderState.SHIPPED, FencingToken.of(970 + i)));
     // Tokens 970..999 are older than the fence (1000): always fenced. Of 1000..1033, exactly one applies.
     for (int i = 0; i < 64; i++) {
       TransitionResult<OrderState> r = outcomes.get(i).value();
@@ -208,7 +209,9 @@ public abstract class StateMachineContract extends ContractSupport {
     assertThatThrownBy(() -> m.transition(" ", OrderState.PAID)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> m.transition("a\u0000b", OrderState.PAID)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> m.transition(id, OrderState.PAID, -2)).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> m.transition(id, OrderState.PAID, -1, -7)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> m.transition(id, OrderState.PAID, -1)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> m.transition(id, OrderState.PAID, (FencingToken) null)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> FencingToken.of(-7)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> m.create(id + "x", null)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> StateMachine.builder(OrderState.class, newClient(), "orders")
         .allow(OrderState.NEW, OrderState.NEW)).isInstanceOf(InvalidInputException.class);

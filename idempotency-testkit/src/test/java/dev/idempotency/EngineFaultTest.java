@@ -46,7 +46,7 @@ class EngineFaultTest {
         .isInstanceOf(StoreUnavailableException.class);
     assertThatThrownBy(() -> Deduplicator.builder(down.dedupStore()).listener(counts).build().markFirst(key))
         .isInstanceOf(StoreUnavailableException.class);
-    assertThatThrownBy(() -> StateMachine.builder(S.class, down.stateStore(), "s").allow(S.A, S.B).listener(counts)
+    assertThatThrownBy(() -> StateMachine.builder(S.class, down.stateStore("s"), "s").allow(S.A, S.B).listener(counts)
         .build().transition("id", S.B)).isInstanceOf(StoreUnavailableException.class);
     assertThat(counts.count(IdempotencyEvent.STORE_UNAVAILABLE)).as("every strategy reports it").isEqualTo(5);
   }

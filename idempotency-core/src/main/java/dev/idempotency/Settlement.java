@@ -1,0 +1,195 @@
+package dev.idempotency;
+
+import dev.idempotency.codec.ResultCodec;
+import dev.idempotency.internal.Envelope;
+import dev.idempotency.internal.Listeners;
+import dev.idempotency.internal.Polling;
+import dev.idempotency.internal.StoreCalls;
+import dev.idempotency.spi.IdempotencyStore;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles a claim the engine owns once the action has run: stores its result or terminal failure
+ * (retrying a failing store within the lease), completes a result that can never be stored with a
+ * marker, or releases the claim after a failure. The guarantees are the engine's; see
+ * {@link IdempotencyEngine}.
+ */
+final class Settlement {
+  private static final Logger LOG = LoggerFactory.getLogger(Settlement.class);
+  /** The most of a lease kept back, after the result's retries, for storing a marker. */
+  private static final long MARKER_MARGIN_NANOS = 5_000_000_000L;
+
+  private final IdempotencyStore store;
+  private final IdempotencyListener listener;
+  private final TimeSource time;
+
+  Settlement(IdempotencyStore store, IdempotencyListener listener, TimeSource time) {
+    this.store = store;
+    this.listener = listener;
+    this.time = time;
+  }
+
+  /** A claim a call owns: its key, fencing token and when its lease ends on the time source's scale. */
+  record Owned(IdempotencyKey key, String storageKey, FencingToken token, long leaseEndsNanos) {}
+
+  /** How storing an outcome ended. */
+  private enum Completion { STORED, LOST, FAILED }
+
+  /** Settles a failed action: stores a terminal failure or releases the claim; returns the failure. */
+  Throwable afterFailure(Owned owned, CallOptions options, Throwable failure) {
+    if (options.isTerminal(failure)) {
+      storeFailure(owned, options, failure);
+    } else {
+      release(owned, failure);
+    }
+    return failure;
+  }
+
+  /**
+   * Settles a successful action: encodes and stores its result under the claim, retrying a failing
+   * store within the lease. A result that can never be stored completes the key with a marker, so
+   * the action never runs twice; the caller gets its result either way (the action has run, and
+   * failing would invite a retry of a call that succeeded), except in the caller's transaction,
+   * where failing rolls the action back with the record.
+   */
+  <T> CallResult<T> afterSuccess(Owned owned, ResultCodec<T> codec, CallOptions options, T value) {
+    byte[] envelope;
+    try {
+      envelope = Envelope.value(value == null ? null : codec.encode(value));
+    } catch (RuntimeException e) {
+      String why = String.valueOf(e.getMessage());
+      return notStored(owned, options, value, "the codec could not encode it: " + e.getClass().getSimpleName()
+          + ": " + (why.length() > 300 ? why.substring(0, 300) + "..." : why), e);
+    }
+    int limit = Math.min(options.maxResultBytes(), store.maxPayloadBytes());
+    if (envelope.length > limit) {
+      return notStored(owned, options, value, "it is " + envelope.length + " bytes encoded, over the limit of "
+          + limit + " bytes for " + store.name(), null);
+    }
+    // The result is retried until a fifth of the lease (at most 5 s) is left; that rest is for the marker.
+    long margin = Math.min(options.lease().toNanos() / 5, MARKER_MARGIN_NANOS);
+    IdempotencyKey key = owned.key();
+    Completion done = complete(owned, options, owned.leaseEndsNanos() - margin, envelope);
+    if (done == Completion.FAILED) {
+      // The store kept failing. If it answers the marker, it was this payload it refused (and would
+      // refuse forever): the marker keeps any duplicate from running the action. If it does not
+      // answer either, nothing more can be done within the lease.
+      byte[] marker = Envelope.notStored("the store failed on every attempt to store it");
+      if (complete(owned, options, owned.leaseEndsNanos(), marker) == Completion.STORED) {
+        report(IdempotencyEvent.RESULT_NOT_STORED, key);
+        LOG.error("the result of {} could not be stored in {} within the lease; completed it with a "
+            + "marker, so duplicates get ResultNotStoredException", key, store.name());
+      } else {
+        report(IdempotencyEvent.COMPLETION_FAILED, key);
+        LOG.error("the action for {} ran but its result could not be stored in {} within the lease ({}); "
+            + "duplicates see it in progress until the lease ends, after which one may run it again "
+            + "unless the action's writes are fenced by claim.fencingToken()", key, store.name(), options.lease());
+      }
+    } else if (done == Completion.LOST) {
+      report(IdempotencyEvent.CLAIM_LOST, key);
+      LOG.warn("claim on {} (fencing token {}) expired before completion and was taken over; "
+          + "the lease ({}) is shorter than the action", key, owned.token(), options.lease());
+      throw new ClaimLostException(key, owned.token());
+    } else {
+      report(IdempotencyEvent.EXECUTED, key);
+    }
+    return new CallResult<>(value, false, owned.token());
+  }
+
+  /** Completes the key with the marker of a result that can never be stored. */
+  private <T> CallResult<T> notStored(Owned owned, CallOptions options, T value, String reason, Throwable cause) {
+    IdempotencyKey key = owned.key();
+    if (store.joinsCallerTransaction()) {
+      throw new ResultNotStoredException(key, reason, cause);
+    }
+    Completion done = complete(owned, options, owned.leaseEndsNanos(), Envelope.notStored(reason));
+    if (done == Completion.LOST) {
+      report(IdempotencyEvent.CLAIM_LOST, key);
+      throw new ClaimLostException(key, owned.token());
+    }
+    report(done == Completion.STORED ? IdempotencyEvent.RESULT_NOT_STORED : IdempotencyEvent.COMPLETION_FAILED, key);
+    LOG.error("the result of {} cannot be stored ({}); {}", key, reason, done == Completion.STORED
+        ? "completed the key with a marker: duplicates get ResultNotStoredException and the action does not run again"
+        : "and the store failed too: duplicates see it in progress until the lease ends", cause);
+    return new CallResult<>(value, false, owned.token());
+  }
+
+  /**
+   * Stores an outcome under the claim, retrying a failing store with capped, jittered backoff until
+   * the deadline: the fencing token makes a repeated completion safe, and only the claim's owner can
+   * complete it. In the caller's transaction nothing is retried: the failure is thrown.
+   */
+  private Completion complete(Owned owned, CallOptions options, long deadlineNanos, byte[] envelope) {
+    if (store.joinsCallerTransaction()) {
+      boolean stored = StoreCalls.call(store.name(), "complete", listener, owned.key().namespace(),
+          () -> store.complete(owned.storageKey(), owned.token().value(), envelope, options.retention()));
+      return stored ? Completion.STORED : Completion.LOST;
+    }
+    int[] attempts = {0};
+    try {
+      return Polling.poll(time, deadlineNanos, 10, 1000, () -> {
+        if (attempts[0]++ > 0) {
+          report(IdempotencyEvent.COMPLETION_RETRIED, owned.key());
+        }
+        try {
+          boolean stored = store.complete(owned.storageKey(), owned.token().value(), envelope, options.retention());
+          return Optional.of(stored ? Completion.STORED : Completion.LOST);
+        } catch (RuntimeException e) {
+          if (attempts[0] == 1) {
+            LOG.warn("storing the outcome of {} in {} failed; retrying within the lease: {}", owned.key(),
+                store.name(), e.toString());
+          } else {
+            LOG.debug("storing the outcome of {} in {} failed again: {}", owned.key(), store.name(), e.toString());
+          }
+          return Optional.empty();
+        }
+      }).orElse(Completion.FAILED);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Completion.FAILED;
+    }
+  }
+
+  private void storeFailure(Owned owned, CallOptions options, Throwable failure) {
+    IdempotencyKey key = owned.key();
+    byte[] envelope = Envelope.failure(failure.getClass().getName(), failure.getMessage());
+    Completion done;
+    try {
+      done = complete(owned, options, owned.leaseEndsNanos(), envelope);
+    } catch (StoreUnavailableException e) {
+      // In the caller's transaction: the caller sees its own failure and rolls back.
+      failure.addSuppressed(e);
+      return;
+    }
+    switch (done) {
+      case STORED:
+        report(IdempotencyEvent.FAILURE_STORED, key);
+        break;
+      case LOST:
+        report(IdempotencyEvent.CLAIM_LOST, key);
+        LOG.warn("claim on {} expired before its terminal failure could be stored", key);
+        break;
+      default:
+        report(IdempotencyEvent.COMPLETION_FAILED, key);
+        failure.addSuppressed(new StoreUnavailableException(store.name(), "complete", null));
+    }
+  }
+
+  private void release(Owned owned, Throwable failure) {
+    try {
+      store.release(owned.storageKey(), owned.token().value());
+      report(IdempotencyEvent.RELEASED_AFTER_FAILURE, owned.key());
+      LOG.debug("released {} after a failure so that a retry can run", owned.key());
+    } catch (RuntimeException e) {
+      // The claim stays until its lease expires; the caller sees its own failure first.
+      report(IdempotencyEvent.STORE_UNAVAILABLE, owned.key());
+      failure.addSuppressed(new StoreUnavailableException(store.name(), "release", e));
+    }
+  }
+
+  private void report(IdempotencyEvent event, IdempotencyKey key) {
+    Listeners.report(listener, event, key.namespace());
+  }
+}

@@ -1,0 +1,131 @@
+package dev.idempotency.testkit;
+
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.StateStore;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The whole behaviour contract of a backend, as one test class: extend it with the backend's
+ * {@link BackendFixture} and every suite runs against it, each as a nested class.
+ *
+ * <pre>{@code
+ * class MyBackendContractTest extends BackendContract {
+ *   @Override
+ *   protected BackendFixture newFixture() {
+ *     return new MyBackendFixture();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The suites, one per strategy, state the rules in {@code docs/contract.md}:
+ * {@link IdempotentCallContract}, {@link IdempotentProxyContract}, {@link OneTimeTokenContract},
+ * {@link LockContract}, {@link DedupContract}, {@link StateMachineContract} and
+ * {@link FencingContract}. Each can also be extended on its own.
+ */
+public abstract class BackendContract {
+  private final BackendFixture fixture = newFixture();
+
+  /**
+   * Creates the fixture of one test.
+   *
+   * @return the fixture
+   */
+  protected abstract BackendFixture newFixture();
+
+  @AfterEach
+  void closeFixture() {
+    fixture.close();
+  }
+
+  /** {@link IdempotentCallContract} on this backend. */
+  @Nested
+  class IdempotentCall extends IdempotentCallContract {
+    @Override
+    protected IdempotencyStore newClient() {
+      return fixture.newClient().idempotencyStore();
+    }
+
+    @Override
+    protected void advance(Duration d) throws InterruptedException {
+      fixture.advance(d);
+    }
+  }
+
+  /** {@link IdempotentProxyContract} on this backend. */
+  @Nested
+  class IdempotentProxy extends IdempotentProxyContract {
+    @Override
+    protected IdempotencyStore newClient() {
+      return fixture.newClient().idempotencyStore();
+    }
+
+    @Override
+    protected void advance(Duration d) throws InterruptedException {
+      fixture.advance(d);
+    }
+  }
+
+  /** {@link OneTimeTokenContract} on this backend. */
+  @Nested
+  class OneTimeToken extends OneTimeTokenContract {
+    @Override
+    protected MarkStore newClient() {
+      return fixture.newClient().tokenStore();
+    }
+
+    @Override
+    protected void advance(Duration d) throws InterruptedException {
+      fixture.advance(d);
+    }
+  }
+
+  /** {@link LockContract} on this backend. */
+  @Nested
+  class Lock extends LockContract {
+    @Override
+    protected LockStore newClient() {
+      return fixture.newClient().lockStore();
+    }
+
+    @Override
+    protected void advance(Duration d) throws InterruptedException {
+      fixture.advance(d);
+    }
+  }
+
+  /** {@link DedupContract} on this backend. */
+  @Nested
+  class Dedup extends DedupContract {
+    @Override
+    protected MarkStore newClient() {
+      return fixture.newClient().dedupStore();
+    }
+
+    @Override
+    protected void advance(Duration d) throws InterruptedException {
+      fixture.advance(d);
+    }
+  }
+
+  /** {@link StateMachineContract} on this backend. */
+  @Nested
+  class StateMachines extends StateMachineContract {
+    @Override
+    protected StateStore newClient() {
+      return fixture.newClient().stateStore("orders");
+    }
+  }
+
+  /** {@link FencingContract} on this backend. */
+  @Nested
+  class Fencing extends FencingContract {
+    @Override
+    protected BackendFixture fixture() {
+      return fixture;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.idempotency.testkit;
+
+import dev.idempotency.spi.Backend;
+import java.time.Duration;
+
+/**
+ * What the contract needs of a backend under test: clients of one shared store, and a way to let
+ * time pass. One implementation per backend (in memory, each database, Redis standalone and
+ * Cluster) is all it takes to run every suite of {@link BackendContract} against it.
+ *
+ * <p>A fixture is created for each test and closed after it.
+ */
+public interface BackendFixture extends AutoCloseable {
+
+  /**
+   * A client of the backend under test: for a server backend a new {@link Backend} with connections
+   * of its own (as another service instance would have), seeing the same data as every other
+   * client of this fixture; for the in-memory backend the same instance. The fixture closes what it
+   * opened in {@link #close()}.
+   *
+   * @return a client
+   */
+  Backend newClient();
+
+  /**
+   * Lets the backend's time pass: a manual time source's advance in memory, a sleep for a server
+   * (whose suites keep leases short so that waits stay bounded).
+   *
+   * @param d how far
+   * @throws InterruptedException if a sleep is interrupted
+   */
+  default void advance(Duration d) throws InterruptedException {
+    Thread.sleep(d.toMillis());
+  }
+
+  /** Closes every client this fixture opened. */
+  @Override
+  default void close() {}
+}
