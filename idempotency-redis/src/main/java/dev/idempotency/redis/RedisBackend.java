@@ -1,32 +1,20 @@
 package dev.idempotency.redis;
 
-import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.internal.Require;
-import dev.idempotency.spi.DedupStore;
+import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.MarkStore;
 import dev.idempotency.spi.StateStore;
-import dev.idempotency.spi.TokenStore;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Every store of the contract on Redis, standalone or Redis Cluster, through Jedis'
@@ -57,19 +45,15 @@ import redis.clients.jedis.exceptions.JedisException;
  * </ul>
  * Thread-safe. {@link #close()} closes the client if this backend created it.
  */
-public final class RedisBackend implements AutoCloseable {
-  static final Duration LOCK_TOMBSTONE = Duration.ofSeconds(10);
-
-  private final UnifiedJedis jedis;
+public final class RedisBackend implements Backend {
+  private final RedisExecutor redis;
   private final boolean ownsClient;
-  private final String name;
   private final RedisKeys keys;
   private final Duration stateTtl;
 
   private RedisBackend(UnifiedJedis jedis, boolean ownsClient, String name, String prefix, Duration stateTtl) {
-    this.jedis = jedis;
+    this.redis = new RedisExecutor(jedis, name);
     this.ownsClient = ownsClient;
-    this.name = name;
     this.keys = new RedisKeys(prefix);
     this.stateTtl = stateTtl;
   }
@@ -99,103 +83,59 @@ public final class RedisBackend implements AutoCloseable {
     return new RedisBackend(jedis, false, name, keyPrefix, Builder.DEFAULT_STATE_TTL);
   }
 
-  /**
-   * The idempotency-record store.
-   *
-   * @return the store
-   */
+  @Override
   public IdempotencyStore idempotencyStore() {
-    return new RedisIdempotencyStore(this);
+    return new RedisIdempotencyStore(redis, keys);
   }
 
-  /**
-   * The one-time-token store.
-   *
-   * @return the store
-   */
-  public TokenStore tokenStore() {
-    return new RedisTokenStore(this);
+  @Override
+  public MarkStore tokenStore() {
+    return new RedisMarkStore(redis, keys, RedisKeys.Type.TOKEN);
   }
 
-  /**
-   * The lock store.
-   *
-   * @return the store
-   */
+  @Override
   public LockStore lockStore() {
-    return new RedisLockStore(this);
+    return new RedisLockStore(redis, keys);
+  }
+
+  @Override
+  public MarkStore dedupStore() {
+    return new RedisMarkStore(redis, keys, RedisKeys.Type.DEDUP);
   }
 
   /**
-   * The dedup store.
-   *
-   * @return the store
+   * {@inheritDoc} Entities live for {@link Builder#stateTtl} after their last write.
    */
-  public DedupStore dedupStore() {
-    return new RedisDedupStore(this);
-  }
-
-  /**
-   * The state store of one entity type.
-   *
-   * @param entityType an identifier such as {@code "orders"}
-   * @return the store
-   */
+  @Override
   public StateStore stateStore(String entityType) {
-    return new RedisStateStore(this, Require.identifier(entityType, "entityType", 64));
+    return new RedisStateStore(redis, keys, Require.identifier(entityType, "entityType", 64), stateTtl);
   }
 
   /**
-   * The endpoint, as messages name it.
+   * {@inheritDoc}
    *
    * @return for example {@code "redis 127.0.0.1:6379"}
    */
+  @Override
   public String name() {
-    return name;
+    return redis.name();
   }
 
-  /**
-   * The Redis key a storage key is kept under, for a store type; for diagnostics and tests.
-   *
-   * @param type {@code "rec"}, {@code "tok"}, {@code "lock"}, {@code "dedup"} or {@code "sm:<entityType>"}
-   * @param storageKey the storage key
-   * @return the Redis key
-   */
-  public String redisKey(String type, String storageKey) {
-    return keys.key(type, storageKey);
-  }
-
-  UnifiedJedis jedis() {
-    return jedis;
-  }
-
+  /** The key layout, for tests that inspect or tamper with what is stored. */
   RedisKeys keys() {
     return keys;
-  }
-
-  Duration stateTtl() {
-    return stateTtl;
-  }
-
-  /** Runs one Redis call, translating the driver's failures. */
-  <R> R call(String operation, Supplier<R> call) {
-    try {
-      return call.get();
-    } catch (JedisException e) {
-      throw new StoreUnavailableException(name, operation, e);
-    }
   }
 
   @Override
   public void close() {
     if (ownsClient) {
-      jedis.close();
+      redis.jedis().close();
     }
   }
 
   @Override
   public String toString() {
-    return "RedisBackend[" + name + ", prefix=" + keys.prefix() + "]";
+    return "RedisBackend[" + redis.name() + ", prefix=" + keys.prefix() + "]";
   }
 
   /**
@@ -230,34 +170,19 @@ public final class RedisBackend implements AutoCloseable {
      * @return this builder
      */
     public Builder uri(String uri) {
-      Require.nonNull(uri, "uri");
-      URI u;
-      try {
-        u = new URI(uri);
-      } catch (URISyntaxException e) {
-        throw new InvalidInputException("uri", "is not a URI (" + e.getReason() + ")");
+      RedisEndpoint.Uri u = RedisEndpoint.parseUri(uri);
+      this.host = u.host();
+      this.port = u.port();
+      this.tls = u.tls();
+      this.sslOptions = null;
+      if (u.user() != null) {
+        this.user = u.user();
       }
-      if (!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme())) {
-        throw new InvalidInputException("uri", "must start with redis:// or rediss://");
+      if (u.password() != null) {
+        this.password = u.password();
       }
-      Require.argument(u.getHost() != null, "uri", "has no host");
-      this.host = u.getHost();
-      this.port = u.getPort() < 0 ? 6379 : u.getPort();
-      this.tls = "rediss".equals(u.getScheme());
-      if (u.getRawUserInfo() != null) {
-        String info = u.getRawUserInfo();
-        int colon = info.indexOf(':');
-        String rawUser = colon < 0 ? info : info.substring(0, colon);
-        this.user = rawUser.isEmpty() ? null : URLDecoder.decode(rawUser, StandardCharsets.UTF_8);
-        this.password = colon < 0 ? null : URLDecoder.decode(info.substring(colon + 1), StandardCharsets.UTF_8);
-      }
-      String path = u.getPath();
-      if (path != null && path.length() > 1) {
-        try {
-          database(Integer.parseInt(path.substring(1)));
-        } catch (NumberFormatException e) {
-          throw new InvalidInputException("uri", "database must be a number");
-        }
+      if (u.database() != null) {
+        database(u.database());
       }
       return this;
     }
@@ -283,19 +208,9 @@ public final class RedisBackend implements AutoCloseable {
      * @return this builder
      */
     public Builder cluster(List<String> nodes) {
-      Require.nonNull(nodes, "cluster");
-      Require.argument(!nodes.isEmpty(), "cluster", "needs at least one node");
+      List<HostAndPort> parsed = RedisEndpoint.parseNodes(nodes);
       clusterNodes.clear();
-      for (String n : nodes) {
-        Require.keyText(n, "cluster node", 300);
-        int colon = n.lastIndexOf(':');
-        Require.argument(colon > 0, "cluster node", "must be host:port, was " + n);
-        try {
-          clusterNodes.add(new HostAndPort(n.substring(0, colon), Integer.parseInt(n.substring(colon + 1))));
-        } catch (NumberFormatException e) {
-          throw new InvalidInputException("cluster node", "must be host:port, was " + n);
-        }
-      }
+      clusterNodes.addAll(parsed);
       return this;
     }
 
@@ -421,39 +336,11 @@ public final class RedisBackend implements AutoCloseable {
      * @return the backend
      */
     public RedisBackend build() {
-      DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-          .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
-          .socketTimeoutMillis(Math.toIntExact(socketTimeout.toMillis()))
-          .clientName("idempotency");
-      if (tls) {
-        config.sslOptions(sslOptions != null ? sslOptions : SslOptions.defaults());
-      }
-      if (user != null) {
-        config.user(user);
-      }
-      if (password != null) {
-        config.password(password);
-      }
-      ConnectionPoolConfig pool = new ConnectionPoolConfig();
-      pool.setMaxTotal(maxConnections);
-      pool.setMaxIdle(maxConnections);
-      pool.setMaxWait(connectTimeout);
-      pool.setTestWhileIdle(true);
-
-      UnifiedJedis client;
-      String name;
-      if (clusterNodes.isEmpty()) {
-        config.database(database);
-        client = RedisClient.builder().hostAndPort(host, port).clientConfig(config.build()).poolConfig(pool).build();
-        name = "redis " + host + ":" + port + (database == 0 ? "" : "/" + database);
-      } else {
-        Require.argument(database == 0, "database", "Redis Cluster has only database 0");
-        Set<HostAndPort> nodes = new LinkedHashSet<>(clusterNodes);
-        client = RedisClusterClient.builder().nodes(nodes).clientConfig(config.build()).poolConfig(pool)
-            .maxAttempts(3).maxTotalRetriesDuration(socketTimeout.multipliedBy(3)).build();
-        name = "redis-cluster " + nodes.stream().map(HostAndPort::toString).collect(Collectors.joining(","));
-      }
-      return new RedisBackend(client, true, name + (tls ? " (tls)" : ""), keyPrefix, stateTtl);
+      Require.argument(clusterNodes.isEmpty() || database == 0, "database", "Redis Cluster has only database 0");
+      RedisEndpoint.Client client = RedisEndpoint.connect(new RedisEndpoint.Settings(host, port,
+          List.copyOf(clusterNodes), user, password, tls, sslOptions, database, connectTimeout, socketTimeout,
+          maxConnections));
+      return new RedisBackend(client.jedis(), true, client.name(), keyPrefix, stateTtl);
     }
 
     @Override

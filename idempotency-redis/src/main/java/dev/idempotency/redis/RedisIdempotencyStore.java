@@ -17,10 +17,16 @@ import java.util.Optional;
 final class RedisIdempotencyStore implements IdempotencyStore {
   private static final byte[][] FIELDS = {Bytes.utf8("s"), Bytes.utf8("f"), Bytes.utf8("t"), Bytes.utf8("p")};
 
-  private final RedisBackend redis;
+  private final RedisExecutor redis;
+  private final RedisKeys keys;
 
-  RedisIdempotencyStore(RedisBackend redis) {
+  RedisIdempotencyStore(RedisExecutor redis, RedisKeys keys) {
     this.redis = redis;
+    this.keys = keys;
+  }
+
+  private byte[] recordKey(String key) {
+    return keys.bytes(RedisKeys.Type.RECORD, key);
   }
 
   @Override
@@ -30,8 +36,8 @@ final class RedisIdempotencyStore implements IdempotencyStore {
 
   @Override
   public ClaimResult claim(String key, String fingerprint, Duration lease) {
-    Object reply = redis.call("claim", () -> Scripts.CLAIM.run(redis.jedis(),
-        List.of(redis.keys().bytes("rec", key)), List.of(Bytes.utf8(fingerprint), Bytes.millis(lease, "lease"))));
+    Object reply = redis.run("claim", Scripts.CLAIM, recordKey(key),
+        List.of(Bytes.utf8(fingerprint), Bytes.millis(lease, "lease")));
     if (reply instanceof List<?> existing) {
       return new ClaimResult.Existing(record(existing));
     }
@@ -40,21 +46,20 @@ final class RedisIdempotencyStore implements IdempotencyStore {
 
   @Override
   public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
-    Object reply = redis.call("complete", () -> Scripts.COMPLETE.run(redis.jedis(),
-        List.of(redis.keys().bytes("rec", key)), List.of(Bytes.ascii(fencingToken), payload, Bytes.millis(retention, "retention"))));
+    Object reply = redis.run("complete", Scripts.COMPLETE, recordKey(key),
+        List.of(Bytes.ascii(fencingToken), payload, Bytes.millis(retention, "retention")));
     return Bytes.number(reply) == 1;
   }
 
   @Override
   public boolean release(String key, long fencingToken) {
-    Object reply = redis.call("release", () -> Scripts.RELEASE.run(redis.jedis(),
-        List.of(redis.keys().bytes("rec", key)), List.of(Bytes.ascii(fencingToken))));
+    Object reply = redis.run("release", Scripts.RELEASE, recordKey(key), List.of(Bytes.ascii(fencingToken)));
     return Bytes.number(reply) == 1;
   }
 
   @Override
   public Optional<StoredRecord> find(String key) {
-    List<byte[]> fields = redis.call("find", () -> redis.jedis().hmget(redis.keys().bytes("rec", key), FIELDS));
+    List<byte[]> fields = redis.call("find", j -> j.hmget(recordKey(key), FIELDS));
     if (fields.get(0) == null) {
       return Optional.empty();
     }

@@ -3,12 +3,28 @@ package dev.idempotency.redis;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The key layout: {@code prefix:type:{storageKey}}. The braces are a Redis Cluster hash tag: every key
- * of one operation hashes to one slot. (A storage key that itself contains a closing brace shortens
- * the tag to the text before it, but identically for every key built from that storage key, since
- * the prefix and type are brace-free identifiers; so the keys of one operation still share a slot.)
+ * The key layout, in one place: {@code <prefix>:<type>:{<storageKey>}}. The storage key is the hash
+ * tag, so every key an operation touches lies in one cluster slot; the type keeps the stores apart.
  */
 final class RedisKeys {
+  /** The stores' key types. */
+  enum Type {
+    /** Idempotency records. */
+    RECORD("rec"),
+    /** One-time tokens. */
+    TOKEN("tok"),
+    /** Dedup marks. */
+    DEDUP("dedup"),
+    /** Locks. */
+    LOCK("lock");
+
+    final String tag;
+
+    Type(String tag) {
+      this.tag = tag;
+    }
+  }
+
   private final String prefix;
 
   RedisKeys(String prefix) {
@@ -19,11 +35,24 @@ final class RedisKeys {
     return prefix;
   }
 
-  String key(String type, String storageKey) {
-    return prefix + ':' + type + ":{" + storageKey + '}';
+  String key(Type type, String storageKey) {
+    return key(type.tag, storageKey);
   }
 
-  byte[] bytes(String type, String storageKey) {
+  /** The key of a state-machine entity of an entity type. */
+  String stateKey(String entityType, String entityId) {
+    return key("sm:" + entityType, entityId);
+  }
+
+  byte[] bytes(Type type, String storageKey) {
     return key(type, storageKey).getBytes(StandardCharsets.UTF_8);
+  }
+
+  byte[] stateBytes(String entityType, String entityId) {
+    return stateKey(entityType, entityId).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String key(String type, String storageKey) {
+    return prefix + ':' + type + ":{" + storageKey + '}';
   }
 }

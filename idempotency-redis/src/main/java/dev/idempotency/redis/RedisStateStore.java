@@ -1,5 +1,7 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.FencingToken;
+import java.time.Duration;
 import dev.idempotency.spi.StateStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +15,16 @@ import java.util.Set;
 final class RedisStateStore implements StateStore {
   private static final byte[][] FIELDS = {Bytes.utf8("s"), Bytes.utf8("v"), Bytes.utf8("f")};
 
-  private final RedisBackend redis;
-  private final String type;
+  private final RedisExecutor redis;
+  private final RedisKeys keys;
+  private final String entityType;
+  private final byte[] ttl;
 
-  RedisStateStore(RedisBackend redis, String entityType) {
+  RedisStateStore(RedisExecutor redis, RedisKeys keys, String entityType, Duration ttl) {
     this.redis = redis;
-    this.type = "sm:" + entityType;
+    this.keys = keys;
+    this.entityType = entityType;
+    this.ttl = Bytes.millis(ttl, "stateTtl");
   }
 
   @Override
@@ -28,22 +34,21 @@ final class RedisStateStore implements StateStore {
 
   @Override
   public boolean create(String entityId, String state) {
-    Object reply = redis.call("create", () -> Scripts.STATE_CREATE.run(redis.jedis(),
-        List.of(redis.keys().bytes(type, entityId)), List.of(Bytes.utf8(state), Bytes.millis(redis.stateTtl(), "stateTtl"))));
+    Object reply = redis.run("create", Scripts.STATE_CREATE, keys.stateBytes(entityType, entityId),
+        List.of(Bytes.utf8(state), ttl));
     return Bytes.number(reply) == 1;
   }
 
   @Override
-  public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion,
-      long fencingToken) {
+  public TransitionAttempt transition(String entityId, Set<String> from, String to, Condition condition) {
     List<byte[]> args = new ArrayList<>(4 + from.size());
     args.add(Bytes.utf8(to));
-    args.add(Bytes.ascii(expectedVersion));
-    args.add(Bytes.millis(redis.stateTtl(), "stateTtl"));
-    args.add(Bytes.ascii(fencingToken));
+    args.add(Bytes.ascii(condition.expectedVersion().orElse(-1)));
+    args.add(ttl);
+    args.add(Bytes.ascii(condition.fence().map(FencingToken::value).orElse(-1L)));
     from.forEach(s -> args.add(Bytes.utf8(s)));
-    List<?> reply = (List<?>) redis.call("transition", () -> Scripts.STATE_TRANSITION.run(redis.jedis(),
-        List.of(redis.keys().bytes(type, entityId)), args));
+    List<?> reply = (List<?>) redis.run("transition", Scripts.STATE_TRANSITION,
+        keys.stateBytes(entityType, entityId), args);
     if (reply.isEmpty()) {
       return new TransitionAttempt(false, null);
     }
@@ -53,7 +58,7 @@ final class RedisStateStore implements StateStore {
 
   @Override
   public Optional<VersionedState> find(String entityId) {
-    List<byte[]> fields = redis.call("find", () -> redis.jedis().hmget(redis.keys().bytes(type, entityId), FIELDS));
+    List<byte[]> fields = redis.call("find", j -> j.hmget(keys.stateBytes(entityType, entityId), FIELDS));
     if (fields.get(0) == null) {
       return Optional.empty();
     }

@@ -121,12 +121,12 @@ class Issue8RedisEdgesTest {
     try (RedisBackend redis = backend(own); Jedis admin = new Jedis("127.0.0.1", own.port())) {
       IdempotencyEngine engine = IdempotencyEngine.builder(redis.idempotencyStore()).build();
       IdempotencyKey noFingerprint = IdempotencyKey.of("orders", "no-fp");
-      admin.hset(redis.redisKey("rec", noFingerprint.storageKey()), java.util.Map.of("s", "1", "t", "17", "p", "\u0001x"));
+      admin.hset(redis.keys().key(RedisKeys.Type.RECORD, noFingerprint.storageKey()), java.util.Map.of("s", "1", "t", "17", "p", "\u0001x"));
       IdempotencyKey badToken = IdempotencyKey.of("orders", "bad-token");
-      admin.hset(redis.redisKey("rec", badToken.storageKey()),
+      admin.hset(redis.keys().key(RedisKeys.Type.RECORD, badToken.storageKey()),
           java.util.Map.of("s", "1", "f", Fingerprint.none().value(), "t", "twelve", "p", "\u0001x"));
       IdempotencyKey badStatus = IdempotencyKey.of("orders", "bad-status");
-      admin.hset(redis.redisKey("rec", badStatus.storageKey()),
+      admin.hset(redis.keys().key(RedisKeys.Type.RECORD, badStatus.storageKey()),
           java.util.Map.of("s", "7", "f", Fingerprint.none().value(), "t", "1", "p", "\u0001x"));
       AtomicInteger runs = new AtomicInteger();
       for (IdempotencyKey key : new IdempotencyKey[] {noFingerprint, badToken, badStatus}) {

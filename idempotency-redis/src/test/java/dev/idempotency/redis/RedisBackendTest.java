@@ -99,7 +99,7 @@ class RedisBackendTest {
       for (String k : written) {
         assertThat(jedis.pttl(k)).as("PTTL of %s", k).isPositive();
       }
-      assertThat(jedis.pttl(redis.redisKey("rec", IdempotencyKey.of("ttl", "running").storageKey())))
+      assertThat(jedis.pttl(redis.keys().key(RedisKeys.Type.RECORD, IdempotencyKey.of("ttl", "running").storageKey())))
           .isBetween(1L, 30_000L);
     }
   }
@@ -159,9 +159,10 @@ class RedisBackendTest {
       for (String storageKey : List.of(IdempotencyKey.of("orders", "u", "k").storageKey(),
           IdempotencyKey.of("orders", "a}b{c").storageKey(), IdempotencyKey.of("orders", "{x}", "}").storageKey())) {
         Set<Long> slots = new HashSet<>();
-        for (String type : List.of("rec", "tok", "lock", "dedup", "sm:orders")) {
-          slots.add(jedis.clusterKeySlot(redis.redisKey(type, storageKey)));
+        for (RedisKeys.Type type : RedisKeys.Type.values()) {
+          slots.add(jedis.clusterKeySlot(redis.keys().key(type, storageKey)));
         }
+        slots.add(jedis.clusterKeySlot(redis.keys().stateKey("orders", storageKey)));
         assertThat(slots).as("slots of %s", storageKey).hasSize(1);
       }
     }

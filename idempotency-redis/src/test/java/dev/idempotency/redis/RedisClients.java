@@ -1,5 +1,6 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.testkit.BackendFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -8,7 +9,7 @@ import java.util.UUID;
  * Creates independent backends (each with its own connection pool) on one server or cluster, all
  * with the same key prefix, and closes them after a test.
  */
-final class RedisClients implements AutoCloseable {
+final class RedisClients implements BackendFixture {
   private final String uri;
   private final List<String> cluster;
   private final String prefix = "it" + UUID.randomUUID().toString().substring(0, 8);
@@ -33,6 +34,11 @@ final class RedisClients implements AutoCloseable {
 
   String prefix() {
     return prefix;
+  }
+
+  @Override
+  public RedisBackend newClient() {
+    return newBackend();
   }
 
   synchronized RedisBackend newBackend() {
