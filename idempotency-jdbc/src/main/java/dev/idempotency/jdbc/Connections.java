@@ -22,7 +22,7 @@ interface Connections {
   int waitSeconds();
 
   /** Each operation on a pooled connection of its own. */
-  static Connections pool(JdbcBackend db) {
+  static Connections pool(Database db) {
     return new Connections() {
       @Override
       public <T> T run(String operation, SqlCall<T> work) {
@@ -42,7 +42,7 @@ interface Connections {
   }
 
   /** Every operation on the caller's connection, in its transaction; a row wait is bounded. */
-  static Connections caller(JdbcBackend db, Connection connection, int waitSeconds) {
+  static Connections caller(Database db, Connection connection, int waitSeconds) {
     return new Connections() {
       @Override
       public <T> T run(String operation, SqlCall<T> work) {

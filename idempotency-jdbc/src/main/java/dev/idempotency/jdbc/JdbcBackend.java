@@ -1,25 +1,18 @@
 package dev.idempotency.jdbc;
 
 import dev.idempotency.StoreUnavailableException;
-import dev.idempotency.internal.Hashing;
 import dev.idempotency.internal.Require;
-import dev.idempotency.spi.DedupStore;
+import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.MarkStore;
 import dev.idempotency.spi.StateStore;
-import dev.idempotency.spi.TokenStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Locale;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -55,21 +48,15 @@ import org.slf4j.LoggerFactory;
  * {@code dedup}; the DDL per dialect is in {@code dev/idempotency/jdbc/schema-<dialect>.sql}
  * ({@link #ddl}). Thread-safe.
  */
-public final class JdbcBackend {
+public final class JdbcBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcBackend.class);
 
-  private final DataSource dataSource;
-  private final Sql sql;
-  private final String name;
+  private final Database db;
   private final String prefix;
-  private final int maxPayloadBytes;
 
   private JdbcBackend(DataSource dataSource, Dialect dialect, String name, String prefix, int maxPayloadBytes) {
-    this.dataSource = dataSource;
-    this.sql = new Sql(dialect, prefix);
-    this.name = name;
+    this.db = new Database(dataSource, new Sql(dialect, prefix), name, maxPayloadBytes);
     this.prefix = prefix;
-    this.maxPayloadBytes = maxPayloadBytes;
   }
 
   /**
@@ -99,37 +86,12 @@ public final class JdbcBackend {
   public static List<String> ddl(Dialect dialect, String tablePrefix) {
     Require.nonNull(dialect, "dialect");
     Identifiers.require(tablePrefix + "x", "tablePrefix");
-    String resource = "schema-" + dialect.name().toLowerCase(Locale.ROOT) + ".sql";
-    try (InputStream in = JdbcBackend.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource);
-      }
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{prefix}", tablePrefix);
-      List<String> statements = new ArrayList<>();
-      StringBuilder current = new StringBuilder();
-      for (String line : text.split("\n")) {
-        int comment = line.indexOf("--");
-        String code = comment >= 0 ? line.substring(0, comment) : line;
-        current.append(code).append('\n');
-        if (code.trim().endsWith(";")) {
-          String s = current.toString().trim();
-          statements.add(s.substring(0, s.length() - 1));
-          current.setLength(0);
-        }
-      }
-      return statements;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Schema.ddl(dialect, tablePrefix);
   }
 
-  /**
-   * The idempotency-record store.
-   *
-   * @return the store
-   */
+  @Override
   public IdempotencyStore idempotencyStore() {
-    return new JdbcIdempotencyStore(this, Connections.pool(this));
+    return new JdbcIdempotencyStore(db, Connections.pool(db));
   }
 
   /**
@@ -140,7 +102,7 @@ public final class JdbcBackend {
    * @return the in-transaction calls, with the default options and a 10 s row wait
    */
   public TransactionalCalls transactionalCalls() {
-    return new TransactionalCalls(this, dev.idempotency.CallOptions.DEFAULTS,
+    return new TransactionalCalls(db, dev.idempotency.CallOptions.DEFAULTS,
         dev.idempotency.IdempotencyListener.NOOP, TransactionalCalls.DEFAULT_ROW_WAIT);
   }
 
@@ -152,35 +114,26 @@ public final class JdbcBackend {
    * @return bytes
    */
   public int maxPayloadBytes() {
-    return maxPayloadBytes;
+    return db.maxPayloadBytes();
   }
 
-  /**
-   * The one-time-token store.
-   *
-   * @return the store
-   */
-  public TokenStore tokenStore() {
-    return new JdbcTokenStore(this);
+  @Override
+  public MarkStore tokenStore() {
+    return new JdbcMarkStore(db, db.sql().tokenMarks);
   }
 
-  /**
-   * The lock store.
-   *
-   * @return the store
-   */
+  @Override
   public LockStore lockStore() {
-    return new JdbcLockStore(this);
+    return new JdbcLockStore(db);
   }
 
   /**
-   * The dedup store, each mark in its own short transaction. For marks in the caller's transaction
-   * use {@link #transactionalDedup}.
-   *
-   * @return the store
+   * {@inheritDoc} Each mark is its own short transaction; for marks in the caller's transaction use
+   * {@link #transactionalDedup}.
    */
-  public DedupStore dedupStore() {
-    return new JdbcDedupStore(this);
+  @Override
+  public MarkStore dedupStore() {
+    return new JdbcMarkStore(db, db.sql().dedupMarks);
   }
 
   /**
@@ -190,7 +143,7 @@ public final class JdbcBackend {
    * @return the transactional dedup
    */
   public TransactionalDedup transactionalDedup(Duration retention) {
-    return new TransactionalDedup(this, Require.storedDuration(retention, "retention"));
+    return new TransactionalDedup(db, Require.storedDuration(retention, "retention"));
   }
 
   /**
@@ -201,22 +154,39 @@ public final class JdbcBackend {
    */
   public StateStore stateStore(StateTable table) {
     Require.nonNull(table, "table");
-    Identifiers.requireNotReserved(table.table(), "table", sql.dialect);
+    Identifiers.requireNotReserved(table.table(), "table", db.dialect());
     for (String column : new String[] {table.idColumn(), table.statusColumn(), table.versionColumn(), table.fencingColumn()}) {
       if (column != null) {
-        Identifiers.requireNotReserved(column, "column", sql.dialect);
+        Identifiers.requireNotReserved(column, "column", db.dialect());
       }
     }
-    return new JdbcStateStore(this, table);
+    return new JdbcStateStore(db, table, UnaryOperator.identity());
   }
 
   /**
-   * The database, as messages name it (no credentials).
+   * {@inheritDoc} Kept in the backend's own {@code <prefix>states} table, one row per entity keyed by
+   * a hash of entity type and id, never expiring. To keep the state in a business table (the
+   * {@code status} column of {@code orders}), use {@link #stateStore(StateTable)}.
+   */
+  @Override
+  public StateStore stateStore(String entityType) {
+    String type = Require.identifier(entityType, "entityType", 64);
+    StateTable table = new StateTable(db.sql().states, "entity_key", "status", "version").withFencingColumn("fence");
+    return new JdbcStateStore(db, table, id -> Database.hash(type + ':' + id));
+  }
+
+  /** The pool this backend was given is the application's: closing the backend leaves it open. */
+  @Override
+  public void close() {}
+
+  /**
+   * {@inheritDoc}
    *
    * @return for example {@code "postgresql 127.0.0.1:5432/test"}
    */
+  @Override
   public String name() {
-    return name;
+    return db.name();
   }
 
   /**
@@ -225,7 +195,7 @@ public final class JdbcBackend {
    * @return the dialect
    */
   public Dialect dialect() {
-    return sql.dialect;
+    return db.dialect();
   }
 
   /**
@@ -250,10 +220,10 @@ public final class JdbcBackend {
   public long purgeExpired(int batchSize) {
     Require.argument(batchSize > 0, "batchSize", "must be positive, was " + batchSize);
     long total = 0;
-    for (String table : sql.tables()) {
-      String statement = sql.purge(table);
+    for (String table : db.sql().expiringTables()) {
+      String statement = db.sql().purge(table);
       while (true) {
-        int deleted = run("purge", c -> {
+        int deleted = db.run("purge", c -> {
           try (PreparedStatement ps = c.prepareStatement(statement)) {
             ps.setInt(1, batchSize);
             return ps.executeUpdate();
@@ -265,97 +235,8 @@ public final class JdbcBackend {
         }
       }
     }
-    LOG.debug("purged {} expired rows from {}", total, name);
+    LOG.debug("purged {} expired rows from {}", total, db.name());
     return total;
-  }
-
-  Sql sql() {
-    return sql;
-  }
-
-  /** The primary key of a storage key: its SHA-256 in hex. */
-  static String hash(String storageKey) {
-    return Hashing.sha256Hex(storageKey);
-  }
-
-  /**
-   * Runs work on a pooled connection as its own transaction, committing if the pool's connections
-   * are not auto-commit. A statement that lost a race on a unique key (H2's MERGE reports a
-   * concurrent insert as a duplicate) or was chosen as a deadlock victim wrote nothing, so it is
-   * run again (up to 5 times): the retry sees the winner's row.
-   */
-  <T> T run(String operation, SqlCall<T> work) {
-    // Only ever on a connection this backend took from its own pool: the builder unwrapped any
-    // transaction-aware proxy, so committing here never commits a caller's transaction.
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
-        try {
-          T result = work.run(c);
-          if (!c.getAutoCommit()) {
-            c.commit();
-          }
-          return result;
-        } catch (SQLException e) {
-          try {
-            if (!c.getAutoCommit()) {
-              c.rollback();
-            }
-          } catch (SQLException rollbackFailure) {
-            e.addSuppressed(rollbackFailure);
-          }
-          throw e;
-        }
-      } catch (SQLException e) {
-        if (attempt < 5 && (UniqueViolations.isUniqueViolation(e) || UniqueViolations.isTransactionConflict(e))) {
-          LOG.debug("{} on {} lost a race ({}); retrying", operation, name, e.getSQLState());
-          continue;
-        }
-        throw unavailable(operation, e);
-      }
-    }
-  }
-
-  StoreUnavailableException unavailable(String operation, SQLException e) {
-    return new StoreUnavailableException(name, operation, e);
-  }
-
-  /**
-   * Runs a statement that hands back one number: from its result set where the dialect has
-   * RETURNING or FINAL TABLE, from the generated key (LAST_INSERT_ID) on MySQL and MariaDB.
-   *
-   * @return the number, or -1 if the statement's losing path ran
-   */
-  long returningLong(Connection c, String statement, ParameterSetter parameters) throws SQLException {
-    return returningLong(c, statement, 0, parameters);
-  }
-
-  /** As {@link #returningLong(Connection, String, ParameterSetter)}, with a statement timeout in seconds (0: none). */
-  long returningLong(Connection c, String statement, int timeoutSeconds, ParameterSetter parameters)
-      throws SQLException {
-    if (sql.returnsRows()) {
-      try (PreparedStatement ps = c.prepareStatement(statement)) {
-        ps.setQueryTimeout(timeoutSeconds);
-        parameters.set(ps);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getLong(1) : -1;
-        }
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(statement, Statement.RETURN_GENERATED_KEYS)) {
-      ps.setQueryTimeout(timeoutSeconds);
-      parameters.set(ps);
-      ps.executeUpdate();
-      try (ResultSet keys = ps.getGeneratedKeys()) {
-        long n = keys.next() ? keys.getLong(1) : 0;
-        return n > 0 ? n : -1;
-      }
-    }
-  }
-
-  /** Sets a statement's parameters. */
-  @FunctionalInterface
-  interface ParameterSetter {
-    void set(PreparedStatement ps) throws SQLException;
   }
 
   /** Configures a {@link JdbcBackend}; not thread-safe. */

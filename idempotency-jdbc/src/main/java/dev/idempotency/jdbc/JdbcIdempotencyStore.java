@@ -23,10 +23,10 @@ import java.util.Optional;
  * uncommitted row, bounded by the statement timeout.
  */
 final class JdbcIdempotencyStore implements IdempotencyStore {
-  private final JdbcBackend db;
+  private final Database db;
   private final Connections connections;
 
-  JdbcIdempotencyStore(JdbcBackend db, Connections connections) {
+  JdbcIdempotencyStore(Database db, Connections connections) {
     this.db = db;
     this.connections = connections;
   }
@@ -48,7 +48,7 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
 
   @Override
   public ClaimResult claim(String key, String fingerprint, Duration lease) {
-    String hash = JdbcBackend.hash(key);
+    String hash = Database.hash(key);
     long leaseMillis = Require.storedMillis(lease, "lease");
     return connections.run("claim", c -> {
       // A live row can expire, or be released, between the upsert and the read: then claim again.
@@ -78,7 +78,7 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
       try (PreparedStatement ps = c.prepareStatement(db.sql().complete)) {
         ps.setBytes(1, payload);
         ps.setLong(2, retentionMillis);
-        ps.setString(3, JdbcBackend.hash(key));
+        ps.setString(3, Database.hash(key));
         ps.setLong(4, fencingToken);
         return ps.executeUpdate() == 1;
       }
@@ -89,7 +89,7 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
   public boolean release(String key, long fencingToken) {
     return connections.run("release", c -> {
       try (PreparedStatement ps = c.prepareStatement(db.sql().release)) {
-        ps.setString(1, JdbcBackend.hash(key));
+        ps.setString(1, Database.hash(key));
         ps.setLong(2, fencingToken);
         return ps.executeUpdate() == 1;
       }
@@ -98,7 +98,7 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
 
   @Override
   public Optional<StoredRecord> find(String key) {
-    return connections.run("find", c -> find(c, JdbcBackend.hash(key)));
+    return connections.run("find", c -> find(c, Database.hash(key)));
   }
 
   private Optional<StoredRecord> find(Connection c, String hash) throws SQLException {

@@ -12,9 +12,9 @@ import java.util.OptionalLong;
  * cleared, last token kept) until {@link JdbcBackend#purgeExpired} removes it.
  */
 final class JdbcLockStore implements LockStore {
-  private final JdbcBackend db;
+  private final Database db;
 
-  JdbcLockStore(JdbcBackend db) {
+  JdbcLockStore(Database db) {
     this.db = db;
   }
 
@@ -26,7 +26,7 @@ final class JdbcLockStore implements LockStore {
   @Override
   public OptionalLong tryAcquire(String key, String owner, Duration lease) {
     long token = db.run("acquire lock", c -> db.returningLong(c, db.sql().lockAcquire, ps -> {
-      ps.setString(1, JdbcBackend.hash(key));
+      ps.setString(1, Database.hash(key));
       ps.setString(2, key);
       ps.setString(3, owner);
       ps.setLong(4, Require.storedMillis(lease, "lease"));
@@ -38,7 +38,7 @@ final class JdbcLockStore implements LockStore {
   public boolean release(String key, String owner) {
     return db.run("release lock", c -> {
       try (PreparedStatement ps = c.prepareStatement(db.sql().lockRelease)) {
-        ps.setString(1, JdbcBackend.hash(key));
+        ps.setString(1, Database.hash(key));
         ps.setString(2, owner);
         return ps.executeUpdate() == 1;
       }
@@ -50,7 +50,7 @@ final class JdbcLockStore implements LockStore {
     return db.run("extend lock", c -> {
       try (PreparedStatement ps = c.prepareStatement(db.sql().lockExtend)) {
         ps.setLong(1, Require.storedMillis(lease, "lease"));
-        ps.setString(2, JdbcBackend.hash(key));
+        ps.setString(2, Database.hash(key));
         ps.setString(3, owner);
         return ps.executeUpdate() == 1;
       }

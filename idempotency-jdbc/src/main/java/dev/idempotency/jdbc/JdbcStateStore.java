@@ -1,5 +1,7 @@
 package dev.idempotency.jdbc;
 
+import dev.idempotency.FencingToken;
+import java.util.function.UnaryOperator;
 import dev.idempotency.spi.StateStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,14 +18,22 @@ import java.util.Set;
  * MySQL); one that is not applied reads the current state with a second statement.
  */
 final class JdbcStateStore implements StateStore {
-  private final JdbcBackend db;
+  private final Database db;
   private final StateTable t;
+  private final UnaryOperator<String> rowId;
   private final String create;
   private final String find;
 
-  JdbcStateStore(JdbcBackend db, StateTable table) {
+  /**
+   * A store on a table.
+   *
+   * @param rowId maps an entity id to the id column's value: itself on the caller's table, a hash
+   *     of entity type and id on the backend's own {@code states} table
+   */
+  JdbcStateStore(Database db, StateTable table, UnaryOperator<String> rowId) {
     this.db = db;
     this.t = table;
+    this.rowId = rowId;
     String columns = "(" + t.idColumn() + ", " + t.statusColumn() + ", " + t.versionColumn() + ")";
     switch (db.dialect()) {
       case POSTGRESQL:
@@ -51,7 +61,7 @@ final class JdbcStateStore implements StateStore {
   public boolean create(String entityId, String state) {
     return db.run("create", c -> {
       try (PreparedStatement ps = c.prepareStatement(create)) {
-        ps.setString(1, entityId);
+        ps.setString(1, rowId.apply(entityId));
         ps.setString(2, state);
         return ps.executeUpdate() == 1;
       }
@@ -59,9 +69,11 @@ final class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public TransitionAttempt transition(String entityId, Set<String> from, String to, long expectedVersion,
-      long fencingToken) {
-    boolean fenced = fencingToken >= 0;
+  public TransitionAttempt transition(String entityId, Set<String> from, String to, Condition condition) {
+    boolean fenced = condition.isFenced();
+    long fencingToken = condition.fence().map(FencingToken::value).orElse(-1L);
+    long expectedVersion = condition.expectedVersion().orElse(-1);
+    String id = rowId.apply(entityId);
     if (fenced && t.fencingColumn() == null) {
       throw new dev.idempotency.InvalidInputException("fencingToken", "table " + t.table()
           + " has no fencing column: configure StateTable.withFencingColumn(..)");
@@ -74,7 +86,7 @@ final class JdbcStateStore implements StateStore {
         if (fenced) {
           ps.setLong(i++, fencingToken);
         }
-        ps.setString(i++, entityId);
+        ps.setString(i++, id);
         for (String s : from) {
           ps.setString(i++, s);
         }
@@ -88,18 +100,18 @@ final class JdbcStateStore implements StateStore {
       if (version > 0) {
         return new TransitionAttempt(true, new VersionedState(to, version, fencingToken));
       }
-      return new TransitionAttempt(false, find(c, entityId).orElse(null));
+      return new TransitionAttempt(false, find(c, id).orElse(null));
     });
   }
 
   @Override
   public Optional<VersionedState> find(String entityId) {
-    return db.run("find", c -> find(c, entityId));
+    return db.run("find", c -> find(c, rowId.apply(entityId)));
   }
 
-  private Optional<VersionedState> find(Connection c, String entityId) throws SQLException {
+  private Optional<VersionedState> find(Connection c, String id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(find)) {
-      ps.setString(1, entityId);
+      ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();

@@ -5,7 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +31,33 @@ final class Schema {
   private static final int DEFAULT_MAX_PAYLOAD = 256 * 1024 * 1024;
 
   private Schema() {}
+
+  /** The DDL of a dialect as shipped in {@code schema-<dialect>.sql}, split into statements. */
+  static List<String> ddl(Dialect dialect, String tablePrefix) {
+    String resource = "schema-" + dialect.name().toLowerCase(Locale.ROOT) + ".sql";
+    try (InputStream in = Schema.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{prefix}", tablePrefix);
+      List<String> statements = new ArrayList<>();
+      StringBuilder current = new StringBuilder();
+      for (String line : text.split("\n")) {
+        int comment = line.indexOf("--");
+        String code = comment >= 0 ? line.substring(0, comment) : line;
+        current.append(code).append('\n');
+        if (code.trim().endsWith(";")) {
+          String s = current.toString().trim();
+          statements.add(s.substring(0, s.length() - 1));
+          current.setLength(0);
+        }
+      }
+      return statements;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
 
   /** Runs the DDL on a connection the backend took for itself, under a database-wide lock. */
   static void create(Connection c, Dialect dialect, List<String> ddl, String prefix) throws SQLException {

@@ -19,16 +19,15 @@ final class Sql {
   final String tokens;
   final String locks;
   final String dedup;
+  final String states;
 
   final String claim;
   final String complete;
   final String release;
   final String find;
   final String findLatest;
-  final String tokenPut;
-  final String tokenConsume;
-  final String dedupMark;
-  final String dedupRemove;
+  final Marks tokenMarks;
+  final Marks dedupMarks;
   final String lockAcquire;
   final String lockRelease;
   final String lockExtend;
@@ -39,6 +38,7 @@ final class Sql {
     this.tokens = prefix + "tokens";
     this.locks = prefix + "locks";
     this.dedup = prefix + "dedup";
+    this.states = prefix + "states";
     String now = now();
     String plus = plusMillis();
     String micros = nowMicros();
@@ -50,10 +50,6 @@ final class Sql {
             + " fingerprint = EXCLUDED.fingerprint, fencing_token = GREATEST(EXCLUDED.fencing_token, r.fencing_token + 1),"
             + " payload = NULL, expires_at = EXCLUDED.expires_at WHERE r.expires_at <= " + now
             + " RETURNING fencing_token";
-        tokenPut = "INSERT INTO " + tokens + " (key_hash, expires_at) VALUES (?, " + plus + ") ON CONFLICT (key_hash) DO NOTHING";
-        dedupMark = "INSERT INTO " + dedup + " AS d (key_hash, key_text, expires_at) VALUES (?, ?, " + plus + ")"
-            + " ON CONFLICT (key_hash) DO UPDATE SET key_text = EXCLUDED.key_text, expires_at = EXCLUDED.expires_at"
-            + " WHERE d.expires_at <= " + now;
         lockAcquire = "INSERT INTO " + locks + " AS l (key_hash, key_text, owner, holds, fencing_token, expires_at)"
             + " VALUES (?, ?, ?, 1, " + micros + ", " + plus + ")"
             + " ON CONFLICT (key_hash) DO UPDATE SET"
@@ -75,12 +71,6 @@ final class Sql {
             + " status = IF(" + expired + ", 0, status),"
             + " fingerprint = IF(" + expired + ", VALUES(fingerprint), fingerprint),"
             + " payload = IF(" + expired + ", NULL, payload),"
-            + " expires_at = IF(" + expired + ", VALUES(expires_at), expires_at)";
-        tokenPut = "INSERT IGNORE INTO " + tokens + " (key_hash, expires_at) VALUES (?, " + plus + ")";
-        dedupMark = "INSERT INTO " + dedup + " (key_hash, key_text, marker, expires_at) VALUES (?, ?, LAST_INSERT_ID(1), " + plus + ")"
-            + " ON DUPLICATE KEY UPDATE"
-            + " marker = IF(" + expired + ", LAST_INSERT_ID(1), marker + LAST_INSERT_ID(0)),"
-            + " key_text = IF(" + expired + ", VALUES(key_text), key_text),"
             + " expires_at = IF(" + expired + ", VALUES(expires_at), expires_at)";
         String reenter = "owner = VALUES(owner) AND expires_at > " + now;
         lockAcquire = "INSERT INTO " + locks + " (key_hash, key_text, owner, holds, fencing_token, expires_at)"
@@ -104,12 +94,6 @@ final class Sql {
             + " payload = NULL, expires_at = s.expires_at"
             + " WHEN NOT MATCHED THEN INSERT (key_hash, key_text, status, fingerprint, fencing_token, payload, expires_at)"
             + " VALUES (s.key_hash, s.key_text, 0, s.fingerprint, s.fencing_token, NULL, s.expires_at))";
-        tokenPut = "MERGE INTO " + tokens + " t USING (VALUES (CAST(? AS CHAR(64)), " + plus + ")) s(key_hash, expires_at)"
-            + " ON t.key_hash = s.key_hash WHEN NOT MATCHED THEN INSERT (key_hash, expires_at) VALUES (s.key_hash, s.expires_at)";
-        dedupMark = "MERGE INTO " + dedup + " d USING (VALUES (CAST(? AS CHAR(64)), CAST(? AS VARCHAR(768)), " + plus + "))"
-            + " s(key_hash, key_text, expires_at) ON d.key_hash = s.key_hash"
-            + " WHEN MATCHED AND d.expires_at <= " + now + " THEN UPDATE SET key_text = s.key_text, expires_at = s.expires_at"
-            + " WHEN NOT MATCHED THEN INSERT (key_hash, key_text, expires_at) VALUES (s.key_hash, s.key_text, s.expires_at)";
         lockAcquire = "SELECT fencing_token FROM FINAL TABLE (MERGE INTO " + locks + " l USING (VALUES ("
             + "CAST(? AS CHAR(64)), CAST(? AS VARCHAR(768)), CAST(? AS VARCHAR(128)), " + micros + ", " + plus + "))"
             + " s(key_hash, key_text, owner, fencing_token, expires_at) ON l.key_hash = s.key_hash"
@@ -126,14 +110,52 @@ final class Sql {
     release = "DELETE FROM " + records + " WHERE key_hash = ? AND status = 0 AND fencing_token = ?";
     find = "SELECT status, fingerprint, fencing_token, payload FROM " + records + " WHERE key_hash = ? AND expires_at > " + now;
     findLatest = find + (dialect == Dialect.MYSQL ? " LOCK IN SHARE MODE" : "");
-    tokenConsume = "DELETE FROM " + tokens + " WHERE key_hash = ? AND expires_at > " + now;
-    dedupRemove = "DELETE FROM " + dedup + " WHERE key_hash = ? AND expires_at > " + now;
+    tokenMarks = marks(tokens);
+    dedupMarks = marks(dedup);
     // Assignments in this order are right under both semantics: standard SQL reads the old values,
     // MySQL reads left to right, and holds is changed last.
     lockRelease = "UPDATE " + locks + " SET owner = CASE WHEN holds <= 1 THEN NULL ELSE owner END,"
         + " expires_at = CASE WHEN holds <= 1 THEN " + now + " ELSE expires_at END, holds = holds - 1"
         + " WHERE key_hash = ? AND owner = ? AND expires_at > " + now;
     lockExtend = "UPDATE " + locks + " SET expires_at = " + plus + " WHERE key_hash = ? AND owner = ? AND expires_at > " + now;
+  }
+
+  /**
+   * The statements of a mark table ({@code key_hash, key_text, marker, expires_at}): a mark inserts,
+   * or replaces an expired row, in one conflict-free statement; an unmark deletes a live row.
+   *
+   * @param table the table
+   * @param mark sets a mark; affects one row (PostgreSQL, H2) or sets LAST_INSERT_ID(1) (MySQL) when it did
+   * @param unmark removes a live mark
+   */
+  record Marks(String table, String mark, String unmark) {}
+
+  private Marks marks(String table) {
+    String now = now();
+    String plus = plusMillis();
+    String expired = "expires_at <= " + now;
+    String mark;
+    switch (dialect) {
+      case POSTGRESQL:
+        mark = "INSERT INTO " + table + " AS d (key_hash, key_text, expires_at) VALUES (?, ?, " + plus + ")"
+            + " ON CONFLICT (key_hash) DO UPDATE SET key_text = EXCLUDED.key_text, expires_at = EXCLUDED.expires_at"
+            + " WHERE d.expires_at <= " + now;
+        break;
+      case MYSQL:
+        mark = "INSERT INTO " + table + " (key_hash, key_text, marker, expires_at) VALUES (?, ?, LAST_INSERT_ID(1), " + plus + ")"
+            + " ON DUPLICATE KEY UPDATE"
+            + " marker = IF(" + expired + ", LAST_INSERT_ID(1), marker + LAST_INSERT_ID(0)),"
+            + " key_text = IF(" + expired + ", VALUES(key_text), key_text),"
+            + " expires_at = IF(" + expired + ", VALUES(expires_at), expires_at)";
+        break;
+      default:
+        mark = "MERGE INTO " + table + " d USING (VALUES (CAST(? AS CHAR(64)), CAST(? AS VARCHAR(768)), " + plus + "))"
+            + " s(key_hash, key_text, expires_at) ON d.key_hash = s.key_hash"
+            + " WHEN MATCHED AND d.expires_at <= " + now + " THEN UPDATE SET key_text = s.key_text, expires_at = s.expires_at"
+            + " WHEN NOT MATCHED THEN INSERT (key_hash, key_text, expires_at) VALUES (s.key_hash, s.key_text, s.expires_at)";
+        break;
+    }
+    return new Marks(table, mark, "DELETE FROM " + table + " WHERE key_hash = ? AND expires_at > " + now);
   }
 
   /** Whether a statement returns its number as a result set (RETURNING, FINAL TABLE) rather than a generated key. */
@@ -189,8 +211,8 @@ final class Sql {
     }
   }
 
-  /** The tables of this backend, for purging and dropping. */
-  List<String> tables() {
+  /** The tables whose rows expire, for purging. */
+  List<String> expiringTables() {
     return List.of(records, tokens, locks, dedup);
   }
 }

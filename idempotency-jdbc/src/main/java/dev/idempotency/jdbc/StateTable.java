@@ -6,10 +6,10 @@ package dev.idempotency.jdbc;
  * underscores, starting with a letter; optionally schema-qualified for the table), so a name can
  * never carry an injection: anything else is an {@link dev.idempotency.InvalidInputException}. A
  * name that is a reserved word ({@code order}, {@code group}, {@code user}, ...) is refused here if
- * every supported database reserves it, and by {@link JdbcBackend#stateStore} if the backend's does.
+ * every supported database reserves it, and by {@link JdbcBackend#stateStore(StateTable)} if the backend's does.
  *
  * <p>With a fencing column (a nullable numeric column), fenced transitions
- * ({@link dev.idempotency.state.StateMachine#transition(String, Enum, long, long)}) are refused when
+ * ({@link dev.idempotency.state.StateMachine#transition(String, Enum, dev.idempotency.FencingToken)}) are refused when
  * a newer fencing token has already written the row, and raise the column to their token.
  *
  * @param table the table, for example {@code "orders"} or {@code "shop.orders"}

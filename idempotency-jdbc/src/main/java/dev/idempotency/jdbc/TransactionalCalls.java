@@ -55,12 +55,12 @@ import java.time.Duration;
 public final class TransactionalCalls {
   static final Duration DEFAULT_ROW_WAIT = Duration.ofSeconds(10);
 
-  private final JdbcBackend db;
+  private final Database db;
   private final CallOptions defaults;
   private final IdempotencyListener listener;
   private final Duration rowWait;
 
-  TransactionalCalls(JdbcBackend db, CallOptions defaults, IdempotencyListener listener, Duration rowWait) {
+  TransactionalCalls(Database db, CallOptions defaults, IdempotencyListener listener, Duration rowWait) {
     this.db = db;
     this.defaults = defaults;
     this.listener = listener;

@@ -32,10 +32,10 @@ import java.time.Duration;
  * committed, rolled back or closed here. Thread-safe (the connection, of course, is not).
  */
 public final class TransactionalDedup {
-  private final JdbcBackend db;
+  private final Database db;
   private final Duration retention;
 
-  TransactionalDedup(JdbcBackend db, Duration retention) {
+  TransactionalDedup(Database db, Duration retention) {
     this.db = db;
     this.retention = retention;
   }
@@ -53,22 +53,24 @@ public final class TransactionalDedup {
     Require.nonNull(connection, "connection");
     Require.nonNull(key, "key");
     try {
-      return mark(db, connection, key.storageKey(), retention) ? DedupResult.FIRST : DedupResult.DUPLICATE;
+      return mark(db, db.sql().dedupMarks, connection, key.storageKey(), retention) ? DedupResult.FIRST : DedupResult.DUPLICATE;
     } catch (SQLException e) {
       throw db.unavailable("mark", e);
     }
   }
 
-  static boolean mark(JdbcBackend db, Connection c, String storageKey, Duration retention) throws SQLException {
-    String hash = JdbcBackend.hash(storageKey);
+  /** Sets a mark on a connection, in one conflict-free statement; true if this call set it. */
+  static boolean mark(Database db, Sql.Marks marks, Connection c, String storageKey, Duration retention)
+      throws SQLException {
+    String hash = Database.hash(storageKey);
     if (db.dialect() == Dialect.MYSQL) {
-      return db.returningLong(c, db.sql().dedupMark, ps -> {
+      return db.returningLong(c, marks.mark(), ps -> {
         ps.setString(1, hash);
         ps.setString(2, storageKey);
         ps.setLong(3, Require.storedMillis(retention, "retention"));
       }) > 0;
     }
-    try (PreparedStatement ps = c.prepareStatement(db.sql().dedupMark)) {
+    try (PreparedStatement ps = c.prepareStatement(marks.mark())) {
       ps.setString(1, hash);
       ps.setString(2, storageKey);
       ps.setLong(3, Require.storedMillis(retention, "retention"));

@@ -10,7 +10,9 @@ CREATE TABLE IF NOT EXISTS {prefix}records (
 );
 CREATE INDEX IF NOT EXISTS {prefix}records_expires ON {prefix}records (expires_at);
 CREATE TABLE IF NOT EXISTS {prefix}tokens (
-  key_hash   CHAR(64) NOT NULL PRIMARY KEY,
+  key_hash   CHAR(64)     NOT NULL PRIMARY KEY,
+  key_text   VARCHAR(768) NOT NULL,
+  marker     SMALLINT     NOT NULL DEFAULT 1,
   expires_at TIMESTAMP(3) WITH TIME ZONE NOT NULL
 );
 CREATE INDEX IF NOT EXISTS {prefix}tokens_expires ON {prefix}tokens (expires_at);
@@ -30,3 +32,9 @@ CREATE TABLE IF NOT EXISTS {prefix}dedup (
   expires_at TIMESTAMP(3) WITH TIME ZONE NOT NULL
 );
 CREATE INDEX IF NOT EXISTS {prefix}dedup_expires ON {prefix}dedup (expires_at);
+CREATE TABLE IF NOT EXISTS {prefix}states (
+  entity_key CHAR(64)    NOT NULL PRIMARY KEY,
+  status     VARCHAR(64) NOT NULL,
+  version    BIGINT      NOT NULL,
+  fence      BIGINT
+);

@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS {prefix}records (
 ) ENGINE=InnoDB;
 CREATE TABLE IF NOT EXISTS {prefix}tokens (
   key_hash   CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  key_text   VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  marker     SMALLINT    NOT NULL DEFAULT 1,
   expires_at DATETIME(3) NOT NULL,
   INDEX {prefix}tokens_expires (expires_at)
 ) ENGINE=InnoDB;
@@ -32,4 +34,10 @@ CREATE TABLE IF NOT EXISTS {prefix}dedup (
   marker     SMALLINT    NOT NULL DEFAULT 1,    -- carries LAST_INSERT_ID(1) for "first seen"
   expires_at DATETIME(3) NOT NULL,
   INDEX {prefix}dedup_expires (expires_at)
+) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS {prefix}states (
+  entity_key CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  status     VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  version    BIGINT      NOT NULL,
+  fence      BIGINT
 ) ENGINE=InnoDB;

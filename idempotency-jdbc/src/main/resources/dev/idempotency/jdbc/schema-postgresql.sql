@@ -11,9 +11,11 @@ CREATE TABLE IF NOT EXISTS {prefix}records (
   expires_at    TIMESTAMPTZ  NOT NULL           -- lease while in progress, retention once completed
 );
 CREATE INDEX IF NOT EXISTS {prefix}records_expires ON {prefix}records (expires_at);
-CREATE TABLE IF NOT EXISTS {prefix}tokens (
-  key_hash   CHAR(64)    NOT NULL PRIMARY KEY,
-  expires_at TIMESTAMPTZ NOT NULL
+CREATE TABLE IF NOT EXISTS {prefix}tokens (         -- one-time tokens: the same shape as dedup
+  key_hash   CHAR(64)     NOT NULL PRIMARY KEY,
+  key_text   VARCHAR(768) NOT NULL,               -- a hash of scope and token, never the token
+  marker     SMALLINT     NOT NULL DEFAULT 1,
+  expires_at TIMESTAMPTZ  NOT NULL
 );
 CREATE INDEX IF NOT EXISTS {prefix}tokens_expires ON {prefix}tokens (expires_at);
 CREATE TABLE IF NOT EXISTS {prefix}locks (
@@ -32,3 +34,9 @@ CREATE TABLE IF NOT EXISTS {prefix}dedup (
   expires_at TIMESTAMPTZ  NOT NULL
 );
 CREATE INDEX IF NOT EXISTS {prefix}dedup_expires ON {prefix}dedup (expires_at);
+CREATE TABLE IF NOT EXISTS {prefix}states (         -- state machines kept by the backend
+  entity_key CHAR(64)    NOT NULL PRIMARY KEY,      -- SHA-256 hex of entity type and id
+  status     VARCHAR(64) NOT NULL,
+  version    BIGINT      NOT NULL,
+  fence      BIGINT
+);

@@ -314,8 +314,8 @@ class Issue8JdbcEdgesTest {
     for (Duration d : new Duration[] {Duration.ofSeconds(Long.MAX_VALUE), Duration.ofDays(365L * 20_000)}) {
       assertThatThrownBy(() -> backend.idempotencyStore().claim("k", "fp", d)).isInstanceOf(InvalidInputException.class);
       assertThatThrownBy(() -> backend.idempotencyStore().complete("k", 1, new byte[] {0}, d)).isInstanceOf(InvalidInputException.class);
-      assertThatThrownBy(() -> backend.tokenStore().put("k", d)).isInstanceOf(InvalidInputException.class);
-      assertThatThrownBy(() -> backend.dedupStore().markFirst("k", d)).isInstanceOf(InvalidInputException.class);
+      assertThatThrownBy(() -> backend.tokenStore().mark("k", d)).isInstanceOf(InvalidInputException.class);
+      assertThatThrownBy(() -> backend.dedupStore().mark("k", d)).isInstanceOf(InvalidInputException.class);
       assertThatThrownBy(() -> backend.lockStore().tryAcquire("k", "me", d)).isInstanceOf(InvalidInputException.class);
       assertThatThrownBy(() -> backend.transactionalDedup(d)).isInstanceOf(InvalidInputException.class);
     }

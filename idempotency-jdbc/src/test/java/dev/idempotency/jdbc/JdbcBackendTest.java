@@ -326,7 +326,7 @@ class JdbcBackendTest {
         "orders").allow(Status.NEW, Status.PAID).build();
     String id = "o-" + UUID.randomUUID();
     m.create(id, Status.NEW);
-    assertThatThrownBy(() -> m.transition(id, Status.PAID, -1, 42)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> m.transition(id, Status.PAID, dev.idempotency.FencingToken.of(42))).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("fencing column");
     assertThat(m.current(id)).get().extracting(r -> r.current()).isEqualTo(Status.NEW);
     assertThat(m.transition(id, Status.PAID).outcome()).isEqualTo(dev.idempotency.state.TransitionResult.Outcome.APPLIED);

@@ -1,16 +1,22 @@
 package dev.idempotency.jdbc;
 
+import dev.idempotency.testkit.BackendFixture;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Independent backends (each its own HikariCP pool) on one test database, closed after a test. */
-final class JdbcClients implements AutoCloseable {
+final class JdbcClients implements BackendFixture {
   final TestDatabase db;
   private final List<HikariDataSource> pools = new ArrayList<>();
 
   JdbcClients(TestDatabase db) {
     this.db = db;
+  }
+
+  @Override
+  public JdbcBackend newClient() {
+    return newBackend();
   }
 
   synchronized JdbcBackend newBackend() {
