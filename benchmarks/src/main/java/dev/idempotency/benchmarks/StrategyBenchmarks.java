@@ -12,11 +12,10 @@ import dev.idempotency.dedup.Deduplicator;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockHandle;
 import dev.idempotency.lock.LockOptions;
-import dev.idempotency.spi.DedupStore;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.MarkStore;
 import dev.idempotency.spi.StateStore;
-import dev.idempotency.spi.TokenStore;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.state.TransitionResult;
 import dev.idempotency.token.OneTimeTokens;
@@ -57,8 +56,8 @@ public abstract class StrategyBenchmarks {
    * @param dedupStore the dedup store
    * @param states the state store
    */
-  protected void useStores(IdempotencyStore records, TokenStore tokenStore, LockStore lockStore,
-      DedupStore dedupStore, StateStore states) {
+  protected void useStores(IdempotencyStore records, MarkStore tokenStore, LockStore lockStore,
+      MarkStore dedupStore, StateStore states) {
     engine = IdempotencyEngine.builder(records)
         .defaults(CallOptions.builder().retention(Duration.ofHours(1)).build()).build();
     tokens = OneTimeTokens.builder(tokenStore).build();
@@ -121,7 +120,7 @@ public abstract class StrategyBenchmarks {
   @Benchmark
   public long lockAcquireAndRelease() {
     try (LockHandle h = locks.tryLock(lockKey, LockOptions.DEFAULTS).orElseThrow()) {
-      return h.fencingToken();
+      return h.fencingToken().value();
     }
   }
 

@@ -71,8 +71,8 @@ class ReadmeSnippetsTest {
         public PaymentDeclinedException(String message) { super(message); }
       }
       static class Busy extends RuntimeException {}
-      interface Payments { Receipt charge(String card, long amount, long fencingToken); }
-      interface Inventory { void decrement(String sku, long fencingToken); }
+      interface Payments { Receipt charge(String card, long amount, FencingToken fencingToken); }
+      interface Inventory { void decrement(String sku, FencingToken fencingToken); }
       interface Shipping { void ship(String orderId); }
       static class DefaultOrderService implements OrderService {
         public OrderConfirmation place(OrderRequest request) { return new OrderConfirmation("o-1"); }
