@@ -9,7 +9,6 @@ import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -285,42 +284,12 @@ final class Canonical {
 
   private static List<Property> properties(Class<?> type) {
     List<Property> out = new ArrayList<>();
-    if (type.isRecord()) {
-      for (RecordComponent c : type.getRecordComponents()) {
-        Property p = property(c.getName(), c.getAccessor(), null);
-        if (p != null) {
-          out.add(p);
-        }
-      }
-      return out;
-    }
-    TreeMap<String, Property> sorted = new TreeMap<>();
-    for (Method m : type.getMethods()) {
-      if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.getReturnType() == void.class
-          || m.getDeclaringClass() == Object.class) {
-        continue;
-      }
-      String n = m.getName();
-      String name = null;
-      if (n.startsWith("get") && n.length() > 3) {
-        name = Character.toLowerCase(n.charAt(3)) + n.substring(4);
-      } else if (n.startsWith("is") && n.length() > 2 && m.getReturnType() == boolean.class) {
-        name = Character.toLowerCase(n.charAt(2)) + n.substring(3);
-      }
-      Property p = name == null ? null : property(name, m, null);
+    for (Properties.Accessor a : Properties.of(type)) {
+      Property p = a.member() instanceof Method m ? property(a.name(), m, null) : property(a.name(), null, (Field) a.member());
       if (p != null) {
-        sorted.put(name, p);
+        out.add(p);
       }
     }
-    for (Field f : type.getFields()) {
-      if (!Modifier.isStatic(f.getModifiers()) && !sorted.containsKey(f.getName())) {
-        Property p = property(f.getName(), null, f);
-        if (p != null) {
-          sorted.put(f.getName(), p);
-        }
-      }
-    }
-    out.addAll(sorted.values());
     return out;
   }
 

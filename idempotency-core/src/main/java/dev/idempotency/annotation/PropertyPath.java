@@ -6,9 +6,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Member;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,35 +113,12 @@ final class PropertyPath {
       }
       return new Resolved(new MapStep(name), valueType);
     }
-    if (raw.isRecord()) {
-      for (RecordComponent c : raw.getRecordComponents()) {
-        if (c.getName().equals(name)) {
-          return new Resolved(handleStep(name, c.getAccessor()), c.getGenericType());
-        }
-      }
-    }
-    String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1);
-    for (String candidate : List.of("get" + cap, "is" + cap, name)) {
-      try {
-        Method m = raw.getMethod(candidate);
-        if (m.getReturnType() != void.class && !Modifier.isStatic(m.getModifiers())
-            && (!candidate.startsWith("is") || m.getReturnType() == boolean.class || m.getReturnType() == Boolean.class)) {
-          return new Resolved(handleStep(name, m), m.getGenericReturnType());
-        }
-      } catch (NoSuchMethodException e) {
-        // try the next form
-      }
-    }
-    try {
-      Field f = raw.getField(name);
-      if (!Modifier.isStatic(f.getModifiers())) {
-        return new Resolved(handleStep(name, f), f.getGenericType());
-      }
-    } catch (NoSuchFieldException e) {
-      // fall through
+    Properties.Accessor property = Properties.find(raw, name);
+    if (property != null) {
+      return new Resolved(handleStep(name, property.member()), property.type());
     }
     throw new ResolutionException("no property \"" + name + "\" on " + raw.getName()
-        + " (a record component, getter, no-argument method, public field or map entry)");
+        + " (a record component, a getX() or isX() getter, a public field, or a map entry)");
   }
 
   private static Step handleStep(String name, Member member) throws ResolutionException {
