@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Nested;
  * {@link FencingContract}. Each can also be extended on its own.
  */
 public abstract class BackendContract {
+
+  /** For subclasses: a backend's fixture or test class. */
+  protected BackendContract() {}
   private final BackendFixture fixture = newFixture();
 
   /**

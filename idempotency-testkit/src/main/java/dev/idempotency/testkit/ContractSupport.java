@@ -18,6 +18,9 @@ import org.junit.jupiter.api.AfterEach;
  * ({@link #SHORT}) so waits stay bounded.
  */
 public abstract class ContractSupport {
+
+  /** For subclasses: a backend's fixture or test class. */
+  protected ContractSupport() {}
   /** The lease, retention or TTL of tests that let something expire. */
   protected static final Duration SHORT = Duration.ofMillis(600);
   /** Just past {@link #SHORT}: advancing by it expires what was set with {@link #SHORT}. */

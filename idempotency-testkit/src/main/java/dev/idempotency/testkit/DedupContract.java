@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class DedupContract extends ContractSupport {
 
+  /** For subclasses: a backend's fixture or test class. */
+  protected DedupContract() {}
+
   /**
    * A new, independent client of the backend under test, sharing its data.
    *

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class FencingContract extends ContractSupport {
 
+  /** For subclasses: a backend's fixture or test class. */
+  protected FencingContract() {}
+
   /**
    * The fixture of the backend under test.
    *

@@ -39,6 +39,9 @@ import org.junit.jupiter.api.Test;
  * action runs exactly once.
  */
 public abstract class IdempotentCallContract extends ContractSupport {
+
+  /** For subclasses: a backend's fixture or test class. */
+  protected IdempotentCallContract() {}
   private static final Fingerprint FP = Fingerprint.sha256("{\"item\":\"book\",\"qty\":1}");
   private static final Fingerprint OTHER_FP = Fingerprint.sha256("{\"item\":\"book\",\"qty\":2}");
 

@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class IdempotentProxyContract extends ContractSupport {
 
+  /** For subclasses: a backend's fixture or test class. */
+  protected IdempotentProxyContract() {}
+
   /**
    * A new, independent client of the backend under test.
    *
@@ -132,6 +135,9 @@ public abstract class IdempotentProxyContract extends ContractSupport {
 
   /** The real service, counting what it does. */
   public static final class RealOrders implements OrderService {
+    /** Creates the service. */
+    public RealOrders() {}
+
     final AtomicInteger placed = new AtomicInteger();
     final AtomicInteger charges = new AtomicInteger();
     final AtomicInteger notified = new AtomicInteger();

@@ -29,6 +29,9 @@ import org.junit.jupiter.api.Test;
  * implement {@link #newClient()} and {@link #advance}.
  */
 public abstract class LockContract extends ContractSupport {
+
+  /** For subclasses: a backend's fixture or test class. */
+  protected LockContract() {}
   private static final LockOptions HOLD = LockOptions.builder().lease(LONG).build();
 
   private final List<DistributedLocks> opened = new ArrayList<>();

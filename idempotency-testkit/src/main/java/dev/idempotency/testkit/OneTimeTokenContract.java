@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class OneTimeTokenContract extends ContractSupport {
 
+  /** For subclasses: a backend's fixture or test class. */
+  protected OneTimeTokenContract() {}
+
   /**
    * A new, independent client of the backend under test, sharing its data.
    *

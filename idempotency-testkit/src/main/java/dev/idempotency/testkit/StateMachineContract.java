@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class StateMachineContract extends ContractSupport {
 
+  /** For subclasses: a backend's fixture or test class. */
+  protected StateMachineContract() {}
+
   /** The states of an order, as a test declares them. */
   public enum OrderState {
     /** Placed, not paid. */

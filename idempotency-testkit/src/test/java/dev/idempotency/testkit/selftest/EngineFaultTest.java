@@ -1,4 +1,6 @@
-package dev.idempotency;
+package dev.idempotency.testkit.selftest;
+
+import dev.idempotency.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

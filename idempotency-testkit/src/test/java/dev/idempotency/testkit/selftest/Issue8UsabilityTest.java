@@ -1,4 +1,4 @@
-package dev.idempotency.issues;
+package dev.idempotency.testkit.selftest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,6 @@
-package dev.idempotency.memory;
+package dev.idempotency.testkit.selftest;
+
+import dev.idempotency.memory.InMemoryBackend;
 
 import dev.idempotency.spi.Backend;
 import dev.idempotency.testkit.BackendContract;

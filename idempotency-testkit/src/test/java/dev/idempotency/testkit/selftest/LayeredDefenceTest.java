@@ -1,4 +1,6 @@
-package dev.idempotency.defence;
+package dev.idempotency.testkit.selftest;
+
+import dev.idempotency.defence.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

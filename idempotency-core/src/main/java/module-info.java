@@ -1,0 +1,28 @@
+/**
+ * The idempotency SDK's core: strategies, SPIs, codecs and the in-memory backend.
+ *
+ * <p>Exports the API and the SPI. {@code dev.idempotency.internal} is shared only with the
+ * library's own backend modules and test kit. Applications on the module path whose request or
+ * result types are not public, or live in packages they do not export, open those packages to
+ * {@code dev.idempotency.core} for fingerprints, key templates and the JSON codecs.
+ */
+module dev.idempotency.core {
+  requires transitive org.slf4j;
+  requires com.github.benmanes.caffeine;
+  // Optional: each JSON flavour is touched only by its own codec class. An application that passes
+  // its own mapper to Jackson2Codecs or Jackson3Codecs requires that Jackson itself.
+  requires static com.fasterxml.jackson.databind;
+  requires static tools.jackson.databind;
+
+  exports dev.idempotency;
+  exports dev.idempotency.annotation;
+  exports dev.idempotency.codec;
+  exports dev.idempotency.dedup;
+  exports dev.idempotency.defence;
+  exports dev.idempotency.lock;
+  exports dev.idempotency.memory;
+  exports dev.idempotency.spi;
+  exports dev.idempotency.state;
+  exports dev.idempotency.token;
+  exports dev.idempotency.internal to dev.idempotency.redis, dev.idempotency.jdbc, dev.idempotency.testkit;
+}

@@ -1,0 +1,60 @@
+package dev.idempotency.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.jdbc.JdbcBackend;
+import dev.idempotency.redis.RedisBackend;
+import dev.idempotency.testkit.BackendContract;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The public surface as the module path sees it: each artifact exports its API packages and
+ * nothing else; core's internals are shared only with the library's own modules.
+ */
+class ModuleDescriptorTest {
+
+  private static ModuleDescriptor descriptor(Class<?> type) throws URISyntaxException {
+    Path jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    return ModuleFinder.of(jar).findAll().iterator().next().descriptor();
+  }
+
+  private static Map<String, Set<String>> exports(ModuleDescriptor d) {
+    Map<String, Set<String>> out = new TreeMap<>();
+    d.exports().forEach(e -> out.put(e.source(), e.targets()));
+    return out;
+  }
+
+  @Test
+  void coreExportsItsApiAndSharesItsInternalsOnlyWithTheLibrarysModules() throws Exception {
+    ModuleDescriptor core = descriptor(IdempotencyEngine.class);
+    assertThat(core.name()).isEqualTo("dev.idempotency.core");
+    Map<String, Set<String>> exports = exports(core);
+    assertThat(exports.keySet()).containsExactlyInAnyOrder("dev.idempotency", "dev.idempotency.annotation",
+        "dev.idempotency.codec", "dev.idempotency.dedup", "dev.idempotency.defence", "dev.idempotency.lock",
+        "dev.idempotency.memory", "dev.idempotency.spi", "dev.idempotency.state", "dev.idempotency.token",
+        "dev.idempotency.internal");
+    assertThat(exports.get("dev.idempotency.internal"))
+        .containsExactlyInAnyOrder("dev.idempotency.redis", "dev.idempotency.jdbc", "dev.idempotency.testkit");
+    assertThat(exports.entrySet().stream().filter(e -> !e.getKey().endsWith(".internal"))
+        .map(Map.Entry::getValue).collect(Collectors.toList())).allMatch(Set::isEmpty);
+    assertThat(core.opens()).isEmpty();
+  }
+
+  @Test
+  void eachBackendAndTheTestKitExportOnePackage() throws Exception {
+    for (Class<?> type : new Class<?>[] {RedisBackend.class, JdbcBackend.class, BackendContract.class}) {
+      ModuleDescriptor d = descriptor(type);
+      assertThat(exports(d)).as(d.name()).containsOnlyKeys(type.getPackageName());
+      assertThat(d.requires().stream().map(ModuleDescriptor.Requires::name)).as(d.name()).contains("dev.idempotency.core");
+    }
+  }
+}
