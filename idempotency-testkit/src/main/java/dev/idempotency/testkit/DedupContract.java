@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of the dedup table and the idempotent consumer (CONTRACT.md section 4), run by every
+ * The contract of the dedup table and the idempotent consumer (docs/contract.md, section 6), run by every
  * backend: extend it and implement {@link #newClient()} and {@link #advance}.
  */
 public abstract class DedupContract extends ContractSupport {

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of the idempotent call (CONTRACT.md section 1), run by every backend: extend it and
+ * The contract of the idempotent call (docs/contract.md, section 1), run by every backend: extend it and
  * implement {@link #newClient()} and {@link #advance}.
  *
  * <p>Concurrency is at its heart: many threads and several independent clients on one key, and the

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The idempotent call (CONTRACT.md section 1) through {@link Idempotent} methods of a proxied
+ * The idempotent call (docs/contract.md, section 2) through {@link Idempotent} methods of a proxied
  * service, run by every backend: extend it and implement {@link #newClient()} and {@link #advance}.
  */
 public abstract class IdempotentProxyContract extends ContractSupport {

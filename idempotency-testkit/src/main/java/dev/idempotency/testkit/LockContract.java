@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of the fenced lock (CONTRACT.md section 3), run by every backend: extend it and
+ * The contract of the fenced lock (docs/contract.md, section 4), run by every backend: extend it and
  * implement {@link #newClient()} and {@link #advance}.
  */
 public abstract class LockContract extends ContractSupport {

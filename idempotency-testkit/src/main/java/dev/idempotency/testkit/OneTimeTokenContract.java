@@ -14,7 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of one-time tokens (CONTRACT.md section 2), run by every backend: extend it and
+ * The contract of one-time tokens (docs/contract.md, section 3), run by every backend: extend it and
  * implement {@link #newClient()} and {@link #advance}.
  */
 public abstract class OneTimeTokenContract extends ContractSupport {

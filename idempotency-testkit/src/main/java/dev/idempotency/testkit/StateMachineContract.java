@@ -15,7 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of the state machine (CONTRACT.md section 5), run by every backend: extend it and
+ * The contract of the state machine (docs/contract.md, section 7), run by every backend: extend it and
  * implement {@link #newClient()}.
  */
 public abstract class StateMachineContract extends ContractSupport {
