@@ -1,12 +1,12 @@
 package dev.idempotency.annotation;
 
 import dev.idempotency.CallResult;
-import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.FencingToken;
+import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
+import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.internal.Exceptions;
 import dev.idempotency.internal.Require;
-import dev.idempotency.codec.ResultCodec;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

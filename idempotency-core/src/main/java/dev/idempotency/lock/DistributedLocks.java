@@ -4,24 +4,18 @@ import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.IdempotencyListener;
-import dev.idempotency.TimeSource;
 import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.TimeSource;
 import dev.idempotency.internal.Listeners;
 import dev.idempotency.internal.Polling;
 import dev.idempotency.internal.Require;
 import dev.idempotency.internal.StoreCalls;
 import dev.idempotency.spi.LockStore;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Distributed, re-entrant locks with fencing tokens, leases and an optional watchdog.
@@ -50,8 +44,6 @@ import org.slf4j.LoggerFactory;
  * Thread-safe; {@link #close()} stops the watchdog scheduler it created.
  */
 public final class DistributedLocks implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(DistributedLocks.class);
-
   private final LockStore store;
   private final LockOptions defaults;
   private final IdempotencyListener listener;

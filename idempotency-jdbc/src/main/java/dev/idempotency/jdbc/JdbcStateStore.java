@@ -1,7 +1,6 @@
 package dev.idempotency.jdbc;
 
 import dev.idempotency.FencingToken;
-import java.util.function.UnaryOperator;
 import dev.idempotency.spi.StateStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A state machine on the caller's table: every transition is one conditional {@code UPDATE ... SET

@@ -5,7 +5,6 @@ import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.dedup.DedupResult;
 import dev.idempotency.internal.Require;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 
@@ -53,35 +52,9 @@ public final class TransactionalDedup {
     Require.nonNull(connection, "connection");
     Require.nonNull(key, "key");
     try {
-      return mark(db, db.sql().dedupMarks, connection, key.storageKey(), retention) ? DedupResult.FIRST : DedupResult.DUPLICATE;
+      return JdbcMarkStore.mark(db, db.sql().dedupMarks, connection, key.storageKey(), retention) ? DedupResult.FIRST : DedupResult.DUPLICATE;
     } catch (SQLException e) {
       throw db.unavailable("mark", e);
-    }
-  }
-
-  /** Sets a mark on a connection, in one conflict-free statement; true if this call set it. */
-  static boolean mark(Database db, Sql.Marks marks, Connection c, String storageKey, Duration retention)
-      throws SQLException {
-    String hash = Database.hash(storageKey);
-    if (db.dialect() == Dialect.MYSQL) {
-      return db.returningLong(c, marks.mark(), ps -> {
-        ps.setString(1, hash);
-        ps.setString(2, storageKey);
-        ps.setLong(3, Require.storedMillis(retention, "retention"));
-      }) > 0;
-    }
-    try (PreparedStatement ps = c.prepareStatement(marks.mark())) {
-      ps.setString(1, hash);
-      ps.setString(2, storageKey);
-      ps.setLong(3, Require.storedMillis(retention, "retention"));
-      return ps.executeUpdate() == 1;
-    } catch (SQLException e) {
-      // H2's MERGE reports a concurrent, committed insert of the same key as a duplicate; H2 does
-      // not abort the transaction for it, so the answer is simply DUPLICATE.
-      if (db.dialect() == Dialect.H2 && UniqueViolations.isUniqueViolation(e)) {
-        return false;
-      }
-      throw e;
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.idempotency.jdbc;
 
-import dev.idempotency.testkit.BackendFixture;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.idempotency.testkit.BackendFixture;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.idempotency.redis;
 
 import dev.idempotency.FencingToken;
-import java.time.Duration;
 import dev.idempotency.spi.StateStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

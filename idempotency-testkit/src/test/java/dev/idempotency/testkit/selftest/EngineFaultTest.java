@@ -1,10 +1,9 @@
 package dev.idempotency.testkit.selftest;
 
-import dev.idempotency.*;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.idempotency.*;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.dedup.Deduplicator;
 import dev.idempotency.lock.DistributedLocks;

@@ -1,7 +1,6 @@
 package dev.idempotency.testkit.selftest;
 
 import dev.idempotency.memory.InMemoryBackend;
-
 import dev.idempotency.spi.Backend;
 import dev.idempotency.testkit.BackendContract;
 import dev.idempotency.testkit.BackendFixture;

@@ -1,7 +1,5 @@
 package dev.idempotency.testkit.selftest;
 
-import dev.idempotency.defence.*;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +14,7 @@ import dev.idempotency.Scope;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.dedup.Deduplicator;
+import dev.idempotency.defence.*;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockOptions;
 import dev.idempotency.memory.InMemoryBackend;
