@@ -16,13 +16,17 @@ module dev.idempotency.core {
 
   exports dev.idempotency;
   exports dev.idempotency.annotation;
+  exports dev.idempotency.cache;
   exports dev.idempotency.codec;
   exports dev.idempotency.dedup;
   exports dev.idempotency.defence;
   exports dev.idempotency.lock;
   exports dev.idempotency.memory;
+  exports dev.idempotency.optimistic;
+  exports dev.idempotency.ratelimit;
   exports dev.idempotency.spi;
   exports dev.idempotency.state;
+  exports dev.idempotency.stock;
   exports dev.idempotency.token;
   exports dev.idempotency.internal to dev.idempotency.redis, dev.idempotency.jdbc, dev.idempotency.testkit;
 }

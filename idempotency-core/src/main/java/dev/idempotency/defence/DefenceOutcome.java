@@ -1,5 +1,6 @@
 package dev.idempotency.defence;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -24,7 +25,15 @@ public sealed interface DefenceOutcome<T>
     /** The lock is held by someone else: 409 or 429. */
     LOCKED,
     /** The entity's current state does not allow the change: 409. */
-    STATE_REJECTED
+    STATE_REJECTED,
+    /** Too many requests for the key or overall: 429 with {@code Retry-After}. */
+    RATE_LIMITED,
+    /** Fewer units are left than the request asks for: 409 (or 410 once the sale is over). */
+    SOLD_OUT,
+    /** The holder already holds a reservation of the item (one per user): 409. */
+    ALREADY_RESERVED,
+    /** The item is not on sale (its stock was never declared): 404. */
+    NOT_STOCKED
   }
 
   /**
@@ -68,8 +77,29 @@ public sealed interface DefenceOutcome<T>
    * @param layer the name of the layer that stopped it
    * @param reason why
    * @param detail a readable detail (for example the current state)
+   * @param retryAfter when a retry may succeed (a rate limit's wait), or null when not known
    */
-  record Stopped<T>(String layer, Reason reason, String detail) implements DefenceOutcome<T> {
+  record Stopped<T>(String layer, Reason reason, String detail, Duration retryAfter) implements DefenceOutcome<T> {
+    /**
+     * A stop with no known time to retry.
+     *
+     * @param layer the name of the layer that stopped it
+     * @param reason why
+     * @param detail a readable detail
+     */
+    public Stopped(String layer, Reason reason, String detail) {
+      this(layer, reason, detail, null);
+    }
+
+    /**
+     * When a retry may succeed, for a {@code Retry-After} header.
+     *
+     * @return the wait, if the layer knows it
+     */
+    public Optional<Duration> retryAfterTime() {
+      return Optional.ofNullable(retryAfter);
+    }
+
     @Override
     public Optional<T> value() {
       return Optional.empty();

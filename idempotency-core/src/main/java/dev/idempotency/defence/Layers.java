@@ -16,11 +16,16 @@ import dev.idempotency.internal.Require;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockHandle;
 import dev.idempotency.lock.LockOptions;
+import dev.idempotency.ratelimit.RateLimitDecision;
+import dev.idempotency.ratelimit.RateLimiter;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.state.TransitionResult;
+import dev.idempotency.stock.ReservationResult;
+import dev.idempotency.stock.StockReservations;
 import dev.idempotency.token.OneTimeTokens;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -274,6 +279,106 @@ public final class Layers {
             return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.STATE_REJECTED,
                 id + " is " + r.current() + ", which does not allow " + target);
         }
+      }
+    };
+  }
+
+  /**
+   * Takes a permit from a rate limiter before letting the request through; a refusal stops it
+   * ({@link DefenceOutcome.Reason#RATE_LIMITED}) with the time until a permit comes back
+   * ({@link DefenceOutcome.Stopped#retryAfterTime()}, for {@code Retry-After}). Put a per-user layer
+   * before a global one, and both after the idempotent call's layer, so that a retry of a stored
+   * request is replayed without spending a permit.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param limiter the limiter
+   * @param key the limited key of a request (a user id, an IP, or {@link RateLimiter#GLOBAL})
+   * @return the layer, named {@code "rate-limit:<limiter name>"}
+   */
+  public static <R, T> Layer<R, T> rateLimit(RateLimiter limiter, Function<? super R, String> key) {
+    Require.nonNull(limiter, "limiter");
+    Require.nonNull(key, "key");
+    String name = "rate-limit:" + limiter.name();
+    return new Layer<>() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
+        String k = key.apply(request);
+        RateLimitDecision d = limiter.tryAcquire(k);
+        if (!d.allowed()) {
+          return new DefenceOutcome.Stopped<>(name, DefenceOutcome.Reason.RATE_LIMITED,
+              "rate limit " + limiter.name() + " reached for " + k + "; retry after " + d.retryAfterSeconds() + " s",
+              d.retryAfter());
+        }
+        return next.proceed();
+      }
+    };
+  }
+
+  /**
+   * Reserves stock before letting the request through, and gives it back if the inner layers or
+   * the action fail or stop: a declined payment or a failed order insert never loses a unit. Sold
+   * out, already reserved (one per holder) and not stocked stop the request. On success the units
+   * stay reserved: confirm them when the order is paid ({@link StockReservations#confirm}), or
+   * release them when it times out.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param stock the reservations
+   * @param item the item a request buys
+   * @param holder the holder: the user for one per user, or the request id
+   * @param quantity the units a request buys
+   * @return the layer, named {@code "stock"}
+   */
+  public static <R, T> Layer<R, T> reserve(StockReservations stock, Function<? super R, String> item,
+      Function<? super R, String> holder, ToLongFunction<? super R> quantity) {
+    Require.nonNull(stock, "stock");
+    Require.nonNull(item, "item");
+    Require.nonNull(holder, "holder");
+    Require.nonNull(quantity, "quantity");
+    return new Layer<>() {
+      @Override
+      public String name() {
+        return "stock";
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
+        String i = item.apply(request);
+        String h = holder.apply(request);
+        ReservationResult r = stock.reserve(i, h, quantity.applyAsLong(request));
+        switch (r.outcome()) {
+          case RESERVED:
+            break;
+          case SOLD_OUT:
+            return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.SOLD_OUT,
+                i + " has " + r.available() + " units left");
+          case ALREADY_RESERVED:
+            return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.ALREADY_RESERVED,
+                h + " already holds " + r.reservation().quantity() + " of " + i);
+          default:
+            return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.NOT_STOCKED, i + " is not on sale");
+        }
+        DefenceOutcome<T> inner;
+        try {
+          inner = next.proceed();
+        } catch (Exception | Error e) {
+          try {
+            stock.release(i, h);
+          } catch (RuntimeException releaseFailure) {
+            e.addSuppressed(releaseFailure);
+          }
+          throw e;
+        }
+        if (inner instanceof DefenceOutcome.Stopped<T>) {
+          stock.release(i, h);
+        }
+        return inner;
       }
     };
   }

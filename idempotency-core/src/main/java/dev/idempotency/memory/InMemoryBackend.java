@@ -6,7 +6,9 @@ import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
 import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.StateStore;
+import dev.idempotency.spi.StockStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +50,8 @@ public final class InMemoryBackend implements Backend {
   private final InMemoryLockStore locks;
   private final InMemoryMarkStore dedup;
   private final Map<String, InMemoryStateStore> states = new ConcurrentHashMap<>();
+  private final InMemoryStockStore stock = new InMemoryStockStore();
+  private final InMemoryRateLimitStore rates;
 
   private InMemoryBackend(Builder b) {
     this.maximumEntities = b.maximumEntities;
@@ -55,6 +59,7 @@ public final class InMemoryBackend implements Backend {
     this.tokens = new InMemoryMarkStore(new ExpiringMap<>(b.time, b.maximumWeightBytes));
     this.locks = new InMemoryLockStore(new ExpiringMap<>(b.time, b.maximumWeightBytes), fencing);
     this.dedup = new InMemoryMarkStore(new ExpiringMap<>(b.time, b.maximumWeightBytes));
+    this.rates = new InMemoryRateLimitStore(b.time, b.maximumEntities);
   }
 
   /**
@@ -113,6 +118,23 @@ public final class InMemoryBackend implements Backend {
     return states.computeIfAbsent(entityType, t -> new InMemoryStateStore(maximumEntities));
   }
 
+  /**
+   * {@inheritDoc} Items are business data: they are never evicted.
+   */
+  @Override
+  public StockStore stockStore() {
+    return stock;
+  }
+
+  /**
+   * {@inheritDoc} Lock-free, on this backend's time source; at most {@link Builder#maximumEntities}
+   * keys are tracked at once (the least recently used idle ones are dropped first).
+   */
+  @Override
+  public RateLimitStore rateLimitStore() {
+    return rates;
+  }
+
   /** Builds an {@link InMemoryBackend}; not thread-safe. */
   public static final class Builder {
     private TimeSource time = TimeSource.system();
@@ -147,7 +169,7 @@ public final class InMemoryBackend implements Backend {
     }
 
     /**
-     * Bounds the number of state-machine entities per entity type.
+     * Bounds the number of state-machine entities per entity type, and of rate-limited keys.
      *
      * @param entities positive
      * @return this builder

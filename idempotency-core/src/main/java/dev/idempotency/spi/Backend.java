@@ -58,6 +58,20 @@ public interface Backend extends AutoCloseable {
   StateStore stateStore(String entityType);
 
   /**
+   * The store of stock reservations: per item, its counts and one reservation per holder.
+   *
+   * @return the store
+   */
+  StockStore stockStore();
+
+  /**
+   * The store of rate limits: GCRA arrival times per limited key.
+   *
+   * @return the store
+   */
+  RateLimitStore rateLimitStore();
+
+  /**
    * Releases what the backend opened itself (connection pools); what the application passed in
    * (a {@code DataSource}, a {@code UnifiedJedis}) is left to the application. Idempotent.
    */
