@@ -6,7 +6,9 @@ import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
 import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.StateStore;
+import dev.idempotency.spi.StockStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,8 @@ import redis.clients.jedis.UnifiedJedis;
  * <h2>Guarantees</h2>
  * <ul>
  *   <li>One round trip per operation: claim, complete, release, replay, token issue and consume,
- *       lock acquire, release and extend, dedup mark, state create and transition. Multi-step logic
+ *       lock acquire, release and extend, dedup mark, state create and transition, stock declare,
+ *       reserve, release and confirm, rate-limit decision. Multi-step logic
  *       is a Lua script run by EVALSHA, re-sent with EVAL after NOSCRIPT.</li>
  *   <li>Every key carries the configured prefix and one hash tag per operation
  *       ({@code prefix:type:{storageKey}}), and every script touches one key: never CROSSSLOT.</li>
@@ -109,6 +112,25 @@ public final class RedisBackend implements Backend {
   @Override
   public StateStore stateStore(String entityType) {
     return new RedisStateStore(redis, keys, Require.identifier(entityType, "entityType", 64), stateTtl);
+  }
+
+  /**
+   * {@inheritDoc} One hash per item ({@code prefix:stock:{item}}), so each operation is one script
+   * on one key, atomic on Redis Cluster too; items live for {@link Builder#stateTtl} after their
+   * last write.
+   */
+  @Override
+  public StockStore stockStore() {
+    return new RedisStockStore(redis, keys, stateTtl);
+  }
+
+  /**
+   * {@inheritDoc} One script per decision on the server's clock ({@code TIME}); a key's hash expires
+   * once its longest tier no longer matters.
+   */
+  @Override
+  public RateLimitStore rateLimitStore() {
+    return new RedisRateLimitStore(redis, keys);
   }
 
   /**
@@ -319,7 +341,7 @@ public final class RedisBackend implements Backend {
     }
 
     /**
-     * Sets how long state-machine entities live after their last write.
+     * Sets how long state-machine entities and stock items live after their last write.
      *
      * @param ttl positive, at most {@link dev.idempotency.Limits#MAX_STORED_DURATION}
      * @return this builder

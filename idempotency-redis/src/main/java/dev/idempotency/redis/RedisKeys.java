@@ -16,7 +16,11 @@ final class RedisKeys {
     /** Dedup marks. */
     DEDUP("dedup"),
     /** Locks. */
-    LOCK("lock");
+    LOCK("lock"),
+    /** Stock items: counts and holders in one hash. */
+    STOCK("stock"),
+    /** Rate-limited keys: one arrival time per tier in one hash. */
+    RATE("rate");
 
     final String tag;
 
