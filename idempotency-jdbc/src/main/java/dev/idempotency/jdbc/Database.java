@@ -89,6 +89,38 @@ final class Database {
     }
   }
 
+  /**
+   * Runs several statements as one transaction on a pooled connection: auto-commit is turned off
+   * for the work (pools hand out auto-commit connections by default, where each statement would be
+   * its own transaction and a {@code SELECT ... FOR UPDATE} would hold its lock for no time at all),
+   * committed, or rolled back on any failure, and restored. A lost race or deadlock runs the whole
+   * transaction again, as {@link #run} does.
+   */
+  <T> T transaction(String operation, SqlCall<T> work) {
+    return run(operation, c -> {
+      boolean autoCommit = c.getAutoCommit();
+      if (autoCommit) {
+        c.setAutoCommit(false);
+      }
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollbackFailure) {
+          e.addSuppressed(rollbackFailure);
+        }
+        throw e;
+      } finally {
+        if (autoCommit) {
+          c.setAutoCommit(true);
+        }
+      }
+    });
+  }
+
   /** The library's exception for a database failure of an operation. */
   StoreUnavailableException unavailable(String operation, SQLException e) {
     return new StoreUnavailableException(name, operation, e);

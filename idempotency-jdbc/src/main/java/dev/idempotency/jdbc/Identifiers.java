@@ -79,10 +79,12 @@ final class Identifiers {
   }
 
   /**
-   * Refuses an identifier with a part reserved in a dialect (null: reserved in every supported
-   * dialect), which could only be used quoted.
+   * Checks an identifier's shape ({@link #require}) and refuses one with a part reserved in a
+   * dialect (null: reserved in every supported dialect), which could only be used quoted. Both checks
+   * in one call, so that no caller can interpolate a name that was only checked for reserved words.
    */
   static String requireNotReserved(String identifier, String field, Dialect dialect) {
+    require(identifier, field);
     Set<String> reserved = dialect == null ? RESERVED_EVERYWHERE : RESERVED.get(dialect);
     for (String part : identifier.split("\\.")) {
       if (reserved.contains(part.toUpperCase(Locale.ROOT))) {

@@ -6,7 +6,9 @@ import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
 import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.StateStore;
+import dev.idempotency.spi.StockStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -46,16 +48,19 @@ import org.slf4j.LoggerFactory;
  * <p>The stores take a connection per operation and commit it if the pool hands out connections
  * with auto-commit off. Tables: {@code <prefix>records}, {@code tokens}, {@code locks},
  * {@code dedup}; the DDL per dialect is in {@code dev/idempotency/jdbc/schema-<dialect>.sql}
- * ({@link #ddl}). Thread-safe.
+ * ({@link #ddl}), plus {@code states}, {@code stock}, {@code stock_holds} and {@code rates}.
+ * Thread-safe.
  */
 public final class JdbcBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcBackend.class);
 
   private final Database db;
+  private final StockSql stockSql;
   private final String prefix;
 
   private JdbcBackend(DataSource dataSource, Dialect dialect, String name, String prefix, int maxPayloadBytes) {
     this.db = new Database(dataSource, new Sql(dialect, prefix), name, maxPayloadBytes);
+    this.stockSql = new StockSql(db.sql());
     this.prefix = prefix;
   }
 
@@ -175,6 +180,46 @@ public final class JdbcBackend implements Backend {
     return new JdbcStateStore(db, table, id -> Database.hash(type + ':' + id));
   }
 
+  /**
+   * {@inheritDoc} Two tables, {@code <prefix>stock} and {@code <prefix>stock_holds}; each operation
+   * is its own short transaction that takes the item's row lock first. A reservation is the
+   * conditional {@code UPDATE ... SET available = available - q WHERE ... AND available >= q} plus
+   * the holder's row. For reservations in the caller's transaction use {@link #transactionalStock()}.
+   */
+  @Override
+  public StockStore stockStore() {
+    return new JdbcStockStore(db, stockSql);
+  }
+
+  /**
+   * Stock reservation in the caller's own transaction: the reservation and the order row commit or
+   * roll back together.
+   *
+   * @return the transactional reservations
+   */
+  public TransactionalStock transactionalStock() {
+    return new TransactionalStock(db, new JdbcStockStore(db, stockSql));
+  }
+
+  /**
+   * Pessimistic row locks on the application's own tables, in its transaction.
+   *
+   * @return the row locks
+   */
+  public RowLocks rowLocks() {
+    return new RowLocks(db);
+  }
+
+  /**
+   * {@inheritDoc} One row per key in {@code <prefix>rates}, decided in one short transaction on the
+   * database's clock (two statements, three for a new key); Redis or memory suit request-rate hot
+   * paths better.
+   */
+  @Override
+  public RateLimitStore rateLimitStore() {
+    return new JdbcRateLimitStore(db, stockSql);
+  }
+
   /** The pool this backend was given is the application's: closing the backend leaves it open. */
   @Override
   public void close() {}
@@ -208,7 +253,7 @@ public final class JdbcBackend implements Backend {
   }
 
   /**
-   * Deletes expired records, tokens, locks and dedup marks, in batches of at most
+   * Deletes expired records, tokens, locks, dedup marks and rate-limit rows, in batches of at most
    * {@code batchSize} rows per statement (each batch its own short transaction), until none are
    * left. Run it periodically (every few minutes): expired rows are ignored by every operation, so
    * purging is housekeeping, not correctness.

@@ -20,6 +20,7 @@ final class Sql {
   final String locks;
   final String dedup;
   final String states;
+  final String prefix;
 
   final String claim;
   final String complete;
@@ -34,6 +35,7 @@ final class Sql {
 
   Sql(Dialect dialect, String prefix) {
     this.dialect = dialect;
+    this.prefix = prefix;
     this.records = prefix + "records";
     this.tokens = prefix + "tokens";
     this.locks = prefix + "locks";
@@ -213,6 +215,6 @@ final class Sql {
 
   /** The tables whose rows expire, for purging. */
   List<String> expiringTables() {
-    return List.of(records, tokens, locks, dedup);
+    return List.of(records, tokens, locks, dedup, prefix + "rates");
   }
 }

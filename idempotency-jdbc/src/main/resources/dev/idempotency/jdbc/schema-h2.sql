@@ -38,3 +38,25 @@ CREATE TABLE IF NOT EXISTS {prefix}states (
   version    BIGINT      NOT NULL,
   fence      BIGINT
 );
+CREATE TABLE IF NOT EXISTS {prefix}stock (
+  item_key  CHAR(64)     NOT NULL PRIMARY KEY,
+  item      VARCHAR(256) NOT NULL,
+  available BIGINT       NOT NULL CHECK (available >= 0),
+  reserved  BIGINT       NOT NULL,
+  confirmed BIGINT       NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {prefix}stock_holds (
+  item_key   CHAR(64)     NOT NULL,
+  holder_key CHAR(64)     NOT NULL,
+  holder     VARCHAR(256) NOT NULL,
+  quantity   BIGINT       NOT NULL,
+  status     SMALLINT     NOT NULL,
+  PRIMARY KEY (item_key, holder_key)
+);
+CREATE TABLE IF NOT EXISTS {prefix}rates (
+  key_hash   CHAR(64)     NOT NULL PRIMARY KEY,
+  key_text   VARCHAR(768) NOT NULL,
+  tats       VARCHAR(200) NOT NULL,
+  expires_at TIMESTAMP(3) WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {prefix}rates_expires ON {prefix}rates (expires_at);

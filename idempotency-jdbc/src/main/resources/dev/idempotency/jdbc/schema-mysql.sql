@@ -41,3 +41,25 @@ CREATE TABLE IF NOT EXISTS {prefix}states (
   version    BIGINT      NOT NULL,
   fence      BIGINT
 ) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS {prefix}stock (          -- stock reservation: one row per item
+  item_key  CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  item      VARCHAR(256) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  available BIGINT NOT NULL CHECK (available >= 0),
+  reserved  BIGINT NOT NULL,
+  confirmed BIGINT NOT NULL
+) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS {prefix}stock_holds (    -- one reservation per (item, holder)
+  item_key   CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  holder_key CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  holder     VARCHAR(256) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  quantity   BIGINT   NOT NULL,
+  status     SMALLINT NOT NULL,                   -- 0 reserved, 1 confirmed
+  PRIMARY KEY (item_key, holder_key)
+) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS {prefix}rates (          -- rate limits: GCRA arrival times per key
+  key_hash   CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  key_text   VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  tats       VARCHAR(200) CHARACTER SET ascii NOT NULL,
+  expires_at DATETIME(3) NOT NULL,
+  INDEX {prefix}rates_expires (expires_at)
+) ENGINE=InnoDB;

@@ -40,3 +40,25 @@ CREATE TABLE IF NOT EXISTS {prefix}states (         -- state machines kept by th
   version    BIGINT      NOT NULL,
   fence      BIGINT
 );
+CREATE TABLE IF NOT EXISTS {prefix}stock (          -- stock reservation: one row per item
+  item_key  CHAR(64)     NOT NULL PRIMARY KEY,      -- SHA-256 hex of the item
+  item      VARCHAR(256) NOT NULL,
+  available BIGINT       NOT NULL CHECK (available >= 0),
+  reserved  BIGINT       NOT NULL,
+  confirmed BIGINT       NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {prefix}stock_holds (    -- one reservation per (item, holder)
+  item_key   CHAR(64)     NOT NULL,
+  holder_key CHAR(64)     NOT NULL,               -- SHA-256 hex of the holder
+  holder     VARCHAR(256) NOT NULL,
+  quantity   BIGINT       NOT NULL,
+  status     SMALLINT     NOT NULL,               -- 0 reserved, 1 confirmed
+  PRIMARY KEY (item_key, holder_key)
+);
+CREATE TABLE IF NOT EXISTS {prefix}rates (          -- rate limits: GCRA arrival times per key
+  key_hash   CHAR(64)     NOT NULL PRIMARY KEY,
+  key_text   VARCHAR(768) NOT NULL,
+  tats       VARCHAR(200) NOT NULL,               -- one per tier, microseconds, comma-separated
+  expires_at TIMESTAMPTZ  NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {prefix}rates_expires ON {prefix}rates (expires_at);

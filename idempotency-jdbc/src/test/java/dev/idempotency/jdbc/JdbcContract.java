@@ -36,4 +36,13 @@ abstract class JdbcContract extends BackendContract {
       clients.close();
     }
   }
+
+  /** {@link JdbcGuardsContract} on this database. */
+  @Nested
+  class Guards extends JdbcGuardsContract {
+    @Override
+    TestDatabase database() {
+      return JdbcContract.this.database();
+    }
+  }
 }

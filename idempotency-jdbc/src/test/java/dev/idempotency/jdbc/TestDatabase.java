@@ -138,7 +138,7 @@ final class TestDatabase {
   }
 
   private void dropTables() {
-    List<String> tables = new ArrayList<>(List.of("records", "tokens", "locks", "dedup", "states", "orders"));
+    List<String> tables = new ArrayList<>(List.of("records", "tokens", "locks", "dedup", "states", "stock", "stock_holds", "rates", "orders"));
     try (Connection c = connect(); Statement s = c.createStatement()) {
       for (String t : tables) {
         s.execute("DROP TABLE IF EXISTS " + prefix + t);
