@@ -3,7 +3,9 @@ package dev.idempotency.testkit;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
 import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.StateStore;
+import dev.idempotency.spi.StockStore;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -23,8 +25,9 @@ import org.junit.jupiter.api.Nested;
  *
  * <p>The suites, one per strategy, state the rules in {@code docs/contract.md}:
  * {@link IdempotentCallContract}, {@link IdempotentProxyContract}, {@link OneTimeTokenContract},
- * {@link LockContract}, {@link DedupContract}, {@link StateMachineContract} and
- * {@link FencingContract}. Each can also be extended on its own.
+ * {@link LockContract}, {@link DedupContract}, {@link StateMachineContract},
+ * {@link FencingContract}, {@link StockReservationContract}, {@link RateLimitContract} and
+ * {@link NearCacheContract}. Each can also be extended on its own.
  */
 public abstract class BackendContract {
 
@@ -129,6 +132,38 @@ public abstract class BackendContract {
     @Override
     protected BackendFixture fixture() {
       return fixture;
+    }
+  }
+
+  /** {@link StockReservationContract} on this backend. */
+  @Nested
+  class StockReservation extends StockReservationContract {
+    @Override
+    protected StockStore newClient() {
+      return fixture.newClient().stockStore();
+    }
+  }
+
+  /** {@link RateLimitContract} on this backend. */
+  @Nested
+  class RateLimits extends RateLimitContract {
+    @Override
+    protected RateLimitStore newClient() {
+      return fixture.newClient().rateLimitStore();
+    }
+
+    @Override
+    protected void advance(Duration d) throws InterruptedException {
+      fixture.advance(d);
+    }
+  }
+
+  /** {@link NearCacheContract} in front of this backend's idempotency store. */
+  @Nested
+  class NearCaches extends NearCacheContract {
+    @Override
+    protected IdempotencyStore newClient() {
+      return fixture.newClient().idempotencyStore();
     }
   }
 }

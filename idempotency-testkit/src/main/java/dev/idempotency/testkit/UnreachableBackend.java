@@ -5,8 +5,16 @@ import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
 import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.StateStore;
+import dev.idempotency.spi.StockStore;
 import dev.idempotency.spi.StoredRecord;
+import dev.idempotency.stock.ConfirmOutcome;
+import dev.idempotency.stock.ReleaseOutcome;
+import dev.idempotency.stock.Reservation;
+import dev.idempotency.stock.ReservationResult;
+import dev.idempotency.stock.StockLevels;
+import java.util.List;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Optional;
@@ -163,6 +171,76 @@ public final class UnreachableBackend implements Backend {
 
       @Override
       public Optional<VersionedState> find(String entityId) {
+        throw down();
+      }
+    };
+  }
+
+  /**
+   * A stock store that is down.
+   *
+   * @return the store
+   */
+  @Override
+  public StockStore stockStore() {
+    return new StockStore() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public boolean declare(String item, long available) {
+        throw down();
+      }
+
+      @Override
+      public Optional<StockLevels> repair(String item, long available) {
+        throw down();
+      }
+
+      @Override
+      public ReservationResult reserve(String item, String holder, long quantity) {
+        throw down();
+      }
+
+      @Override
+      public ReleaseOutcome release(String item, String holder) {
+        throw down();
+      }
+
+      @Override
+      public ConfirmOutcome confirm(String item, String holder) {
+        throw down();
+      }
+
+      @Override
+      public Optional<StockLevels> levels(String item) {
+        throw down();
+      }
+
+      @Override
+      public Optional<Reservation> reservation(String item, String holder) {
+        throw down();
+      }
+    };
+  }
+
+  /**
+   * A rate-limit store that is down.
+   *
+   * @return the store
+   */
+  @Override
+  public RateLimitStore rateLimitStore() {
+    return new RateLimitStore() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public long acquire(String key, List<Tier> tiers, long permits) {
         throw down();
       }
     };
