@@ -33,7 +33,8 @@ public class InMemoryBenchmarks extends StrategyBenchmarks {
     map = new ConcurrentHashMap<>();
     caffeine = Caffeine.newBuilder().maximumSize(10_000_000).build();
     useStores(backend.idempotencyStore(), backend.tokenStore(), backend.lockStore(), backend.dedupStore(),
-        backend.stateStore("bench"));
+        backend.stateStore("bench"),
+        backend.stockStore(), backend.rateLimitStore());
   }
 
   /** Closes the strategies. */

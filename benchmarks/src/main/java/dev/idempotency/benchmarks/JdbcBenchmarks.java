@@ -69,7 +69,8 @@ public class JdbcBenchmarks extends StrategyBenchmarks {
     }
     insert = "INSERT INTO " + prefix + "plain (k) VALUES (?)";
     useStores(db.idempotencyStore(), db.tokenStore(), db.lockStore(), db.dedupStore(),
-        db.stateStore(StateTable.of(prefix + "entity")));
+        db.stateStore(StateTable.of(prefix + "entity")),
+        db.stockStore(), db.rateLimitStore());
   }
 
   /**

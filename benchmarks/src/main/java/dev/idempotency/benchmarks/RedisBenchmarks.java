@@ -37,7 +37,8 @@ public class RedisBenchmarks extends StrategyBenchmarks {
     raw = RedisClient.create(java.net.URI.create(uri));
     redis = RedisBackend.builder().uri(uri).keyPrefix(run).stateTtl(Duration.ofHours(1)).build();
     useStores(redis.idempotencyStore(), redis.tokenStore(), redis.lockStore(), redis.dedupStore(),
-        redis.stateStore("bench"));
+        redis.stateStore("bench"),
+        redis.stockStore(), redis.rateLimitStore());
   }
 
   /** Closes the clients. */

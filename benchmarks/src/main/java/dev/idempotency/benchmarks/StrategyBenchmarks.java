@@ -6,6 +6,7 @@ import dev.idempotency.Fingerprint;
 import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.Scope;
+import dev.idempotency.cache.NearCache;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.dedup.DedupResult;
 import dev.idempotency.dedup.Deduplicator;
@@ -15,9 +16,15 @@ import dev.idempotency.lock.LockOptions;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
 import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.StateStore;
+import dev.idempotency.spi.StockStore;
 import dev.idempotency.state.StateMachine;
+import dev.idempotency.ratelimit.RateLimitDecision;
+import dev.idempotency.ratelimit.RateLimiter;
 import dev.idempotency.state.TransitionResult;
+import dev.idempotency.stock.ReleaseOutcome;
+import dev.idempotency.stock.StockReservations;
 import dev.idempotency.token.OneTimeTokens;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +53,9 @@ public abstract class StrategyBenchmarks {
   private DistributedLocks locks;
   private Deduplicator dedup;
   private StateMachine<Status> machine;
+  private StockReservations stock;
+  private RateLimiter limiter;
+  private IdempotencyEngine nearCached;
 
   /**
    * Builds the strategies on a backend's stores and stores one record to replay.
@@ -55,9 +65,11 @@ public abstract class StrategyBenchmarks {
    * @param lockStore the lock store
    * @param dedupStore the dedup store
    * @param states the state store
+   * @param stockStore the stock store
+   * @param rates the rate-limit store
    */
   protected void useStores(IdempotencyStore records, MarkStore tokenStore, LockStore lockStore,
-      MarkStore dedupStore, StateStore states) {
+      MarkStore dedupStore, StateStore states, StockStore stockStore, RateLimitStore rates) {
     engine = IdempotencyEngine.builder(records)
         .defaults(CallOptions.builder().retention(Duration.ofHours(1)).build()).build();
     tokens = OneTimeTokens.builder(tokenStore).build();
@@ -66,6 +78,10 @@ public abstract class StrategyBenchmarks {
     machine = StateMachine.builder(Status.class, states, "bench").allow(Status.A, Status.B).allow(Status.B, Status.A).build();
     machine.create("entity", Status.A);
     engine.execute(replayKey, Fingerprint.none(), Codecs.string(), c -> "stored");
+    stock = StockReservations.of(stockStore);
+    stock.repair("bench-sku", StockReservations.MAX_UNITS / 2);
+    limiter = RateLimiter.builder(rates, "bench").limit(1_000_000, Duration.ofSeconds(1)).build();
+    nearCached = IdempotencyEngine.builder(NearCache.builder(records).build()).build();
   }
 
   /** Closes the lock service. */
@@ -142,5 +158,36 @@ public abstract class StrategyBenchmarks {
   @Benchmark
   public TransitionResult<Status> stateTransition() {
     return machine.transition("entity", (sequence.incrementAndGet() & 1) == 0 ? Status.A : Status.B);
+  }
+
+  /**
+   * Reserve one unit and release it again (two operations; the item's hash or rows stay small).
+   *
+   * @return RELEASED
+   */
+  @Benchmark
+  public ReleaseOutcome stockReserveAndRelease() {
+    stock.reserve("bench-sku", "holder");
+    return stock.release("bench-sku", "holder");
+  }
+
+  /**
+   * One rate-limit decision on a limit the benchmark never reaches.
+   *
+   * @return the decision
+   */
+  @Benchmark
+  public RateLimitDecision rateLimitAcquire() {
+    return limiter.tryAcquire("bench-user");
+  }
+
+  /**
+   * A replay served by the near cache: no round trip once the first one cached it.
+   *
+   * @return the replayed result
+   */
+  @Benchmark
+  public CallResult<String> nearCacheReplay() {
+    return nearCached.execute(replayKey, Fingerprint.none(), Codecs.string(), c -> "never");
   }
 }

@@ -39,8 +39,9 @@ class ModuleDescriptorTest {
     assertThat(core.name()).isEqualTo("dev.idempotency.core");
     Map<String, Set<String>> exports = exports(core);
     assertThat(exports.keySet()).containsExactlyInAnyOrder("dev.idempotency", "dev.idempotency.annotation",
-        "dev.idempotency.codec", "dev.idempotency.dedup", "dev.idempotency.defence", "dev.idempotency.lock",
-        "dev.idempotency.memory", "dev.idempotency.spi", "dev.idempotency.state", "dev.idempotency.token",
+        "dev.idempotency.cache", "dev.idempotency.codec", "dev.idempotency.dedup", "dev.idempotency.defence", "dev.idempotency.lock",
+        "dev.idempotency.memory", "dev.idempotency.optimistic", "dev.idempotency.ratelimit", "dev.idempotency.spi", "dev.idempotency.state",
+        "dev.idempotency.stock", "dev.idempotency.token",
         "dev.idempotency.internal");
     assertThat(exports.get("dev.idempotency.internal"))
         .containsExactlyInAnyOrder("dev.idempotency.redis", "dev.idempotency.jdbc", "dev.idempotency.testkit");

@@ -80,6 +80,8 @@ class ReadmeSnippetsTest {
           return CompletableFuture.completedFuture(new Refund("r-1", request.amount()));
         }
       }
+      RateLimiter perUserLimit() { return null; }
+      RateLimiter overallLimit() { return null; }
       String placeOrder(String body) { return body; }
       String placeOrder(PlaceOrder order) { return order.orderId(); }
       void shipOrder(Connection c, String orderId) {}
