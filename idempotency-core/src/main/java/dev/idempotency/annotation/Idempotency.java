@@ -1,11 +1,9 @@
 package dev.idempotency.annotation;
 
-import dev.idempotency.CallResult;
 import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.codec.ResultCodec;
-import dev.idempotency.internal.Exceptions;
 import dev.idempotency.internal.Require;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -17,8 +15,6 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Wraps a service in a JDK dynamic proxy that makes its {@link Idempotent} methods idempotent, with
@@ -60,7 +56,11 @@ public final class Idempotency {
   /** The last call on each thread, kept in a mutable holder so that a call allocates nothing for it. */
   private static final ThreadLocal<LastCall> LAST = ThreadLocal.withInitial(LastCall::new);
 
-  private static final class LastCall {
+  static LastCall last() {
+    return LAST.get();
+  }
+
+  static final class LastCall {
     IdempotencyKey key;
     boolean replayed;
     FencingToken fencingToken;
@@ -159,38 +159,14 @@ public final class Idempotency {
         continue;
       }
       MethodHandle handle = targetHandle(m, target);
-      Method annotated = annotatedMethod(iface, m, target.getClass());
+      Method annotated = IdempotentMethods.annotated(m, target.getClass());
       Invoker invoker = annotated == null ? new Invoker(null, handle)
-          : new Invoker(MethodPlan.compile(iface, annotated, annotated.getAnnotation(Idempotent.class), engine, codecs), handle);
+          : new Invoker(MethodPlan.compile(annotated.getDeclaringClass(), annotated,
+              annotated.getAnnotation(Idempotent.class), engine, codecs, null), handle);
       invokers.put(m, invoker);
     }
     InvocationHandler handler = new Handler(target, invokers, engine);
     return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler));
-  }
-
-  /**
-   * Where a method's {@link Idempotent} is: on the interface's method, or on the implementation's
-   * (which the proxy honours the same way, so an annotation on either is never silently ignored).
-   * Two different annotations are refused.
-   */
-  private static Method annotatedMethod(Class<?> iface, Method m, Class<?> implementation) {
-    Method impl;
-    try {
-      impl = implementation.getMethod(m.getName(), m.getParameterTypes());
-    } catch (NoSuchMethodException e) {
-      impl = null;
-    }
-    Idempotent onInterface = m.getAnnotation(Idempotent.class);
-    Idempotent onImpl = impl == null ? null : impl.getAnnotation(Idempotent.class);
-    if (onInterface != null && onImpl != null && !onInterface.equals(onImpl)) {
-      throw new dev.idempotency.InvalidInputException("@Idempotent", iface.getSimpleName() + "." + m.getName()
-          + " is annotated differently on " + iface.getName() + " and on " + implementation.getName()
-          + "; keep one of them");
-    }
-    if (onInterface != null) {
-      return m;
-    }
-    return onImpl != null ? impl : null;
   }
 
   private static MethodHandle targetHandle(Method m, Object target) {
@@ -222,11 +198,13 @@ public final class Idempotency {
      */
     private volatile IdentityHashMap<Method, Invoker> byIdentity = new IdentityHashMap<>();
     private final IdempotencyEngine engine;
+    private final IdempotentMethods.CallRunner runner;
 
     Handler(Object target, Map<Method, Invoker> invokers, IdempotencyEngine engine) {
       this.target = target;
       this.invokers = invokers;
       this.engine = engine;
+      this.runner = IdempotentMethods.engineRunner(engine);
     }
 
     private Invoker invoker(Method method) {
@@ -256,43 +234,7 @@ public final class Idempotency {
       if (plan == null) {
         return invoker.call(a);
       }
-      LastCall last = LAST.get();
-      last.key = null;
-      IdempotencyKey key = plan.key(a);
-      if (plan.kind == MethodPlan.Kind.FUTURE) {
-        CompletableFuture<CallResult<Object>> f = engine.executeAsync(key, plan.fingerprint(a), plan.codec,
-            plan.options, claim -> {
-              @SuppressWarnings("unchecked")
-              CompletionStage<Object> stage = (CompletionStage<Object>) invokeOrRethrow(invoker, a);
-              return stage;
-            });
-        if (f.isDone() && !f.isCompletedExceptionally()) {
-          CallResult<Object> r = f.join();
-          last.set(key, r.replayed(), r.fencingToken());
-        }
-        return f.thenApply(CallResult::value);
-      }
-      CallResult<Object> r = engine.execute(key, plan.fingerprint(a), plan.codec, plan.options, claim -> {
-        Object result = invokeOrRethrow(invoker, a);
-        return plan.kind == MethodPlan.Kind.OPTIONAL ? ((Optional<?>) result).orElse(null) : result;
-      });
-      last.set(key, r.replayed(), r.fencingToken());
-      switch (plan.kind) {
-        case VOID:
-          return null;
-        case OPTIONAL:
-          return Optional.ofNullable(r.value());
-        default:
-          return r.value();
-      }
-    }
-
-    private static Object invokeOrRethrow(Invoker invoker, Object[] args) {
-      try {
-        return invoker.call(args);
-      } catch (Throwable t) {
-        throw Exceptions.rethrow(t);
-      }
+      return IdempotentMethods.call(plan, engine, runner, a, () -> invoker.call(a));
     }
 
     private Object objectMethod(Object proxy, Method method, Object[] args) {

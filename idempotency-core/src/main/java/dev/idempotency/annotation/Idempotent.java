@@ -8,8 +8,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Makes a method of a service interface idempotent when the service is wrapped by
- * {@link Idempotency#proxy}: the first call with a key runs, duplicates get its result.
+ * Makes a method idempotent when its object is wrapped by {@link Idempotency#proxy} (on the
+ * interface's method or the implementation's), by a framework through {@link IdempotentMethods}, or
+ * as a Spring bean by the starter's advisor: the first call with a key runs, duplicates get its
+ * result.
  *
  * <pre>{@code
  * interface OrderService {
@@ -52,7 +54,8 @@ public @interface Idempotent {
   String NO_FINGERPRINT = "#none";
 
   /**
-   * The namespace of the keys; empty derives {@code InterfaceName.methodName}.
+   * The namespace of the keys; empty derives {@code TypeName.methodName} from the type whose method
+   * carries this annotation (the interface, or the class). Set it for keys that survive a rename.
    *
    * @return the namespace
    */

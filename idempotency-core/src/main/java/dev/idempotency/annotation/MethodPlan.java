@@ -81,8 +81,14 @@ final class MethodPlan {
     return Fingerprint.sha256(sb.append(']').toString());
   }
 
+  /**
+   * Compiles a method's annotation.
+   *
+   * @param iface the type whose method carries the annotation (names the derived namespace)
+   * @param json the codec of results without a registered one, or null for {@link Codecs#json(TypeRef)}
+   */
   static MethodPlan compile(Class<?> iface, Method method, Idempotent a, IdempotencyEngine engine,
-      Map<Class<?>, ResultCodec<?>> codecs) {
+      Map<Class<?>, ResultCodec<?>> codecs, java.util.function.Function<Type, ResultCodec<?>> json) {
     String display = iface.getSimpleName() + "." + method.getName();
     try {
       String namespace = a.namespace().isEmpty() ? derivedNamespace(iface, method) : a.namespace();
@@ -144,7 +150,7 @@ final class MethodPlan {
         kind = Kind.PLAIN;
         valueType = returnType;
       }
-      ResultCodec<Object> codec = codec(a, valueType, codecs);
+      ResultCodec<Object> codec = codec(a, valueType, codecs, json);
       CallOptions options = options(a, engine.defaults());
       return new MethodPlan(display, kind, namespace, key, principal, fingerprint, none, codec, options);
     } catch (PropertyPath.ResolutionException e) {
@@ -193,8 +199,8 @@ final class MethodPlan {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static ResultCodec<Object> codec(Idempotent a, Type valueType, Map<Class<?>, ResultCodec<?>> codecs)
-      throws PropertyPath.ResolutionException {
+  private static ResultCodec<Object> codec(Idempotent a, Type valueType, Map<Class<?>, ResultCodec<?>> codecs,
+      java.util.function.Function<Type, ResultCodec<?>> json) throws PropertyPath.ResolutionException {
     if (a.codec() != ResultCodec.class) {
       try {
         return (ResultCodec<Object>) a.codec().getDeclaredConstructor().newInstance();
@@ -228,7 +234,7 @@ final class MethodPlan {
       }
       try {
         // Generic types (List<Refund>) keep their type arguments, so JSON decodes the elements too.
-        builtIn = Codecs.json(TypeRef.ofType(valueType));
+        builtIn = json != null ? json.apply(valueType) : Codecs.json(TypeRef.ofType(valueType));
       } catch (InvalidInputException e) {
         throw new PropertyPath.ResolutionException("no codec for " + valueType.getTypeName() + ": register one, set "
             + "@Idempotent(codec = ...), or put Jackson (3 or 2) on the class path for JSON");
