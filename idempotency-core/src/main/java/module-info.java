@@ -28,5 +28,6 @@ module dev.idempotency.core {
   exports dev.idempotency.state;
   exports dev.idempotency.stock;
   exports dev.idempotency.token;
-  exports dev.idempotency.internal to dev.idempotency.redis, dev.idempotency.jdbc, dev.idempotency.testkit;
+  exports dev.idempotency.internal to dev.idempotency.redis, dev.idempotency.jdbc, dev.idempotency.testkit,
+      dev.idempotency.spring;
 }

@@ -91,7 +91,7 @@ final class MethodPlan {
       Map<Class<?>, ResultCodec<?>> codecs, java.util.function.Function<Type, ResultCodec<?>> json) {
     String display = iface.getSimpleName() + "." + method.getName();
     try {
-      String namespace = a.namespace().isEmpty() ? derivedNamespace(iface, method) : a.namespace();
+      String namespace = a.namespace().isEmpty() ? derivedNamespace(iface, method.getName()) : a.namespace();
       try {
         Scope.of(namespace);
       } catch (InvalidInputException e) {
@@ -181,8 +181,8 @@ final class MethodPlan {
     throw new PropertyPath.ResolutionException("fingerprint names an unknown parameter \"" + name + "\"");
   }
 
-  private static String derivedNamespace(Class<?> iface, Method method) {
-    String raw = iface.getSimpleName() + "." + method.getName();
+  static String derivedNamespace(Class<?> iface, String methodName) {
+    String raw = iface.getSimpleName() + "." + methodName;
     StringBuilder sb = new StringBuilder();
     for (char c : raw.toCharArray()) {
       sb.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'

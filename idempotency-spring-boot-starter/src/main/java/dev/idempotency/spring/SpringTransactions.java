@@ -1,0 +1,29 @@
+package dev.idempotency.spring;
+
+import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.IdempotencyListener;
+import dev.idempotency.annotation.IdempotentMethods;
+import dev.idempotency.jdbc.JdbcBackend;
+import dev.idempotency.spi.Backend;
+import javax.sql.DataSource;
+
+/** Builds the transaction-joining runner; loaded only when the JDBC module and spring-jdbc are there. */
+final class SpringTransactions {
+  private SpringTransactions() {}
+
+  static IdempotentMethods.CallRunner runner(Backend backend, IdempotencyEngine engine, IdempotencyListener listener) {
+    DataSource dataSource = BackendDataSource.of(backend);
+    if (!(backend instanceof JdbcBackend jdbc) || dataSource == null) {
+      return new IdempotentMethods.CallRunner() {
+        @Override
+        public <T, X extends Exception> dev.idempotency.CallResult<T> execute(dev.idempotency.IdempotencyKey key,
+            dev.idempotency.Fingerprint fingerprint, dev.idempotency.codec.ResultCodec<T> codec,
+            dev.idempotency.CallOptions options, dev.idempotency.IdempotentAction<T, X> action) throws X {
+          return engine.execute(key, fingerprint, codec, options, action);
+        }
+      };
+    }
+    return new SpringTransactionRunner(engine,
+        jdbc.transactionalCalls().withDefaults(engine.defaults()).withListener(listener), dataSource);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.idempotency.spring;
+
+import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StoredRecord;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Times every round trip of a store into {@code idempotency.store}; otherwise the store itself. */
+final class TimedIdempotencyStore implements IdempotencyStore {
+  private final IdempotencyStore delegate;
+  private final Timer[] success = new Timer[4];
+  private final Timer[] error = new Timer[4];
+
+  private static final String[] OPERATIONS = {"claim", "complete", "release", "find"};
+
+  TimedIdempotencyStore(IdempotencyStore delegate, IdempotencyMetrics metrics) {
+    this.delegate = delegate;
+    for (int i = 0; i < OPERATIONS.length; i++) {
+      success[i] = metrics.storeTimer(OPERATIONS[i], "success", delegate.name());
+      error[i] = metrics.storeTimer(OPERATIONS[i], "error", delegate.name());
+    }
+  }
+
+  private <T> T timed(int operation, Supplier<T> call) {
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      T result = call.get();
+      ok = true;
+      return result;
+    } finally {
+      (ok ? success : error)[operation].record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public String name() {
+    return delegate.name();
+  }
+
+  @Override
+  public ClaimResult claim(String key, String fingerprint, Duration lease) {
+    return timed(0, () -> delegate.claim(key, fingerprint, lease));
+  }
+
+  @Override
+  public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
+    return timed(1, () -> delegate.complete(key, fencingToken, payload, retention));
+  }
+
+  @Override
+  public boolean release(String key, long fencingToken) {
+    return timed(2, () -> delegate.release(key, fencingToken));
+  }
+
+  @Override
+  public Optional<StoredRecord> find(String key) {
+    return timed(3, () -> delegate.find(key));
+  }
+
+  @Override
+  public int maxPayloadBytes() {
+    return delegate.maxPayloadBytes();
+  }
+
+  @Override
+  public boolean joinsCallerTransaction() {
+    return delegate.joinsCallerTransaction();
+  }
+}

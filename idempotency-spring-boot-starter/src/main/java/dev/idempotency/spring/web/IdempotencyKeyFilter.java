@@ -1,0 +1,316 @@
+package dev.idempotency.spring.web;
+
+import dev.idempotency.CallResult;
+import dev.idempotency.Fingerprint;
+import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.IdempotencyException;
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.InvalidInputException;
+import dev.idempotency.KeyReusedException;
+import dev.idempotency.RequestInProgressException;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+/**
+ * The {@code Idempotency-Key} header on routes annotated with {@link IdempotentRequest} (see there
+ * for the semantics): the request body is read once (for the fingerprint, and handed on unchanged),
+ * the route runs inside the engine's claim, and its response is captured, stored and sent; a repeat
+ * gets the stored response. Other requests pass through untouched. Thread-safe.
+ */
+public final class IdempotencyKeyFilter extends OncePerRequestFilter {
+  /** Statuses that say "try again": never stored, so the retry runs. */
+  private static final Set<Integer> TRANSIENT = Set.of(408, 409, 425, 429);
+
+  private final IdempotencyEngine engine;
+  private final IdempotentRoutes routes;
+  private final String header;
+  private final String replayedHeader;
+  private final List<String> storedHeaders;
+  private final int maxBodyBytes;
+
+  /**
+   * A filter.
+   *
+   * @param engine the engine
+   * @param routes the opted-in routes
+   * @param header the request header with the key
+   * @param replayedHeader the response header set on a replay
+   * @param storedHeaders the response headers stored besides {@code Content-Type}
+   * @param maxBodyBytes the largest request body read, and the largest response stored
+   */
+  public IdempotencyKeyFilter(IdempotencyEngine engine, IdempotentRoutes routes, String header, String replayedHeader,
+      List<String> storedHeaders, int maxBodyBytes) {
+    this.engine = engine;
+    this.routes = routes;
+    this.header = header;
+    this.replayedHeader = replayedHeader;
+    this.storedHeaders = List.copyOf(storedHeaders);
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** A response the route produced but that is not stored: the claim is released and it is sent. */
+  private static final class NotStored extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotStored() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The route's own failure, carried through the engine (which releases the claim) unchanged. */
+  private static final class RouteFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    RouteFailure(Exception cause) {
+      super(cause);
+    }
+  }
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    Optional<IdempotentRoutes.Route> found = routes.find(request);
+    if (found.isEmpty()) {
+      chain.doFilter(request, response);
+      return;
+    }
+    IdempotentRoutes.Route route = found.get();
+    String value = request.getHeader(header);
+    if (value == null) {
+      if (route.required()) {
+        Problems.write(request, response, HttpStatus.BAD_REQUEST, "This request needs an " + header + " header.");
+      } else {
+        chain.doFilter(request, response);
+      }
+      return;
+    }
+    byte[] body = readBody(request);
+    if (body == null) {
+      Problems.write(request, response, HttpStatus.CONTENT_TOO_LARGE,
+          "The request body is larger than " + maxBodyBytes + " bytes.");
+      return;
+    }
+    IdempotencyKey key;
+    try {
+      key = new IdempotencyKey(route.scope(request), value);
+    } catch (InvalidInputException e) {
+      Problems.write(request, response, HttpStatus.BAD_REQUEST, "The " + header + " header is not a valid key: "
+          + e.getMessage());
+      return;
+    }
+    HttpServletRequest replayable = new BodyRequest(request, body);
+    ContentCachingResponseWrapper capture = new ContentCachingResponseWrapper(response);
+    CallResult<StoredResponse> result;
+    boolean[] ran = new boolean[1];
+    try {
+      result = engine.execute(key, fingerprint(request, body), StoredResponse.CODEC, route.options(), claim -> {
+        ran[0] = true;
+        try {
+          chain.doFilter(replayable, capture);
+        } catch (IOException | ServletException | RuntimeException e) {
+          throw new RouteFailure(e);
+        }
+        StoredResponse stored = captured(capture);
+        if (stored == null) {
+          throw new NotStored();
+        }
+        return stored;
+      });
+    } catch (NotStored e) {
+      capture.copyBodyToResponse();
+      return;
+    } catch (RouteFailure e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof ServletException se) {
+        throw se;
+      }
+      throw (RuntimeException) cause;
+    } catch (IdempotencyException e) {
+      if (ran[0]) {
+        // The route ran (its effects happened) but its response could not be stored: the client
+        // gets that response, never an error inviting a retry that would run it again.
+        capture.copyBodyToResponse();
+      } else {
+        problem(request, response, e);
+      }
+      return;
+    }
+    if (result.replayed()) {
+      replay(response, result.value());
+    } else {
+      capture.copyBodyToResponse();
+    }
+  }
+
+  private void problem(HttpServletRequest request, HttpServletResponse response, IdempotencyException e)
+      throws IOException {
+    HttpStatus status = HttpStatus.resolve(e.suggestedHttpStatus());
+    if (status == null) {
+      status = HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+    String detail;
+    if (e instanceof RequestInProgressException) {
+      response.setHeader("Retry-After", "1");
+      detail = "A request with this " + header + " is still being processed; retry later.";
+    } else if (e instanceof KeyReusedException) {
+      detail = "This " + header + " was used with a different request.";
+    } else if (e instanceof InvalidInputException) {
+      detail = e.getMessage();
+    } else if (status.is5xxServerError()) {
+      detail = "The request could not be made idempotent right now; retry later.";
+    } else {
+      detail = status.getReasonPhrase();
+    }
+    Problems.write(request, response, status, detail);
+  }
+
+  /** The response as stored, or null if it must not be (a retry should run again). */
+  private StoredResponse captured(ContentCachingResponseWrapper capture) {
+    int status = capture.getStatus();
+    byte[] body = capture.getContentAsByteArray();
+    if (status >= 500 || TRANSIENT.contains(status) || body.length > maxBodyBytes || capture.isCommitted()) {
+      return null;
+    }
+    List<String> headers = new ArrayList<>();
+    String contentType = capture.getContentType();
+    if (contentType != null) {
+      headers.add("Content-Type");
+      headers.add(contentType);
+    }
+    for (String name : storedHeaders) {
+      for (String v : capture.getHeaders(name)) {
+        headers.add(name);
+        headers.add(v);
+      }
+    }
+    return new StoredResponse(status, headers, body);
+  }
+
+  private void replay(HttpServletResponse response, StoredResponse stored) throws IOException {
+    response.setStatus(stored.status());
+    List<String> h = stored.headers();
+    for (int i = 0; i + 1 < h.size(); i += 2) {
+      if (h.get(i).equalsIgnoreCase("Content-Type")) {
+        response.setContentType(h.get(i + 1));
+      } else {
+        response.addHeader(h.get(i), h.get(i + 1));
+      }
+    }
+    response.setHeader(replayedHeader, "true");
+    response.setContentLength(stored.body().length);
+    response.getOutputStream().write(stored.body());
+  }
+
+  /** Method, path, query and body: the same key with any of them different is another request. */
+  private static Fingerprint fingerprint(HttpServletRequest request, byte[] body) {
+    String query = request.getQueryString();
+    byte[] head = (request.getMethod().toUpperCase(Locale.ROOT) + ' ' + request.getRequestURI()
+        + (query == null ? "" : "?" + query) + '\n').getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[head.length + body.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(body, 0, all, head.length, body.length);
+    return Fingerprint.sha256(all);
+  }
+
+  /** The whole body, or null if it is larger than the limit. */
+  private byte[] readBody(HttpServletRequest request) throws IOException {
+    long declared = request.getContentLengthLong();
+    if (declared > maxBodyBytes) {
+      return null;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
+    try (InputStream in = request.getInputStream()) {
+      byte[] buffer = new byte[8192];
+      int n;
+      while ((n = in.read(buffer)) != -1) {
+        if (out.size() + n > maxBodyBytes) {
+          return null;
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** The request with its body read once and handed on from memory. */
+  private static final class BodyRequest extends HttpServletRequestWrapper {
+    private final byte[] body;
+
+    BodyRequest(HttpServletRequest request, byte[] body) {
+      super(request);
+      this.body = body;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+      ByteArrayInputStream in = new ByteArrayInputStream(body);
+      return new ServletInputStream() {
+        @Override
+        public int read() {
+          return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+          throw new UnsupportedOperationException("the body was read already; it is served from memory");
+        }
+      };
+    }
+
+    @Override
+    public BufferedReader getReader() {
+      String encoding = getCharacterEncoding();
+      Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+      return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
+    }
+
+    @Override
+    public int getContentLength() {
+      return body.length;
+    }
+
+    @Override
+    public long getContentLengthLong() {
+      return body.length;
+    }
+  }
+}

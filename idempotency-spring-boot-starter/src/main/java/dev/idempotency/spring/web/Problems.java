@@ -1,0 +1,52 @@
+package dev.idempotency.spring.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+
+/** Writes RFC 9457 problem details ({@code application/problem+json}) with no JSON library needed. */
+final class Problems {
+  private Problems() {}
+
+  static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+      throws IOException {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+    p.setTitle(status.getReasonPhrase());
+    p.setInstance(URI.create(request.getRequestURI()));
+    StringBuilder json = new StringBuilder(160).append('{');
+    field(json, "type", p.getType().toString()).append(',');
+    field(json, "title", p.getTitle()).append(',');
+    json.append("\"status\":").append(p.getStatus()).append(',');
+    field(json, "detail", p.getDetail()).append(',');
+    field(json, "instance", p.getInstance().toString()).append('}');
+    byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
+    response.setStatus(status.value());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
+  }
+
+  private static StringBuilder field(StringBuilder json, String name, String value) {
+    json.append('"').append(name).append("\":\"");
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"' -> json.append("\\\"");
+        case '\\' -> json.append("\\\\");
+        default -> {
+          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+            json.append(String.format("\\u%04x", (int) c));
+          } else {
+            json.append(c);
+          }
+        }
+      }
+    }
+    return json.append('"');
+  }
+}

@@ -1,0 +1,72 @@
+package dev.idempotency.spring.web;
+
+import dev.idempotency.ResultCodecException;
+import dev.idempotency.codec.ResultCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A response as stored for replay: status, headers (name and value pairs, in order) and body.
+ *
+ * @param status the HTTP status
+ * @param headers the stored headers, as name, value, name, value...
+ * @param body the body
+ */
+record StoredResponse(int status, List<String> headers, byte[] body) {
+  private static final int VERSION = 1;
+
+  StoredResponse {
+    headers = List.copyOf(headers);
+  }
+
+  /** A compact binary form: version, status, header count, pairs, body; checked when read. */
+  static final ResultCodec<StoredResponse> CODEC = new ResultCodec<>() {
+    @Override
+    public byte[] encode(StoredResponse r) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(r.body().length + 64);
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeByte(VERSION);
+        out.writeShort(r.status());
+        out.writeShort(r.headers().size());
+        for (String h : r.headers()) {
+          out.writeUTF(h);
+        }
+        out.writeInt(r.body().length);
+        out.write(r.body());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return bytes.toByteArray();
+    }
+
+    @Override
+    public StoredResponse decode(byte[] bytes) {
+      try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        if (in.readByte() != VERSION) {
+          throw new ResultCodecException("stored response: " + "unknown version", null);
+        }
+        int status = in.readShort();
+        int count = in.readShort();
+        if (status < 100 || status > 599 || count < 0 || count % 2 != 0) {
+          throw new ResultCodecException("stored response: " + "bad status or header count", null);
+        }
+        List<String> headers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          headers.add(in.readUTF());
+        }
+        int length = in.readInt();
+        if (length < 0 || length != in.available()) {
+          throw new ResultCodecException("stored response: " + "body length " + length + " does not match", null);
+        }
+        return new StoredResponse(status, headers, in.readNBytes(length));
+      } catch (IOException e) {
+        throw new ResultCodecException("stored response: truncated", e);
+      }
+    }
+  };
+}
