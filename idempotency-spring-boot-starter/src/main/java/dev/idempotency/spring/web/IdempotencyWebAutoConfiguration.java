@@ -34,15 +34,15 @@ public class IdempotencyWebAutoConfiguration {
   /**
    * The opted-in routes.
    *
-   * @param mapping the application's handler mapping
+   * @param mappings the application's handler mappings
    * @param engine the engine, whose defaults the routes start from
    * @return the routes
    */
   @Bean
   @ConditionalOnMissingBean
   public IdempotentRoutes idempotentRoutes(
-      ObjectProvider<RequestMappingHandlerMapping> mapping, IdempotencyEngine engine) {
-    return new IdempotentRoutes(() -> mapping.getIfAvailable(), engine.defaults());
+      ObjectProvider<RequestMappingHandlerMapping> mappings, IdempotencyEngine engine) {
+    return new IdempotentRoutes(() -> mappings.orderedStream().toList(), engine.defaults());
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.idempotency.annotation.IdempotentMethods;
 import dev.idempotency.internal.Hashing;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,42 +48,43 @@ public final class IdempotentRoutes implements SmartInitializingSingleton {
     }
   }
 
-  private final Supplier<RequestMappingHandlerMapping> mapping;
+  private final Supplier<List<RequestMappingHandlerMapping>> mappings;
   private final CallOptions defaults;
   private final Map<Method, Optional<Route>> routes = new ConcurrentHashMap<>();
 
   /**
    * Routes of a handler mapping.
    *
-   * @param mapping the application's handler mapping, resolved when first needed
+   * @param mappings the application's handler mappings (there may be several: actuator adds its
+   *     own), in order, resolved when first needed
    * @param defaults the options of every route, before its annotation's
    */
-  public IdempotentRoutes(Supplier<RequestMappingHandlerMapping> mapping, CallOptions defaults) {
-    this.mapping = mapping;
+  public IdempotentRoutes(Supplier<List<RequestMappingHandlerMapping>> mappings, CallOptions defaults) {
+    this.mappings = mappings;
     this.defaults = defaults;
   }
 
   @Override
   public void afterSingletonsInstantiated() {
-    RequestMappingHandlerMapping m = mapping.get();
-    if (m != null) {
+    for (RequestMappingHandlerMapping m : mappings.get()) {
       m.getHandlerMethods().values().forEach(this::route);
     }
   }
 
   /** The route a request goes to, if it opted in. */
   Optional<Route> find(HttpServletRequest request) {
-    RequestMappingHandlerMapping m = mapping.get();
-    if (m == null) {
-      return Optional.empty();
-    }
     boolean parsed = ServletRequestPathUtils.hasParsedRequestPath(request);
     try {
       if (!parsed) {
         ServletRequestPathUtils.parseAndCache(request);
       }
-      HandlerExecutionChain chain = m.getHandler(request);
-      return chain != null && chain.getHandler() instanceof HandlerMethod h ? route(h) : Optional.empty();
+      for (RequestMappingHandlerMapping m : mappings.get()) {
+        HandlerExecutionChain chain = m.getHandler(request);
+        if (chain != null) {
+          return chain.getHandler() instanceof HandlerMethod h ? route(h) : Optional.empty();
+        }
+      }
+      return Optional.empty();
     } catch (Exception e) {
       // No route, or one the mapping refuses (405, 415): the dispatcher answers it as usual.
       return Optional.empty();

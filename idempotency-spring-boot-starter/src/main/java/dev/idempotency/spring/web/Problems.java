@@ -19,7 +19,10 @@ final class Problems {
     p.setTitle(status.getReasonPhrase());
     p.setInstance(URI.create(request.getRequestURI()));
     StringBuilder json = new StringBuilder(160).append('{');
-    field(json, "type", p.getType().toString()).append(',');
+    // An absent type means "about:blank" (RFC 9457, section 4.2.1), as Spring writes it.
+    if (p.getType() != null) {
+      field(json, "type", p.getType().toString()).append(',');
+    }
     field(json, "title", p.getTitle()).append(',');
     json.append("\"status\":").append(p.getStatus()).append(',');
     field(json, "detail", p.getDetail()).append(',');
