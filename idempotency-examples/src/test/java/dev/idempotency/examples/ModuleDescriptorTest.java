@@ -44,7 +44,8 @@ class ModuleDescriptorTest {
         "dev.idempotency.stock", "dev.idempotency.token",
         "dev.idempotency.internal");
     assertThat(exports.get("dev.idempotency.internal"))
-        .containsExactlyInAnyOrder("dev.idempotency.redis", "dev.idempotency.jdbc", "dev.idempotency.testkit");
+        .containsExactlyInAnyOrder("dev.idempotency.redis", "dev.idempotency.jdbc", "dev.idempotency.testkit",
+            "dev.idempotency.spring");
     assertThat(exports.entrySet().stream().filter(e -> !e.getKey().endsWith(".internal"))
         .map(Map.Entry::getValue).collect(Collectors.toList())).allMatch(Set::isEmpty);
     assertThat(core.opens()).isEmpty();

@@ -149,8 +149,10 @@ class ReadmeSnippetsTest {
   private static void split(String block, StringBuilder members, StringBuilder statements) {
     int depth = 0;
     boolean inType = false;
-    for (String line : block.split("\n", -1)) {
-      if (depth == 0 && TYPE_START.matcher(line.trim()).matches()) {
+    String[] lines = block.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (depth == 0 && (TYPE_START.matcher(line.trim()).matches() || annotatesType(lines, i))) {
         inType = true;
       }
       (inType ? members : statements).append("    ").append(line).append('\n');
@@ -159,6 +161,15 @@ class ReadmeSnippetsTest {
         inType = false;
       }
     }
+  }
+
+  /** Whether line i is an annotation (such as {@code @Service}) of a type declared below it. */
+  private static boolean annotatesType(String[] lines, int i) {
+    int j = i;
+    while (j < lines.length && lines[j].trim().startsWith("@")) {
+      j++;
+    }
+    return j > i && j < lines.length && TYPE_START.matcher(lines[j].trim()).matches();
   }
 
   /** The net count of braces on a line, outside string and char literals and line comments. */
