@@ -160,6 +160,13 @@ public class IdempotencyAutoConfiguration {
         ObjectProvider<IdempotencyListener> listeners) {
       return SpringTransactions.runner(backend, engine, listener(listeners));
     }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(DataSource.class)
+    SpringJdbcTransactions springJdbcTransactions(Backend backend, IdempotencyProperties properties) {
+      return SpringTransactions.strategies(backend, properties.retention());
+    }
   }
 
   /** Meters, when Micrometer and a registry are there. */

@@ -26,4 +26,11 @@ final class SpringTransactions {
     return new SpringTransactionRunner(engine,
         jdbc.transactionalCalls().withDefaults(engine.defaults()).withListener(listener), dataSource);
   }
+
+  /** The in-transaction strategies, or null (no bean) unless the JDBC backend is on the application's DataSource. */
+  static SpringJdbcTransactions strategies(Backend backend, java.time.Duration retention) {
+    DataSource dataSource = BackendDataSource.of(backend);
+    return backend instanceof JdbcBackend jdbc && dataSource != null
+        ? new SpringJdbcTransactions(jdbc, dataSource, retention) : null;
+  }
 }

@@ -48,8 +48,36 @@ class BeansAndTransactionsTest {
     }
 
     @Bean
+    Consumer consumer(SpringJdbcTransactions transactions, JdbcTemplate jdbc) {
+      return new Consumer(transactions, jdbc);
+    }
+
+    @Bean
     JdbcTemplate jdbcTemplate(javax.sql.DataSource dataSource) {
       return new JdbcTemplate(dataSource);
+    }
+  }
+
+  /** A message consumer: the dedup mark and the order row in one Spring transaction. */
+  static class Consumer {
+    final SpringJdbcTransactions transactions;
+    final JdbcTemplate jdbc;
+
+    Consumer(SpringJdbcTransactions transactions, JdbcTemplate jdbc) {
+      this.transactions = transactions;
+      this.jdbc = jdbc;
+    }
+
+    @org.springframework.transaction.annotation.Transactional
+    public dev.idempotency.dedup.DedupResult consume(String messageId, boolean failAfter) {
+      dev.idempotency.dedup.DedupResult r = transactions.markFirst(IdempotencyKey.of("messages", messageId));
+      if (r == dev.idempotency.dedup.DedupResult.FIRST) {
+        jdbc.update("INSERT INTO " + ORDERS + " (order_key) VALUES (?)", messageId);
+      }
+      if (failAfter) {
+        throw new IllegalStateException("the consumer failed after its writes");
+      }
+      return r;
     }
   }
 
@@ -150,6 +178,23 @@ class BeansAndTransactionsTest {
       assertThat(orders.place(key)).isEqualTo(orders.place(key));
       assertThat(orders.rows(key)).isEqualTo(1);
       assertThat(orders.runs()).isEqualTo(1);
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aDedupMarkInTheSpringTransactionRollsBackWithIt(String name, List<String> properties) {
+    base().withUserConfiguration(JdbcServices.class).withPropertyValues(properties.toArray(String[]::new)).run(ctx -> {
+      Consumer consumer = ctx.getBean(Consumer.class);
+      TestServices.Orders orders = ctx.getBean(TestServices.Orders.class);
+      String id = "msg-" + UUID.randomUUID();
+      assertThatThrownBy(() -> consumer.consume(id, true)).isInstanceOf(IllegalStateException.class);
+      assertThat(orders.rows(id)).isZero();
+      assertThat(consumer.consume(id, false)).isEqualTo(dev.idempotency.dedup.DedupResult.FIRST);
+      assertThat(consumer.consume(id, false)).isEqualTo(dev.idempotency.dedup.DedupResult.DUPLICATE);
+      assertThat(orders.rows(id)).isEqualTo(1);
+      assertThatThrownBy(() -> ctx.getBean(SpringJdbcTransactions.class).markFirst(IdempotencyKey.of("messages", "x")))
+          .isInstanceOf(dev.idempotency.InvalidInputException.class).hasMessageContaining("@Transactional");
     });
   }
 }
