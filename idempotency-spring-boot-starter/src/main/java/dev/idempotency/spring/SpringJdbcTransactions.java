@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The JDBC backend's in-transaction strategies on the connection of the current Spring transaction:
@@ -95,8 +94,7 @@ public final class SpringJdbcTransactions {
 
   /** The transaction's connection; never released here (the transaction owns it). */
   private Connection connection() {
-    if (!TransactionSynchronizationManager.isActualTransactionActive()
-        || !TransactionSynchronizationManager.hasResource(dataSource)) {
+    if (!SpringTransactionRunner.boundTo(dataSource)) {
       throw new InvalidInputException("transaction", "no Spring transaction on the backend's DataSource is active: "
           + "call this from a @Transactional method");
     }

@@ -19,7 +19,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * backend's {@code DataSource}: the claim and the result are rows of that transaction
  * ({@link TransactionalCalls}), so a rollback leaves no record (a retry runs again) and a commit
  * cannot lose the result. Outside such a transaction the call runs through the engine as usual.
- * Thread-safe.
+ * Without a DataSource (another backend) every call runs through the engine. Thread-safe.
  */
 final class SpringTransactionRunner implements IdempotentMethods.CallRunner {
   private final IdempotencyEngine engine;
@@ -38,6 +38,11 @@ final class SpringTransactionRunner implements IdempotentMethods.CallRunner {
    * @return true if a call now would join it
    */
   boolean inTransaction() {
+    return dataSource != null && boundTo(dataSource);
+  }
+
+  /** Whether the current thread is in a Spring transaction bound to a DataSource. */
+  static boolean boundTo(DataSource dataSource) {
     return TransactionSynchronizationManager.isActualTransactionActive()
         && TransactionSynchronizationManager.hasResource(dataSource);
   }

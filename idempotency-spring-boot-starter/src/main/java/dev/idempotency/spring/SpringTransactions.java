@@ -14,14 +14,7 @@ final class SpringTransactions {
   static IdempotentMethods.CallRunner runner(Backend backend, IdempotencyEngine engine, IdempotencyListener listener) {
     DataSource dataSource = BackendDataSource.of(backend);
     if (!(backend instanceof JdbcBackend jdbc) || dataSource == null) {
-      return new IdempotentMethods.CallRunner() {
-        @Override
-        public <T, X extends Exception> dev.idempotency.CallResult<T> execute(dev.idempotency.IdempotencyKey key,
-            dev.idempotency.Fingerprint fingerprint, dev.idempotency.codec.ResultCodec<T> codec,
-            dev.idempotency.CallOptions options, dev.idempotency.IdempotentAction<T, X> action) throws X {
-          return engine.execute(key, fingerprint, codec, options, action);
-        }
-      };
+      return new SpringTransactionRunner(engine, null, null);
     }
     return new SpringTransactionRunner(engine,
         jdbc.transactionalCalls().withDefaults(engine.defaults()).withListener(listener), dataSource);
