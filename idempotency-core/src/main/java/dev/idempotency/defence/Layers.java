@@ -2,6 +2,7 @@ package dev.idempotency.defence;
 
 import dev.idempotency.CallOptions;
 import dev.idempotency.CallResult;
+import dev.idempotency.FencingToken;
 import dev.idempotency.Fingerprint;
 import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
@@ -24,6 +25,7 @@ import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockReservations;
 import dev.idempotency.token.OneTimeTokens;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -37,8 +39,12 @@ public final class Layers {
 
   /**
    * Consumes a one-time token before letting the request through; a token that is not valid stops
-   * it ({@link DefenceOutcome.Reason#TOKEN_NOT_VALID}). The token is used up even if the action
-   * later fails: the client fetches a new one, as with a re-rendered form. A request without a
+   * it ({@link DefenceOutcome.Reason#TOKEN_NOT_VALID}). The token stays used up once the inner
+   * layers and the action have run to an outcome; if they stop the request or throw, it is given
+   * back ({@link OneTimeTokens#restore}), so that the client's retry of that same request (the same
+   * token, often the same {@code Idempotency-Key}) is not refused because its first attempt used the
+   * token. A failure to give it back is added to the inner exception as suppressed, or logged after a
+   * stop. A request without a
    * well-formed token costs one round trip that checks the store answers: with the store down, the
    * layer fails like any other (on {@code SKIP}, the later layers decide, with or without a token).
    *
@@ -75,7 +81,25 @@ public final class Layers {
           return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.TOKEN_NOT_VALID,
               "the one-time token is not valid");
         }
-        return next.proceed();
+        DefenceOutcome<T> inner;
+        try {
+          inner = next.proceed();
+        } catch (Exception | Error e) {
+          try {
+            tokens.restore(s, presented);
+          } catch (RuntimeException restoreFailure) {
+            e.addSuppressed(restoreFailure);
+          }
+          throw e;
+        }
+        if (inner instanceof DefenceOutcome.Stopped<T>) {
+          try {
+            tokens.restore(s, presented);
+          } catch (StoreUnavailableException e) {
+            LOG.warn("could not give back the one-time token of a stopped request: {}", e.getMessage());
+          }
+        }
+        return inner;
       }
     };
   }
@@ -93,9 +117,31 @@ public final class Layers {
    */
   public static <R, T> Layer<R, T> lock(DistributedLocks locks, Function<? super R, IdempotencyKey> key,
       LockOptions options) {
+    return lock(locks, key, options, (request, token) -> { });
+  }
+
+  /**
+   * Holds a lock while the inner layers and the action run, and hands its fencing token to the
+   * request before they run, so that the write made under the lock can be fenced: the store of
+   * record refuses a write whose token is lower than the last one it accepted, which stops an owner
+   * whose lease ran out while it was paused. A lock held by someone else throughout the wait stops the
+   * request ({@link DefenceOutcome.Reason#LOCKED}).
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param locks the lock service
+   * @param key the lock's key
+   * @param options lease, wait and watchdog
+   * @param onAcquired given the request and the lock's fencing token once the lock is held, on the
+   *     calling thread, before the inner layers run; what it throws releases the lock and propagates
+   * @return the layer, named {@code "lock"}
+   */
+  public static <R, T> Layer<R, T> lock(DistributedLocks locks, Function<? super R, IdempotencyKey> key,
+      LockOptions options, BiConsumer<? super R, ? super FencingToken> onAcquired) {
     Require.nonNull(locks, "locks");
     Require.nonNull(key, "key");
     Require.nonNull(options, "options");
+    Require.nonNull(onAcquired, "onAcquired");
     return new Layer<>() {
       @Override
       public String name() {
@@ -111,6 +157,7 @@ public final class Layers {
               "lock " + k + " is held by another caller");
         }
         try {
+          onAcquired.accept(request, handle.get().fencingToken());
           return next.proceed();
         } finally {
           try {

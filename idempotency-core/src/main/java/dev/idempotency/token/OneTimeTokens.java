@@ -2,6 +2,7 @@ package dev.idempotency.token;
 
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyListener;
+import dev.idempotency.InvalidInputException;
 import dev.idempotency.Scope;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.internal.Hashing;
@@ -124,6 +125,27 @@ public final class OneTimeTokens {
     Listeners.report(listener, consumed ? IdempotencyEvent.TOKEN_CONSUMED : IdempotencyEvent.TOKEN_REJECTED,
         scope.namespace());
     return consumed;
+  }
+
+  /**
+   * Gives back a token that {@link #consume} took for a request that then failed or was stopped by
+   * a later check, so that the client's retry of the same request can present it again. The token
+   * is live again for this service's TTL. Call it only with a token this service consumed: it makes
+   * any well-formed token live.
+   *
+   * @param scope the scope the token was consumed in
+   * @param token the consumed token
+   * @return true if the token is live again; false if it was already live (never consumed, or given
+   *     back before)
+   * @throws InvalidInputException if an argument is null or the token is not well-formed
+   * @throws StoreUnavailableException if the store cannot be reached
+   */
+  public boolean restore(Scope scope, String token) {
+    Require.nonNull(scope, "scope");
+    Require.nonNull(token, "token");
+    Require.argument(wellFormed(token), "token", "is not a token this service issues");
+    String key = storageKey(scope, token);
+    return StoreCalls.call(store.name(), "restore token", listener, scope.namespace(), () -> store.mark(key, ttl));
   }
 
   /**

@@ -202,6 +202,51 @@ class LayeredDefenceTest {
   }
 
   @Test
+  void aTokenIsGivenBackWhenTheInnerLayersStopOrThrowSoTheRetryOfTheSameRequestPasses() {
+    OneTimeTokens tokens = OneTimeTokens.builder(backend.tokenStore()).build();
+    LayeredDefence<PlaceOrder, String> defence = LayeredDefence.<PlaceOrder, String>builder("orders")
+        .layer(Layers.token(tokens, r -> Scope.of("checkout", r.userId()), PlaceOrder::formToken))
+        .layer(Layers.lock(locks, r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS))
+        .build();
+    PlaceOrder r = new PlaceOrder("gus", "r-1", tokens.issue(Scope.of("checkout", "gus")), "o", "b");
+    assertThatThrownBy(() -> defence.execute(r, x -> {
+      throw new IllegalStateException("warehouse down");
+    })).isInstanceOf(IllegalStateException.class);
+    DistributedLocks other = DistributedLocks.builder(backend.lockStore()).build();
+    try (var held = other.tryLock(IdempotencyKey.of("order-lock", "gus")).orElseThrow()) {
+      assertThat(defence.execute(r, this::place)).isInstanceOfSatisfying(DefenceOutcome.Stopped.class,
+          s -> assertThat(s.reason()).isEqualTo(DefenceOutcome.Reason.LOCKED));
+    }
+    assertThat(defence.execute(r, this::place)).isInstanceOf(DefenceOutcome.Executed.class);
+    assertThat(defence.execute(r, this::place)).isInstanceOfSatisfying(DefenceOutcome.Stopped.class,
+        s -> assertThat(s.reason()).isEqualTo(DefenceOutcome.Reason.TOKEN_NOT_VALID));
+    assertThat(placed).hasValue(1);
+    assertThatThrownBy(() -> tokens.restore(Scope.of("checkout", "gus"), "not a token"))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void theLockLayerHandsItsFencingTokenToTheRequestAndEachHolderGetsAGreaterOne() {
+    List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LayeredDefence<PlaceOrder, String> defence = LayeredDefence.<PlaceOrder, String>builder("orders")
+        .layer(Layers.lock(locks, r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS,
+            (r, token) -> seen.add(token.value())))
+        .build();
+    for (int i = 0; i < 3; i++) {
+      defence.execute(new PlaceOrder("hal", "r-" + i, "t", "o", "b"), this::place);
+    }
+    assertThat(seen).hasSize(3).isSorted().doesNotHaveDuplicates();
+    IllegalStateException refused = new IllegalStateException("fence refused");
+    LayeredDefence<PlaceOrder, String> failing = LayeredDefence.<PlaceOrder, String>builder("orders")
+        .layer(Layers.lock(locks, r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS,
+            (r, token) -> { throw refused; }))
+        .build();
+    assertThatThrownBy(() -> failing.execute(new PlaceOrder("hal", "r", "t", "o", "b"), this::place)).isSameAs(refused);
+    assertThat(defence.execute(new PlaceOrder("hal", "r", "t", "o", "b"), this::place))
+        .as("the lock was released after the callback threw").isInstanceOf(DefenceOutcome.Executed.class);
+  }
+
+  @Test
   void configurationErrorsAreTyped() {
     assertThatThrownBy(() -> LayeredDefence.<String, String>builder("orders").build())
         .isInstanceOf(InvalidInputException.class);
