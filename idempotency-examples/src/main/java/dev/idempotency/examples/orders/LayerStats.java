@@ -1,0 +1,131 @@
+package dev.idempotency.examples.orders;
+
+import dev.idempotency.IdempotencyEvent;
+import dev.idempotency.IdempotencyListener;
+import dev.idempotency.defence.DefenceOutcome;
+import dev.idempotency.defence.Layer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What each layer let through, stopped (by reason), replayed, and failed on: {@code GET /stats}, and
+ * the Micrometer counter {@code orders.layer} (tags {@code layer}, {@code outcome}) on
+ * {@code /actuator/metrics}. Every layer of every defence is wrapped by {@link #counted(Layer)}; the
+ * {@code Idempotency-Key} filter is counted through the library's events ({@link #keyListener}).
+ * Thread-safe.
+ */
+public final class LayerStats {
+  /** The namespaces of the routes with an {@code Idempotency-Key}. */
+  static final Set<String> KEYED_NAMESPACES = Set.of("orders", "order-requests");
+
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, LongAdder>> counts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> meters = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
+
+  LayerStats(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void passed(String layer) {
+    add(layer, "passed");
+  }
+
+  void replayed(String layer) {
+    add(layer, "replayed");
+  }
+
+  void stopped(String layer, String reason) {
+    add(layer, "stopped:" + reason);
+  }
+
+  void error(String layer) {
+    add(layer, "errors");
+  }
+
+  /** @return layer to outcome to count, sorted; a copy */
+  public Map<String, Map<String, Long>> snapshot() {
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    counts.forEach((layer, byOutcome) -> {
+      Map<String, Long> m = new TreeMap<>();
+      byOutcome.forEach((outcome, n) -> m.put(outcome, n.sum()));
+      out.put(layer, m);
+    });
+    return out;
+  }
+
+  private void add(String layer, String outcome) {
+    counts.computeIfAbsent(layer, l -> new ConcurrentHashMap<>()).computeIfAbsent(outcome, o -> new LongAdder())
+        .increment();
+    if (registry != null) {
+      meters.computeIfAbsent(layer + '|' + outcome, k -> Counter.builder("orders.layer")
+          .description("requests per layer of the order service's defence, by outcome")
+          .tag("layer", layer).tag("outcome", outcome).register(registry)).increment();
+    }
+  }
+
+  /** Counts the {@code Idempotency-Key} filter's decisions, from the engine's events. */
+  IdempotencyListener keyListener() {
+    return (event, namespace) -> {
+      if (!KEYED_NAMESPACES.contains(namespace)) {
+        return;
+      }
+      if (event == IdempotencyEvent.EXECUTED) {
+        passed("idempotency-key");
+      } else if (event == IdempotencyEvent.REPLAYED) {
+        replayed("idempotency-key");
+      } else if (event == IdempotencyEvent.IN_PROGRESS) {
+        stopped("idempotency-key", "IN_PROGRESS");
+      } else if (event == IdempotencyEvent.KEY_REUSED) {
+        stopped("idempotency-key", "KEY_REUSED");
+      } else if (event == IdempotencyEvent.STORE_UNAVAILABLE) {
+        error("idempotency-key");
+      }
+    };
+  }
+
+  /**
+   * Wraps a layer so that its decisions are counted under its name.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param layer the layer
+   * @return the same layer, counted
+   */
+  <R, T> Layer<R, T> counted(Layer<R, T> layer) {
+    String name = layer.name();
+    return new Layer<>() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
+        boolean[] passed = {false};
+        try {
+          DefenceOutcome<T> outcome = layer.apply(request, () -> {
+            passed[0] = true;
+            passed(name);
+            return next.proceed();
+          });
+          if (outcome instanceof DefenceOutcome.Stopped<T> s && s.layer().equals(name)) {
+            stopped(name, s.reason().name());
+          } else if (outcome instanceof DefenceOutcome.Replayed<T> r && r.layer().equals(name)) {
+            replayed(name);
+          }
+          return outcome;
+        } catch (Exception | Error e) {
+          if (!passed[0]) {
+            error(name);
+          }
+          throw e;
+        }
+      }
+    };
+  }
+}

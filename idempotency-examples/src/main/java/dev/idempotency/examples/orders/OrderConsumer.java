@@ -1,0 +1,68 @@
+package dev.idempotency.examples.orders;
+
+import dev.idempotency.stock.StockReservations;
+
+/**
+ * Processes queued requests at least once and makes each exactly one order: the dedup row written
+ * in the order's own transaction turns every redelivery into a no-op. For a flash sale it then
+ * settles the stock reservation (confirm after the order, release after a refusal); both are
+ * idempotent, so a redelivery after a crash between the commit and the settlement settles it too.
+ * Thread-safe.
+ */
+final class OrderConsumer {
+  private final OrderStore store;
+  private final StockReservations stock;
+  private final LayerStats stats;
+  private final Chaos chaos;
+
+  OrderConsumer(OrderStore store, StockReservations stock, LayerStats stats, Chaos chaos) {
+    this.store = store;
+    this.stock = stock;
+    this.stats = stats;
+    this.chaos = chaos;
+  }
+
+  /**
+   * Handles one delivery.
+   *
+   * @param m the message
+   * @param delivery its delivery count, from 1
+   * @throws RuntimeException to have it delivered again
+   */
+  void handle(QueueMessage m, int delivery) {
+    OrderStore.Consumed outcome;
+    try {
+      outcome = "flash-sale".equals(m.kind()) ? store.consumeFlash(m, delivery) : store.consumeOrder(m, delivery);
+    } catch (RuntimeException e) {
+      stats.error("queue-dedup");
+      throw e;
+    }
+    switch (outcome) {
+      case CREATED -> stats.passed("queue-dedup");
+      case ALREADY_PROCESSED -> stats.stopped("queue-dedup", "DUPLICATE");
+      default -> stats.stopped("database", outcome.name());
+    }
+    chaos.afterCommit(m);
+    if ("flash-sale".equals(m.kind())) {
+      settle(m);
+    }
+  }
+
+  /** A message delivered too often: its request fails, and a flash sale's reservation goes back. */
+  void deadLettered(QueueMessage m) {
+    stats.stopped("queue-dedup", "DEAD_LETTERED");
+    if (store.failIfPending(m.requestId(), "dead-lettered after too many deliveries")
+        && "flash-sale".equals(m.kind())) {
+      stock.release(m.productId(), m.userId());
+    }
+  }
+
+  private void settle(QueueMessage m) {
+    OrderStore.Request r = store.request(m.requestId()).orElseThrow();
+    if ("CREATED".equals(r.status())) {
+      stock.confirm(m.productId(), m.userId());
+    } else if ("FAILED".equals(r.status())) {
+      stock.release(m.productId(), m.userId());
+    }
+  }
+}

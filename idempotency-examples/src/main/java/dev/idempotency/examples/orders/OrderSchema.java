@@ -1,0 +1,36 @@
+package dev.idempotency.examples.orders;
+
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The service's own tables, created if missing on H2, PostgreSQL and MySQL/MariaDB (the same DDL
+ * runs on all three). The unique keys are the last line of the defence: one order per form token
+ * and user ({@code shop_orders_user_token}), one flash-sale order per user and product
+ * ({@code shop_orders_flash}), one payment and one shipment per order (primary keys).
+ */
+final class OrderSchema {
+  static final List<String> DDL = List.of(
+      "CREATE TABLE IF NOT EXISTS shop_products (product_id VARCHAR(64) PRIMARY KEY, name VARCHAR(200) NOT NULL,"
+          + " stock BIGINT NOT NULL, version BIGINT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS shop_orders (order_id VARCHAR(64) PRIMARY KEY, user_id VARCHAR(64) NOT NULL,"
+          + " product_id VARCHAR(64) NOT NULL, quantity INT NOT NULL, status VARCHAR(16) NOT NULL,"
+          + " kind VARCHAR(16) NOT NULL, submit_token VARCHAR(64), flash_key VARCHAR(140), fence BIGINT,"
+          + " created_at BIGINT NOT NULL,"
+          + " CONSTRAINT shop_orders_user_token UNIQUE (user_id, submit_token),"
+          + " CONSTRAINT shop_orders_flash UNIQUE (flash_key))",
+      "CREATE TABLE IF NOT EXISTS shop_payments (order_id VARCHAR(64) PRIMARY KEY, paid_at BIGINT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS shop_shipments (order_id VARCHAR(64) PRIMARY KEY, shipped_at BIGINT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS shop_requests (request_id VARCHAR(64) PRIMARY KEY, user_id VARCHAR(64) NOT NULL,"
+          + " kind VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, order_id VARCHAR(64), detail VARCHAR(300),"
+          + " deliveries INT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS shop_fences (fence_key VARCHAR(200) PRIMARY KEY, token BIGINT NOT NULL)");
+
+  private OrderSchema() {}
+
+  static void create(JdbcTemplate jdbc) {
+    for (String ddl : DDL) {
+      jdbc.execute(ddl);
+    }
+  }
+}
