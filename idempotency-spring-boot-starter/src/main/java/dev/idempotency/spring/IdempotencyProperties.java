@@ -113,9 +113,20 @@ public record IdempotencyProperties(
    * @param storedHeaders response headers stored and replayed besides {@code Content-Type}
    * @param maxBodyBytes the largest request body read for the fingerprint, and the largest
    *     response stored; a larger one is refused with 413, or not stored
+   * @param storeFailure what a request does when the store cannot be reached before its route ran:
+   *     {@code reject} (503, nothing runs) or {@code proceed} (the route runs without this layer; for
+   *     applications whose own later layers stop duplicates)
    */
   public record Web(@DefaultValue("true") boolean enabled, @DefaultValue("Idempotency-Key") String header,
       @DefaultValue("Idempotent-Replayed") String replayedHeader,
       @DefaultValue({"Location", "Content-Language"}) List<String> storedHeaders,
-      @DefaultValue("1048576") int maxBodyBytes) { }
+      @DefaultValue("1048576") int maxBodyBytes, @DefaultValue("reject") StoreFailure storeFailure) { }
+
+  /** What an {@code Idempotency-Key} request does when the store is down before its route ran. */
+  public enum StoreFailure {
+    /** 503 with a problem body; the route does not run. */
+    REJECT,
+    /** The route runs without the key's guarantee (logged). */
+    PROCEED
+  }
 }

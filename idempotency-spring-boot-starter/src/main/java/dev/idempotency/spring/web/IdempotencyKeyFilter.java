@@ -8,6 +8,7 @@ import dev.idempotency.IdempotencyKey;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.KeyReusedException;
 import dev.idempotency.RequestInProgressException;
+import dev.idempotency.StoreUnavailableException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -39,6 +40,7 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * gets the stored response. Other requests pass through untouched. Thread-safe.
  */
 public final class IdempotencyKeyFilter extends OncePerRequestFilter {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IdempotencyKeyFilter.class);
   /** Statuses that say "try again": never stored, so the retry runs. */
   private static final Set<Integer> TRANSIENT = Set.of(408, 409, 425, 429);
 
@@ -48,9 +50,10 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
   private final String replayedHeader;
   private final List<String> storedHeaders;
   private final int maxBodyBytes;
+  private final boolean proceedWhenStoreDown;
 
   /**
-   * A filter.
+   * A filter that answers 503 when the store cannot be reached before the route ran.
    *
    * @param engine the engine
    * @param routes the opted-in routes
@@ -61,6 +64,25 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
    */
   public IdempotencyKeyFilter(IdempotencyEngine engine, IdempotentRoutes routes, String header, String replayedHeader,
       List<String> storedHeaders, int maxBodyBytes) {
+    this(engine, routes, header, replayedHeader, storedHeaders, maxBodyBytes, false);
+  }
+
+  /**
+   * A filter.
+   *
+   * @param engine the engine
+   * @param routes the opted-in routes
+   * @param header the request header with the key
+   * @param replayedHeader the response header set on a replay
+   * @param storedHeaders the response headers stored besides {@code Content-Type}
+   * @param maxBodyBytes the largest request body read, and the largest response stored
+   * @param proceedWhenStoreDown when the store cannot be reached before the route ran: false answers
+   *     503 (nothing runs); true runs the route without this layer's guarantee (logged), for
+   *     applications whose own later layers (a unique key, a dedup row) stop duplicates anyway
+   */
+  public IdempotencyKeyFilter(IdempotencyEngine engine, IdempotentRoutes routes, String header, String replayedHeader,
+      List<String> storedHeaders, int maxBodyBytes, boolean proceedWhenStoreDown) {
+    this.proceedWhenStoreDown = proceedWhenStoreDown;
     this.engine = engine;
     this.routes = routes;
     this.header = header;
@@ -154,6 +176,9 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
         // The route ran (its effects happened) but its response could not be stored: the client
         // gets that response, never an error inviting a retry that would run it again.
         capture.copyBodyToResponse();
+      } else if (proceedWhenStoreDown && e instanceof StoreUnavailableException) {
+        LOG.warn("{} not checked, the store is unavailable; the route runs without it: {}", header, e.getMessage());
+        chain.doFilter(replayable, response);
       } else {
         problem(request, response, e);
       }

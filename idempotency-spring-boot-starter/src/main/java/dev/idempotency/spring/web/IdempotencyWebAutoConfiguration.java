@@ -59,7 +59,8 @@ public class IdempotencyWebAutoConfiguration {
       IdempotentRoutes routes, IdempotencyProperties properties) {
     IdempotencyProperties.Web web = properties.web();
     FilterRegistrationBean<IdempotencyKeyFilter> registration = new FilterRegistrationBean<>(new IdempotencyKeyFilter(
-        engine, routes, web.header(), web.replayedHeader(), web.storedHeaders(), web.maxBodyBytes()));
+        engine, routes, web.header(), web.replayedHeader(), web.storedHeaders(), web.maxBodyBytes(),
+        web.storeFailure() == IdempotencyProperties.StoreFailure.PROCEED));
     registration.setOrder(FILTER_ORDER);
     registration.setName("idempotencyKeyFilter");
     return registration;

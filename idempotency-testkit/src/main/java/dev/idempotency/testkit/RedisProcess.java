@@ -1,4 +1,4 @@
-package dev.idempotency.redis;
+package dev.idempotency.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,14 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import redis.clients.jedis.Jedis;
 
 /**
  * A {@code redis-server} this test run starts itself on a free loopback port, for tests that must
  * own their server: killing and restarting it, pausing it, counting its commands, or forming a
- * cluster. Stopped by {@link #stop()} or, at the latest, when the JVM exits.
+ * cluster. Stopped by {@link #stop()} or, at the latest, when the JVM exits. Needs {@code redis-server}
+ * on the {@code PATH}. Thread-safe.
  */
-final class RedisProcess {
+public final class RedisProcess {
   private final int port;
   private final List<String> extraArgs;
   private final Path dir;
@@ -29,8 +29,14 @@ final class RedisProcess {
     this.extraArgs = extraArgs;
   }
 
-  /** Starts a server on a free port. */
-  static RedisProcess start(String... extraArgs) {
+  /**
+   * Starts a server on a free loopback port, without persistence unless the arguments say otherwise.
+   *
+   * @param extraArgs more {@code redis-server} arguments, for example {@code "--requirepass", "s3cret"}
+   * @return the running server
+   * @throws IllegalStateException if {@code redis-server} is not installed or does not start
+   */
+  public static RedisProcess start(String... extraArgs) {
     try {
       RedisProcess p = new RedisProcess(freePort(), Files.createTempDirectory("idem-redis-"), List.of(extraArgs));
       p.launch();
@@ -40,7 +46,8 @@ final class RedisProcess {
     }
   }
 
-  static int freePort() {
+  /** @return a loopback port nobody listens on now */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -48,7 +55,8 @@ final class RedisProcess {
     }
   }
 
-  static String redisServerBinary() {
+  /** @return the path of {@code redis-server} */
+  public static String redisServerBinary() {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/local/bin").split(File.pathSeparator)) {
       File f = new File(dir, "redis-server");
       if (f.canExecute()) {
@@ -59,16 +67,18 @@ final class RedisProcess {
         + "the fault and cluster tests start their own Redis processes on 127.0.0.1");
   }
 
-  int port() {
+  /** @return the port */
+  public int port() {
     return port;
   }
 
-  String uri() {
+  /** @return {@code redis://127.0.0.1:<port>} */
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
   /** Starts (or restarts) the server process on its port. */
-  synchronized void launch() {
+  public synchronized void launch() {
     List<String> cmd = new ArrayList<>(List.of(redisServerBinary(), "--port", Integer.toString(port),
         "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
         "--logfile", dir.resolve("redis-" + port + ".log").toString()));
@@ -87,23 +97,28 @@ final class RedisProcess {
   private void awaitPing(Duration max) {
     long deadline = System.nanoTime() + max.toNanos();
     while (true) {
-      try (Jedis j = new Jedis("127.0.0.1", port, 500)) {
-        if ("PONG".equals(j.ping())) {
-          return;
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+        s.setSoTimeout(500);
+        s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] reply = new byte[64];
+        int n = s.getInputStream().read(reply);
+        String r = n > 0 ? new String(reply, 0, n, java.nio.charset.StandardCharsets.US_ASCII) : "";
+        if (r.startsWith("+PONG") || r.startsWith("-NOAUTH")) {
+          return; // up (and perhaps asking for a password)
         }
-      } catch (redis.clients.jedis.exceptions.JedisAccessControlException e) {
-        return; // up, and asking for a password
-      } catch (RuntimeException e) {
-        if (System.nanoTime() > deadline || !process.isAlive()) {
-          throw new IllegalStateException("redis-server on port " + port + " did not start; see " + dir, e);
-        }
+      } catch (IOException e) {
+        // not yet listening
+      }
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new IllegalStateException("redis-server on port " + port + " did not start; see " + dir);
       }
       sleep(20);
     }
   }
 
   /** Kills the server (SIGKILL), as a crash would. */
-  synchronized void kill() {
+  public synchronized void kill() {
     process.destroyForcibly();
     try {
       process.waitFor(10, TimeUnit.SECONDS);
@@ -112,8 +127,12 @@ final class RedisProcess {
     }
   }
 
-  /** Pauses (SIGSTOP) or resumes (SIGCONT) the server, as a long GC pause or a frozen VM would. */
-  synchronized void signal(String signal) {
+  /**
+   * Pauses (SIGSTOP) or resumes (SIGCONT) the server, as a long GC pause or a frozen VM would.
+   *
+   * @param signal {@code STOP} or {@code CONT}
+   */
+  public synchronized void signal(String signal) {
     try {
       Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
       kill.waitFor(5, TimeUnit.SECONDS);
@@ -124,11 +143,17 @@ final class RedisProcess {
     }
   }
 
-  void stop() {
+  /** Stops the server (SIGKILL). */
+  public void stop() {
     kill();
   }
 
-  static void sleep(long millis) {
+  /**
+   * Sleeps.
+   *
+   * @param millis how long
+   */
+  public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
