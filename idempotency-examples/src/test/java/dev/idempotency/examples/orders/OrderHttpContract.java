@@ -1,0 +1,194 @@
+package dev.idempotency.examples.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The order service's HTTP API through a real port (the JDK's HttpClient): the shapes outside clients
+ * and scripts rely on. Each backend combination runs it as a subclass.
+ */
+abstract class OrderHttpContract {
+  @LocalServerPort
+  int port;
+  @Autowired
+  JsonMapper json;
+  @Autowired
+  OrderStore store;
+
+  Http http;
+  final String run = UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeEach
+  void client() {
+    http = new Http(URI.create("http://127.0.0.1:" + port), json);
+  }
+
+  private String token(String user) throws Exception {
+    Http.Response r = http.post("/tokens", Map.of("userId", user), null);
+    assertThat(r.status()).isEqualTo(201);
+    return r.text("token");
+  }
+
+  private Map<String, Object> form(String user, String token) {
+    return Map.of("userId", user, "productId", "p1", "quantity", 2, "submitToken", token);
+  }
+
+  @Test
+  void aFirstSubmissionIs201WithTheOrderAndARepeatReplaysItIdentically() throws Exception {
+    String user = "u1-" + run;
+    String token = token(user);
+    assertThat(token).hasSize(32);
+    String key = UUID.randomUUID().toString();
+    Http.Response first = http.post("/orders", form(user, token), key);
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(first.replayed()).isFalse();
+    assertThat(first.text("orderId")).isNotBlank();
+    assertThat(first.text("userId")).isEqualTo(user);
+    assertThat(first.text("productId")).isEqualTo("p1");
+    assertThat(first.body().get("quantity").asInt()).isEqualTo(2);
+    assertThat(first.text("status")).isEqualTo("CREATED");
+    Http.Response repeat = http.post("/orders", form(user, token), key);
+    assertThat(repeat.status()).isEqualTo(201);
+    assertThat(repeat.replayed()).isTrue();
+    assertThat(repeat.body()).isEqualTo(first.body());
+    Http.Response get = http.get("/orders/" + first.text("orderId"));
+    assertThat(get.status()).isEqualTo(200);
+    assertThat(get.body()).isEqualTo(first.body());
+  }
+
+  @Test
+  void aMissingKeyIs400AndAnotherBodyWithTheSameKeyIs422AsProblemJson() throws Exception {
+    String user = "u2-" + run;
+    String token = token(user);
+    Http.Response missing = http.post("/orders", form(user, token), null);
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.contentType()).startsWith("application/problem+json");
+    String key = UUID.randomUUID().toString();
+    assertThat(http.post("/orders", form(user, token), key).status()).isEqualTo(201);
+    Http.Response other = http.post("/orders", Map.of("userId", user, "productId", "p1", "quantity", 3,
+        "submitToken", token), key);
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void aUsedTokenWithANewKeyIsRefusedByTheTokenLayerAndBadInputIs400() throws Exception {
+    String user = "u3-" + run;
+    String token = token(user);
+    assertThat(http.post("/orders", form(user, token), UUID.randomUUID().toString()).status()).isEqualTo(201);
+    Http.Response again = http.post("/orders", form(user, token), UUID.randomUUID().toString());
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.contentType()).startsWith("application/problem+json");
+    assertThat(again.text("type")).endsWith("/token-not-valid");
+    assertThat(again.text("layer")).isEqualTo("token");
+    Http.Response badUser = http.post("/orders", Map.of("userId", "no spaces; DROP TABLE", "productId", "p1",
+        "quantity", 1, "submitToken", token), UUID.randomUUID().toString());
+    assertThat(badUser.status()).isEqualTo(400);
+    Http.Response badQuantity = http.post("/orders", Map.of("userId", user, "productId", "p1", "quantity", 0,
+        "submitToken", token), UUID.randomUUID().toString());
+    assertThat(badQuantity.status()).isEqualTo(400);
+    assertThat(http.get("/orders/" + UUID.randomUUID()).status()).isEqualTo(404);
+    assertThat(store.jdbc().queryForObject("SELECT COUNT(*) FROM shop_orders WHERE user_id = ?", Integer.class, user))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void theLifecycleRepeatsAMoveAsASuccessAndRefusesAnIllegalOneNamingTheState() throws Exception {
+    String user = "u4-" + run;
+    String orderId = http.post("/orders", form(user, token(user)), UUID.randomUUID().toString()).text("orderId");
+    Http.Response pay = http.post("/orders/" + orderId + "/pay", null, null);
+    assertThat(pay.status()).isEqualTo(200);
+    assertThat(pay.text("status")).isEqualTo("PAID");
+    assertThat(http.post("/orders/" + orderId + "/pay", null, null).text("status")).isEqualTo("PAID");
+    assertThat(store.payments(orderId)).isEqualTo(1);
+    assertThat(http.post("/orders/" + orderId + "/ship", null, null).text("status")).isEqualTo("SHIPPED");
+    Http.Response cancel = http.post("/orders/" + orderId + "/cancel", null, null);
+    assertThat(cancel.status()).isEqualTo(409);
+    assertThat(cancel.contentType()).startsWith("application/problem+json");
+    assertThat(cancel.text("currentState")).isEqualTo("SHIPPED");
+    assertThat(cancel.text("detail")).contains("SHIPPED");
+    assertThat(http.post("/orders/" + UUID.randomUUID() + "/pay", null, null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void anAsyncSubmissionIs202AndItsRequestReportsTheCreatedOrder() throws Exception {
+    String user = "u5-" + run;
+    String key = UUID.randomUUID().toString();
+    Map<String, Object> body = Map.of("userId", user, "productId", "p9", "quantity", 1);
+    Http.Response accepted = http.post("/orders/async", body, key);
+    assertThat(accepted.status()).isEqualTo(202);
+    String requestId = accepted.text("requestId");
+    assertThat(http.post("/orders/async", body, key).text("requestId")).as("a retry of the POST").isEqualTo(requestId);
+    Http.Response status = http.get("/orders/requests/" + requestId);
+    for (int i = 0; i < 500 && "pending".equals(status.text("status")); i++) {
+      Thread.sleep(20);
+      status = http.get("/orders/requests/" + requestId);
+    }
+    assertThat(status.text("status")).isEqualTo("created");
+    assertThat(status.body().get("order").get("userId").asString()).isEqualTo(user);
+    assertThat(http.get("/orders/requests/" + UUID.randomUUID()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aFlashSaleAnswers202Then409ForTheSameBuyerAnd410WhenSoldOutAnd404WhenNotOnSale() throws Exception {
+    String product = "fs-" + run;
+    Http.Response started = http.post("/flash-sales", Map.of("productId", product, "units", 1), null);
+    assertThat(started.status()).isEqualTo(201);
+    Http.Response bought = http.post("/flash-sales/" + product + "/orders", Map.of("userId", "a-" + run), null);
+    assertThat(bought.status()).isEqualTo(202);
+    assertThat(bought.text("requestId")).isNotBlank();
+    Http.Response again = http.post("/flash-sales/" + product + "/orders", Map.of("userId", "a-" + run), null);
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.text("type")).endsWith("/already-reserved");
+    Http.Response soldOut = http.post("/flash-sales/" + product + "/orders", Map.of("userId", "b-" + run), null);
+    assertThat(soldOut.status()).isEqualTo(410);
+    assertThat(soldOut.text("type")).endsWith("/sold-out");
+    assertThat(http.post("/flash-sales/none-" + run + "/orders", Map.of("userId", "c-" + run), null).status())
+        .isEqualTo(404);
+    Http.Response view = http.get("/flash-sales/" + product);
+    for (int i = 0; i < 500 && !view.body().get("agree").asBoolean(); i++) {
+      Thread.sleep(20);
+      view = http.get("/flash-sales/" + product);
+    }
+    assertThat(view.body().get("agree").asBoolean()).isTrue();
+    assertThat(view.body().get("database").get("stock").asLong()).isZero();
+    assertThat(view.body().get("cache").get("confirmed").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aUserOverTheRateLimitGets429WithRetryAfter() throws Exception {
+    String user = "u6-" + run;
+    List<Http.Response> rs = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      rs.add(http.post("/orders/async", Map.of("userId", user, "productId", "p1", "quantity", 1),
+          UUID.randomUUID().toString()));
+    }
+    List<Http.Response> limited = rs.stream().filter(r -> r.status() == 429).toList();
+    assertThat(limited).isNotEmpty();
+    assertThat(limited.get(0).retryAfter()).isNotNull();
+    assertThat(Long.parseLong(limited.get(0).retryAfter())).isPositive();
+    assertThat(limited.get(0).text("layer")).isEqualTo("rate-limit:order-user");
+  }
+
+  @Test
+  void statsAndThePageAreServed() throws Exception {
+    Http.Response stats = http.get("/stats");
+    assertThat(stats.status()).isEqualTo(200);
+    assertThat(stats.body().has("layers")).isTrue();
+    java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<form id=\"order-form\"").contains("Idempotency-Key");
+  }
+}
