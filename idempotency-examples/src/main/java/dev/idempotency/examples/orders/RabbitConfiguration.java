@@ -1,6 +1,5 @@
 package dev.idempotency.examples.orders;
 
-import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -14,19 +13,11 @@ import tools.jackson.databind.json.JsonMapper;
 class RabbitConfiguration {
   static final String QUEUE = "orders.requests";
 
-  @Bean
-  Queue orderRequestsQueue(OrdersProperties p) {
-    return RabbitQueue.queue(QUEUE, p.maxDeliveries());
-  }
-
-  @Bean
-  Queue orderRequestsDeadLetters() {
-    return RabbitQueue.deadLetterQueue(QUEUE);
-  }
-
-  @Bean(initMethod = "start", destroyMethod = "close")
+  @Bean(destroyMethod = "close")
   RabbitQueue rabbitQueue(ConnectionFactory connections, RabbitTemplate template, JsonMapper json, OrdersProperties p,
       OrderConsumer consumer, Chaos chaos) {
-    return new RabbitQueue(connections, template, json, QUEUE, p.consumers(), consumer, chaos);
+    RabbitQueue queue = new RabbitQueue(connections, template, json, QUEUE, p.consumers(), consumer, chaos);
+    queue.start(p.maxDeliveries());
+    return queue;
   }
 }

@@ -10,6 +10,7 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
@@ -25,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class RabbitQueue implements OrderQueue, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RabbitQueue.class);
 
+  private final ConnectionFactory connections;
   private final RabbitTemplate template;
   private final JsonMapper json;
   private final String name;
@@ -44,6 +46,7 @@ final class RabbitQueue implements OrderQueue, AutoCloseable {
 
   RabbitQueue(ConnectionFactory connections, RabbitTemplate template, JsonMapper json, String name, int consumers,
       OrderConsumer handler, Chaos chaos) {
+    this.connections = connections;
     this.template = template;
     this.json = json;
     this.name = name;
@@ -63,7 +66,11 @@ final class RabbitQueue implements OrderQueue, AutoCloseable {
     });
   }
 
-  void start() {
+  /** Declares the queues (idempotent on the broker), then starts consuming. */
+  void start(int maxDeliveries) {
+    RabbitAdmin admin = new RabbitAdmin(connections);
+    admin.declareQueue(deadLetterQueue(name));
+    admin.declareQueue(queue(name, maxDeliveries));
     consumer.start();
     deadLetters.start();
   }

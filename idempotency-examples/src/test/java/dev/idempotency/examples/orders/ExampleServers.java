@@ -44,8 +44,8 @@ final class ExampleServers {
       String env = System.getenv("IDEMPOTENCY_MARIADB_URL");
       String url = env != null && !env.isBlank() ? env
           : dev.idempotency.testkit.Docker.present() ? Containers.start("mariadb:11", 3306,
-              Map.of("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1", "MARIADB_DATABASE", "test"), "jdbc:mariadb://%s:%d/test")
-          : local(3306, "jdbc:mariadb://127.0.0.1:3306/test",
+              Map.of("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1", "MARIADB_DATABASE", "test"), "jdbc:mariadb://%s:%d/test?sslMode=disable")
+          : local(3306, "jdbc:mariadb://127.0.0.1:3306/test?sslMode=disable",
               "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd");
       return Map.of("spring.datasource.url", url, "spring.datasource.username", "root",
           "spring.datasource.password", "");
