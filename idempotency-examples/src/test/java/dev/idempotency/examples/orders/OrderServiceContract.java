@@ -14,16 +14,21 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The order service's HTTP API through a real port (the JDK's HttpClient): the shapes outside clients
- * and scripts rely on. Each backend combination runs it as a subclass.
+ * The order service through a real port (the JDK's HttpClient): the HTTP shapes outside clients and
+ * scripts rely on, and the demo's scenarios with their exact figures. Each backend combination runs
+ * it as a subclass.
  */
-abstract class OrderHttpContract {
+abstract class OrderServiceContract {
   @LocalServerPort
   int port;
   @Autowired
   JsonMapper json;
   @Autowired
   OrderStore store;
+  @Autowired
+  LayerStats stats;
+  @Autowired
+  Chaos chaos;
 
   Http http;
   final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -155,8 +160,15 @@ abstract class OrderHttpContract {
     assertThat(soldOut.text("type")).endsWith("/sold-out");
     assertThat(http.post("/flash-sales/none-" + run + "/orders", Map.of("userId", "c-" + run), null).status())
         .isEqualTo(404);
+    // The reserved unit is on its way to the database (queued): wait until the consumer wrote it.
+    Http.Response request = http.get("/orders/requests/" + bought.text("requestId"));
+    for (int i = 0; i < 500 && "pending".equals(request.text("status")); i++) {
+      Thread.sleep(20);
+      request = http.get("/orders/requests/" + bought.text("requestId"));
+    }
+    assertThat(request.text("status")).isEqualTo("created");
     Http.Response view = http.get("/flash-sales/" + product);
-    for (int i = 0; i < 500 && !view.body().get("agree").asBoolean(); i++) {
+    for (int i = 0; i < 500 && view.body().get("cache").get("confirmed").asLong() == 0; i++) {
       Thread.sleep(20);
       view = http.get("/flash-sales/" + product);
     }
@@ -190,5 +202,29 @@ abstract class OrderHttpContract {
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("<form id=\"order-form\"").contains("Idempotency-Key");
+  }
+
+  Scenarios scenarios() {
+    return new Scenarios(http, store, stats, chaos);
+  }
+
+  @Test
+  void a_fiveHundredConcurrentSubmissionsOfOneOrderMakeOneOrder() throws Exception {
+    ScenarioAssertions.allHold(scenarios().duplicateSubmissions(500));
+  }
+
+  @Test
+  void b_fiveHundredBuyersForTenUnitsMakeTenOrdersAndStockZero() throws Exception {
+    ScenarioAssertions.allHold(scenarios().flashSale(500, 10));
+  }
+
+  @Test
+  void d_aHundredAsyncSubmissionsDeliveredThreeTimesWithAConsumerKilledMakeAHundredOrders() throws Exception {
+    ScenarioAssertions.allHold(scenarios().asyncRedelivery(100, 3));
+  }
+
+  @Test
+  void e_payingTwiceAndShippingTwiceRecordOnePaymentAndOneShipment() throws Exception {
+    ScenarioAssertions.allHold(scenarios().payAndShipTwice());
   }
 }
