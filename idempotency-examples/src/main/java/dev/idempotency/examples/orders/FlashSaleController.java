@@ -64,11 +64,12 @@ class FlashSaleController {
       c.put("confirmed", l.confirmed());
     });
     body.put("cache", c);
-    body.put("database", Map.of("stock", db, "orders", orders.ordersOf(product)));
+    int sold = orders.ordersOf(product);
+    body.put("database", Map.of("stock", db, "orders", sold));
     // Reserved units are on their way to the database (queued): available + reserved is what the
     // database still has, and confirmed is what it sold.
     body.put("agree", cache.isPresent() && cache.get().available() + cache.get().reserved() == db
-        && cache.get().confirmed() == orders.ordersOf(product));
+        && cache.get().confirmed() == sold);
     return body;
   }
 }

@@ -44,7 +44,7 @@ final class OrderConsumer {
     }
     chaos.afterCommit(m);
     if ("flash-sale".equals(m.kind())) {
-      settle(m);
+      settle(m, outcome);
     }
   }
 
@@ -57,11 +57,16 @@ final class OrderConsumer {
     }
   }
 
-  private void settle(QueueMessage m) {
-    OrderStore.Request r = store.request(m.requestId()).orElseThrow();
-    if ("CREATED".equals(r.status())) {
+  /** Confirms after an order, releases after a refusal; only a redelivery reads what the first delivery decided. */
+  private void settle(QueueMessage m, OrderStore.Consumed outcome) {
+    String status = switch (outcome) {
+      case CREATED -> "CREATED";
+      case SOLD_OUT, ALREADY_BOUGHT -> "FAILED";
+      case ALREADY_PROCESSED -> store.request(m.requestId()).map(OrderStore.Request::status).orElse("PENDING");
+    };
+    if ("CREATED".equals(status)) {
       stock.confirm(m.productId(), m.userId());
-    } else if ("FAILED".equals(r.status())) {
+    } else if ("FAILED".equals(status)) {
       stock.release(m.productId(), m.userId());
     }
   }
