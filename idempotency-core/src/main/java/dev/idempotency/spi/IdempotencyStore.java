@@ -11,8 +11,9 @@ import java.util.Optional;
  * <h2>Fencing tokens</h2>
  * Every successful claim returns a token greater than any token earlier issued for the same key
  * (a store-wide counter, or a backend-clock reading, both qualify). {@link #complete} and
- * {@link #release} act only when the record is still in progress under the caller's token, so the
- * late completion of an owner whose lease expired never overwrites the new owner's record.
+ * {@link #release} act only when the record is still in progress under the caller's token and its
+ * lease has not run out, so the late completion of an owner whose lease expired never overwrites the
+ * new owner's record, and is refused alike on every backend when nobody has taken over.
  */
 public interface IdempotencyStore extends Store {
   /**
@@ -28,7 +29,8 @@ public interface IdempotencyStore extends Store {
 
   /**
    * Completes a claim: replaces the in-progress record with the given payload, kept for the
-   * retention, but only if the record is still in progress under this fencing token.
+   * retention, but only if the record is still in progress under this fencing token and within its
+   * lease.
    *
    * @param key the storage key
    * @param fencingToken the token the claim returned
@@ -40,7 +42,7 @@ public interface IdempotencyStore extends Store {
 
   /**
    * Releases a claim so that a retry may run: deletes the record, but only if it is in progress
-   * under this fencing token. Leaves nothing behind.
+   * under this fencing token and within its lease. Leaves nothing behind.
    *
    * @param key the storage key
    * @param fencingToken the token the claim returned

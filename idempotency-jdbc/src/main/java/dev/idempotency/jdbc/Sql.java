@@ -107,9 +107,11 @@ final class Sql {
             + " VALUES (s.key_hash, s.key_text, s.owner, 1, s.fencing_token, s.expires_at))";
         break;
     }
+    // The owner completes or releases only within its lease (contract section 1, late completion):
+    // from the lease's end another caller may be running the action, whatever this row still says.
     complete = "UPDATE " + records + " SET status = 1, payload = ?, expires_at = " + plus
-        + " WHERE key_hash = ? AND status = 0 AND fencing_token = ?";
-    release = "DELETE FROM " + records + " WHERE key_hash = ? AND status = 0 AND fencing_token = ?";
+        + " WHERE key_hash = ? AND status = 0 AND fencing_token = ? AND expires_at > " + now;
+    release = "DELETE FROM " + records + " WHERE key_hash = ? AND status = 0 AND fencing_token = ? AND expires_at > " + now;
     find = "SELECT status, fingerprint, fencing_token, payload FROM " + records + " WHERE key_hash = ? AND expires_at > " + now;
     findLatest = find + (dialect == Dialect.MYSQL ? " LOCK IN SHARE MODE" : "");
     tokenMarks = marks(tokens);

@@ -498,6 +498,45 @@ public abstract class IdempotentCallContract extends ContractSupport {
     assertThat(replay.fencingToken()).isEqualTo(winner.fencingToken());
   }
 
+  /**
+   * The late-completion rule (contract section 1), the same on every backend: the owner completes
+   * or releases only within its lease. After it has run out the completion is refused even when
+   * nobody has taken over, because from the lease's end another caller may be running the action.
+   */
+  @Test
+  void aCompletionAfterTheLeaseIsRefusedEvenWhenNobodyTookOver() throws Exception {
+    IdempotencyStore owner = newClient();
+    String storageKey = key("late-alone").storageKey();
+    long token = ((ClaimResult.Acquired) owner.claim(storageKey, FP.value(), SHORT)).fencingToken();
+    advance(PAST_SHORT);
+
+    assertThat(owner.complete(storageKey, token, new byte[] {1, 'x'}, LONG)).isFalse();
+    assertThat(owner.release(storageKey, token)).isFalse();
+    assertThat(owner.find(storageKey)).isEmpty();
+    AtomicLong next = new AtomicLong();
+    assertThat(engine().execute(key("late-alone"), FP, Codecs.string(), c -> {
+      next.set(c.fencingToken().value());
+      return "next caller";
+    }).value()).isEqualTo("next caller");
+    assertThat(next.get()).isGreaterThan(token);
+  }
+
+  @Test
+  void anActionThatOutlastsItsLeaseAloneEndsInClaimLostAndTheNextCallRunsIt() throws Exception {
+    CallOptions shortLease = STABLE.toBuilder().lease(SHORT).build();
+    AtomicInteger runs = new AtomicInteger();
+    assertThatThrownBy(() -> engine().execute(key("outlast"), FP, Codecs.string(), shortLease, c -> {
+      runs.incrementAndGet();
+      advance(PAST_SHORT);
+      return "too late";
+    })).isInstanceOf(ClaimLostException.class);
+    assertThat(engine().execute(key("outlast"), FP, Codecs.string(), c -> {
+      runs.incrementAndGet();
+      return "on time";
+    }).value()).isEqualTo("on time");
+    assertThat(runs).hasValue(2);
+  }
+
   @Test
   void fencingTokenGrowsAcrossReleaseAndReclaim() {
     AtomicLong first = new AtomicLong();
