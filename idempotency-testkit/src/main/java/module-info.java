@@ -5,8 +5,10 @@ module dev.idempotency.testkit {
   requires transitive dev.idempotency.core;
   requires transitive org.junit.jupiter.api;
   requires transitive org.assertj.core;
+  requires transitive java.sql;
 
   exports dev.idempotency.testkit;
+  exports dev.idempotency.testkit.soak;
   // JUnit instantiates the suites' nested classes reflectively.
   opens dev.idempotency.testkit to org.junit.platform.commons;
 }

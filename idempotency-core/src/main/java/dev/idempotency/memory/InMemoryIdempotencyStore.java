@@ -46,6 +46,9 @@ final class InMemoryIdempotencyStore implements IdempotencyStore {
     boolean[] done = new boolean[1];
     map.compute(key, (live, now) -> {
       if (!ownedBy(live, fencingToken)) {
+        // Already completed under this token: a repeated completion confirms it.
+        done[0] = live != null && live.value().status() == StoredRecord.Status.COMPLETED
+            && live.value().fencingToken() == fencingToken;
         return live;
       }
       done[0] = true;

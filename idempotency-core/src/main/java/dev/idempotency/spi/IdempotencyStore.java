@@ -30,7 +30,9 @@ public interface IdempotencyStore extends Store {
   /**
    * Completes a claim: replaces the in-progress record with the given payload, kept for the
    * retention, but only if the record is still in progress under this fencing token and within its
-   * lease.
+   * lease. A repeated completion under the same token, once the record is completed under it, is
+   * confirmed (true) and changes nothing: the engine retries a completion whose reply was lost, and
+   * must not take its own landed first attempt for a lost claim.
    *
    * @param key the storage key
    * @param fencingToken the token the claim returned

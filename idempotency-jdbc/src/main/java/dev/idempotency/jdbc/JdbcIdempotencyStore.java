@@ -80,7 +80,17 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
         ps.setLong(2, retentionMillis);
         ps.setString(3, Database.hash(key));
         ps.setLong(4, fencingToken);
-        return ps.executeUpdate() == 1;
+        if (ps.executeUpdate() == 1) {
+          return true;
+        }
+      }
+      // A retry whose first attempt committed though its reply was lost finds its own completion.
+      try (PreparedStatement ps = c.prepareStatement(db.sql().completedBy)) {
+        ps.setString(1, Database.hash(key));
+        ps.setLong(2, fencingToken);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
       }
     });
   }

@@ -24,6 +24,7 @@ final class Sql {
 
   final String claim;
   final String complete;
+  final String completedBy;
   final String release;
   final String find;
   final String findLatest;
@@ -112,6 +113,7 @@ final class Sql {
     complete = "UPDATE " + records + " SET status = 1, payload = ?, expires_at = " + plus
         + " WHERE key_hash = ? AND status = 0 AND fencing_token = ? AND expires_at > " + now;
     release = "DELETE FROM " + records + " WHERE key_hash = ? AND status = 0 AND fencing_token = ? AND expires_at > " + now;
+    completedBy = "SELECT 1 FROM " + records + " WHERE key_hash = ? AND status = 1 AND fencing_token = ?";
     find = "SELECT status, fingerprint, fencing_token, payload FROM " + records + " WHERE key_hash = ? AND expires_at > " + now;
     findLatest = find + (dialect == Dialect.MYSQL ? " LOCK IN SHARE MODE" : "");
     tokenMarks = marks(tokens);

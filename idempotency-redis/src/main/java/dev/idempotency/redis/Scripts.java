@@ -25,12 +25,22 @@ final class Scripts {
       return token
       """);
 
-  /** KEYS[1] record; ARGV token, payload, retention ms. Returns 1 if completed, 0 if the claim was lost. */
+  /**
+   * KEYS[1] record; ARGV token, payload, retention ms. Returns 1 if completed (or already completed
+   * under this token: a retry whose first attempt landed though its reply was lost), 0 if the claim
+   * was lost.
+   */
   static final RedisScript COMPLETE = new RedisScript("complete", """
       local r = redis.call('HMGET', KEYS[1], 's', 't')
-      if r[1] == '0' and r[2] == ARGV[1] then
+      if r[2] ~= ARGV[1] then
+        return 0
+      end
+      if r[1] == '0' then
         redis.call('HSET', KEYS[1], 's', '1', 'p', ARGV[2])
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        return 1
+      end
+      if r[1] == '1' then
         return 1
       end
       return 0

@@ -521,6 +521,25 @@ public abstract class IdempotentCallContract extends ContractSupport {
     assertThat(next.get()).isGreaterThan(token);
   }
 
+  /**
+   * A completion retried after its first attempt landed but the reply was lost (a timeout, a
+   * connection killed at commit) is confirmed, not taken for a lost claim. Found by the Redis soak
+   * with the server paused: such callers were told {@code ClaimLostException} though their result
+   * was stored.
+   */
+  @Test
+  void aCompletionRepeatedAfterItLandedIsConfirmedAndChangesNothing() {
+    IdempotencyStore owner = newClient();
+    String storageKey = key("repeat-complete").storageKey();
+    long token = ((ClaimResult.Acquired) owner.claim(storageKey, FP.value(), LONG)).fencingToken();
+    assertThat(owner.complete(storageKey, token, new byte[] {1, 'a'}, LONG)).isTrue();
+    assertThat(newClient().complete(storageKey, token, new byte[] {1, 'b'}, LONG)).isTrue();
+    assertThat(owner.find(storageKey).orElseThrow().payload()).containsExactly(1, 'a');
+    assertThat(owner.complete(storageKey, token + 1, new byte[] {1, 'c'}, LONG)).isFalse();
+    assertThat(owner.release(storageKey, token)).isFalse();
+    assertThat(owner.find(storageKey)).isPresent();
+  }
+
   @Test
   void anActionThatOutlastsItsLeaseAloneEndsInClaimLostAndTheNextCallRunsIt() throws Exception {
     CallOptions shortLease = STABLE.toBuilder().lease(SHORT).build();

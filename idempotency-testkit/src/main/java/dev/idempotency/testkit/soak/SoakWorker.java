@@ -1,0 +1,198 @@
+package dev.idempotency.testkit.soak;
+
+import dev.idempotency.CallOptions;
+import dev.idempotency.CallResult;
+import dev.idempotency.Fingerprint;
+import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.IdempotencyException;
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.InProgressPolicy;
+import dev.idempotency.codec.Codecs;
+import dev.idempotency.spi.Backend;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One soak process: {@code threads} threads make {@code calls} guarded calls in all on random keys
+ * out of {@code keys}; each execution writes a row into the {@link EffectsTable}. It writes what its
+ * callers were told (executed, replayed, each typed exception, anything untyped, and every key that
+ * was answered with success) to the result file the driver named, and exits by itself at its
+ * deadline. In mode {@code hold} it claims one key, prints {@code CLAIMED <token>} and hangs inside
+ * the action until it is killed.
+ *
+ * <p>Started by {@link Soak}; not an API.
+ */
+public final class SoakWorker {
+  private SoakWorker() {}
+
+  /** An action's own failure (its side-effect insert failed), told apart from the library's. */
+  static final class EffectFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EffectFailed(SQLException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /**
+   * Runs one worker.
+   *
+   * @param args the path of the job's properties file
+   * @throws Exception anything that keeps the worker from starting
+   */
+  public static void main(String[] args) throws Exception {
+    Properties job = new Properties();
+    try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+      job.load(in);
+    }
+    Map<String, String> settings = new HashMap<>();
+    for (String name : job.stringPropertyNames()) {
+      if (name.startsWith("setting.")) {
+        settings.put(name.substring("setting.".length()), job.getProperty(name));
+      }
+    }
+    SoakTarget target = (SoakTarget) Class.forName(job.getProperty("target")).getDeclaredConstructor().newInstance();
+    EffectsTable effects = new EffectsTable(job.getProperty("effects.url"), job.getProperty("effects.user"),
+        job.getProperty("effects.password"), job.getProperty("effects.table"));
+    int worker = Integer.parseInt(job.getProperty("worker"));
+    String namespace = job.getProperty("namespace");
+    CallOptions options = CallOptions.builder()
+        .lease(Duration.ofMillis(Long.parseLong(job.getProperty("leaseMs"))))
+        .retention(Duration.ofHours(1))
+        .inProgress(InProgressPolicy.await(Duration.ofMillis(Long.parseLong(job.getProperty("awaitMs")))))
+        .build();
+    try (Backend backend = target.open(settings)) {
+      IdempotencyEngine engine = IdempotencyEngine.builder(backend.idempotencyStore()).defaults(options).build();
+      if ("hold".equals(job.getProperty("mode"))) {
+        hold(engine, namespace);
+        return;
+      }
+      soak(job, engine, effects, worker, namespace);
+    }
+    System.exit(0);
+  }
+
+  private static void hold(IdempotencyEngine engine, String namespace) throws InterruptedException {
+    engine.execute(IdempotencyKey.of(namespace, "held"), Fingerprint.sha256("fp-held"), Codecs.string(), c -> {
+      System.out.println("CLAIMED " + c.fencingToken().value());
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
+      return "never";
+    });
+  }
+
+  private static void soak(Properties job, IdempotencyEngine engine, EffectsTable effects, int worker,
+      String namespace) throws Exception {
+    int threads = Integer.parseInt(job.getProperty("threads"));
+    int calls = Integer.parseInt(job.getProperty("calls"));
+    int keys = Integer.parseInt(job.getProperty("keys"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(Long.parseLong(job.getProperty("maxSeconds"))).toNanos();
+    AtomicLong next = new AtomicLong();
+    AtomicLong executed = new AtomicLong();
+    AtomicLong replayed = new AtomicLong();
+    AtomicLong wrongResults = new AtomicLong();
+    AtomicLong effectFailures = new AtomicLong();
+    Map<String, AtomicLong> typed = new ConcurrentHashMap<>();
+    Map<String, AtomicLong> untyped = new ConcurrentHashMap<>();
+    List<String> untypedSamples = java.util.Collections.synchronizedList(new ArrayList<>());
+    Set<String> answered = ConcurrentHashMap.newKeySet();
+    boolean[] timedOut = new boolean[1];
+    List<Thread> running = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread thread = new Thread(() -> {
+        Connection[] effectsConnection = new Connection[1];
+        try {
+          while (next.getAndIncrement() < calls) {
+            if (System.nanoTime() > deadline) {
+              timedOut[0] = true;
+              return;
+            }
+            String k = "k" + ThreadLocalRandom.current().nextInt(keys);
+            try {
+              CallResult<String> r = engine.execute(IdempotencyKey.of(namespace, k), Fingerprint.sha256("fp-" + k),
+                  Codecs.string(), c -> {
+                    record(effects, effectsConnection, k, worker, c.fencingToken().value());
+                    return "v:" + k + ":" + worker;
+                  });
+              (r.replayed() ? replayed : executed).incrementAndGet();
+              if (!r.value().startsWith("v:" + k + ":")) {
+                wrongResults.incrementAndGet();
+              }
+              answered.add(k);
+            } catch (EffectFailed e) {
+              effectFailures.incrementAndGet();
+            } catch (IdempotencyException e) {
+              typed.computeIfAbsent(e.getClass().getSimpleName(), n -> new AtomicLong()).incrementAndGet();
+            } catch (RuntimeException | Error e) {
+              untyped.computeIfAbsent(e.getClass().getName(), n -> new AtomicLong()).incrementAndGet();
+              if (untypedSamples.size() < 5) {
+                untypedSamples.add(e.toString());
+              }
+            }
+          }
+        } finally {
+          closeQuietly(effectsConnection[0]);
+        }
+      }, "soak-" + worker + "-" + t);
+      thread.start();
+      running.add(thread);
+    }
+    for (Thread thread : running) {
+      thread.join();
+    }
+    Properties out = new Properties();
+    out.setProperty("executed", Long.toString(executed.get()));
+    out.setProperty("replayed", Long.toString(replayed.get()));
+    out.setProperty("wrongResults", Long.toString(wrongResults.get()));
+    out.setProperty("effectFailures", Long.toString(effectFailures.get()));
+    out.setProperty("timedOut", Boolean.toString(timedOut[0]));
+    new TreeMap<>(typed).forEach((n, c) -> out.setProperty("typed." + n, Long.toString(c.get())));
+    new TreeMap<>(untyped).forEach((n, c) -> out.setProperty("untyped." + n, Long.toString(c.get())));
+    for (int i = 0; i < untypedSamples.size(); i++) {
+      out.setProperty("untypedSample." + i, untypedSamples.get(i));
+    }
+    out.setProperty("answered", String.join(",", answered));
+    Path file = Path.of(job.getProperty("out"));
+    try (OutputStream o = Files.newOutputStream(file)) {
+      out.store(o, "soak worker " + worker);
+    }
+  }
+
+  private static void record(EffectsTable effects, Connection[] connection, String key, int worker, long token) {
+    try {
+      if (connection[0] == null) {
+        connection[0] = effects.connect();
+      }
+      effects.insert(connection[0], key, worker, token);
+    } catch (SQLException e) {
+      closeQuietly(connection[0]);
+      connection[0] = null;
+      throw new EffectFailed(e);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing a connection that already failed
+      }
+    }
+  }
+}
