@@ -98,10 +98,13 @@ public final class DistributedLocks implements AutoCloseable {
     Optional<LockHandle> handle;
     try {
       handle = Polling.poll(time, time.nanoTime() + options.maxWait().toNanos(), 10, 200, () -> {
+        // The lease runs from no earlier than the moment the request is sent.
+        long sentNanos = time.nanoTime();
         OptionalLong token = StoreCalls.call(store.name(), "acquire lock", listener, key.namespace(),
             () -> store.tryAcquire(storageKey, owner, options.lease()));
         return token.isPresent()
-            ? Optional.of(new FencedLock(this, key, storageKey, owner, FencingToken.of(token.getAsLong()), options))
+            ? Optional.of(new FencedLock(this, key, storageKey, owner, FencingToken.of(token.getAsLong()), options,
+                sentNanos))
             : Optional.empty();
       });
     } catch (InterruptedException e) {

@@ -15,8 +15,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A held lock of {@link DistributedLocks}: releases and extends only as its owner, and renews its
- * lease from a watchdog if asked, telling the owner (through {@link LockHandle#isLost()} and the
- * options' callback) when a renewal fails for longer than the lease. Thread-safe.
+ * lease from a watchdog if asked, every third of the lease.
+ *
+ * <p>When renewals fail, the owner is told (through {@link LockHandle#isLost()} and the options'
+ * callback) <b>while the lease it last secured still holds</b>: as soon as a renewal has failed and
+ * the next one could no longer come before that lease ends. The secured lease is counted from the
+ * moment the last successful renewal (or the acquisition) was <em>sent</em>, since the server
+ * started it no earlier. So the owner learns of the loss at least a third of the lease, less one
+ * store timeout, before another owner can take the lock, and can stop its work in time. Thread-safe.
  */
 final class FencedLock implements LockHandle {
   private static final Logger LOG = LoggerFactory.getLogger(FencedLock.class);
@@ -33,9 +39,9 @@ final class FencedLock implements LockHandle {
   private volatile long lastRenewalNanos;
 
   FencedLock(DistributedLocks locks, IdempotencyKey key, String storageKey, String owner, FencingToken fencingToken,
-      LockOptions options) {
+      LockOptions options, long acquisitionSentNanos) {
     this.locks = locks;
-    this.lastRenewalNanos = locks.time().nanoTime();
+    this.lastRenewalNanos = acquisitionSentNanos;
     this.key = key;
     this.storageKey = storageKey;
     this.owner = owner;
@@ -43,8 +49,12 @@ final class FencedLock implements LockHandle {
     this.options = options;
   }
 
+  private long periodMillis() {
+    return Math.max(1, options.lease().toMillis() / 3);
+  }
+
   void startWatchdog() {
-    long period = Math.max(1, options.lease().toMillis() / 3);
+    long period = periodMillis();
     watchdog = locks.scheduler().scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
   }
 
@@ -52,20 +62,25 @@ final class FencedLock implements LockHandle {
     if (released.get() || lost.get()) {
       return;
     }
+    long sentNanos = locks.time().nanoTime();
     boolean extended;
     try {
       extended = locks.store().extend(storageKey, owner, options.lease());
     } catch (RuntimeException e) {
-      // A passing failure: keep trying until the lease we last secured would have run out.
-      if (locks.time().nanoTime() - lastRenewalNanos < options.lease().toNanos()) {
+      // A passing failure: try again at the next period if that still comes before the lease we
+      // last secured ends; otherwise tell the owner now, while that lease still holds.
+      long securedUntil = lastRenewalNanos + options.lease().toNanos();
+      long nextAttempt = locks.time().nanoTime() + TimeUnit.MILLISECONDS.toNanos(periodMillis());
+      if (nextAttempt < securedUntil) {
         LOG.debug("lock {} renewal failed, retrying: {}", key, e.toString());
         return;
       }
-      LOG.warn("lock {} could not be renewed before its lease ran out", key, e);
+      LOG.warn("lock {} could not be renewed; its lease ends in {} ms", key,
+          TimeUnit.NANOSECONDS.toMillis(securedUntil - locks.time().nanoTime()), e);
       extended = false;
     }
     if (extended) {
-      lastRenewalNanos = locks.time().nanoTime();
+      lastRenewalNanos = sentNanos;
       return;
     }
     if (lost.compareAndSet(false, true)) {

@@ -31,7 +31,7 @@ class RedisSoakTest {
 
   private static Soak.Builder soak(String uri, EffectsTable effects) {
     return Soak.builder(RedisSoakTarget.class, effects).setting("uri", uri)
-        .setting("prefix", "soak" + UUID.randomUUID().toString().substring(0, 8)).setting("socketTimeoutMs", "500");
+        .setting("prefix", "soak" + UUID.randomUUID().toString().substring(0, 8)).setting("socketTimeoutMs", "500").label("redis");
   }
 
   /**

@@ -179,6 +179,15 @@ public final class Soak {
   }
 
   /**
+   * The backend's name in reports.
+   *
+   * @return the label
+   */
+  public String label() {
+    return b.label;
+  }
+
+  /**
    * Runs the soak without a fault.
    *
    * @return the report
@@ -299,7 +308,7 @@ public final class Soak {
       outcomes.stream().filter(o -> !o.succeeded())
           .forEach(o -> failures.merge(o.failure().getClass().getSimpleName(), 1L, Long::sum));
       Takeover t = new Takeover(racers, runs.get(), held.token(), token.get(), failures);
-      System.out.println("RELIABILITY | owner SIGKILLed after claiming | " + t);
+      System.out.println("RELIABILITY | " + b.label + " owner SIGKILLed after claiming | " + t);
       return t;
     }
   }
@@ -444,6 +453,7 @@ public final class Soak {
     private Duration lease = Duration.ofSeconds(30);
     private Duration await = Duration.ofSeconds(10);
     private Duration maxRun = Duration.ofSeconds(120);
+    private String label;
 
     private Builder(Class<? extends SoakTarget> target, EffectsTable effects) {
       this.target = Objects.requireNonNull(target, "target");
@@ -540,6 +550,17 @@ public final class Soak {
     }
 
     /**
+     * Names the backend in the {@code RELIABILITY} lines (default: the target's simple name).
+     *
+     * @param name for example {@code "redis"}
+     * @return this
+     */
+    public Builder label(String name) {
+      label = name;
+      return this;
+    }
+
+    /**
      * Checks the configuration.
      *
      * @return the soak
@@ -548,6 +569,9 @@ public final class Soak {
       String override = System.getProperty("soak.calls");
       if (override != null && !override.isBlank()) {
         calls = positive(Integer.parseInt(override.trim()), "soak.calls");
+      }
+      if (label == null) {
+        label = target.getSimpleName();
       }
       return new Soak(this);
     }
