@@ -8,7 +8,8 @@ import dev.idempotency.internal.Require;
  *
  * <h2>Limits</h2>
  * The value is 1 to {@value #MAX_VALUE_LENGTH} characters (UTF-16 units), not blank, and contains no
- * control characters and no unpaired surrogates; the scope has limits of its own. Anything else is an
+ * control, format or line-separator characters and no unpaired surrogates; the scope has limits of
+ * its own. Anything else is an
  * {@link InvalidInputException} at construction, so a bad key never reaches a store. The longest
  * {@link #storageKey()} is therefore 64 + 128 &times; 3 + 2 + 256 = 706 characters.
  *

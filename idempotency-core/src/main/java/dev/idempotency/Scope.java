@@ -13,7 +13,7 @@ import java.util.Optional;
  *   <li>namespace: 1 to {@value #MAX_NAMESPACE_LENGTH} characters of {@code [A-Za-z0-9_.-]},
  *       starting with a letter or digit;</li>
  *   <li>principal: absent, or 1 to {@value #MAX_PRINCIPAL_LENGTH} characters, not blank, without
- *       control characters.</li>
+ *       control, format or line-separator characters.</li>
  * </ul>
  * Anything else is an {@link InvalidInputException} at construction.
  *

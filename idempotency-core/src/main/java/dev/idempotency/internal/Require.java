@@ -103,7 +103,8 @@ public final class Require {
 
   /**
    * Checks a piece of key text: present, not blank, at most {@code maxLength} UTF-16 units, no ISO
-   * control characters and no unpaired surrogates.
+   * control characters, no format characters (such as U+200B or the bidi overrides) or line and
+   * paragraph separators, and no unpaired surrogates.
    *
    * @param value the text
    * @param field its name, for the message
@@ -124,6 +125,13 @@ public final class Require {
       if (Character.isISOControl(c)) {
         throw new InvalidInputException(field,
             "must not contain control characters (found U+" + String.format("%04X", (int) c)
+                + " at index " + i + ")");
+      }
+      int type = Character.getType(c);
+      if (type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+        // Invisible or line-breaking: two keys that print alike would differ, and logs could be forged.
+        throw new InvalidInputException(field,
+            "must not contain format or line-separator characters (found U+" + String.format("%04X", (int) c)
                 + " at index " + i + ")");
       }
       if (Character.isHighSurrogate(c)) {

@@ -60,6 +60,12 @@ final class ExpiringMap<V> {
     return now + n < now ? Long.MAX_VALUE : now + n;
   }
 
+  /** The number of live entries (expired ones are not counted). */
+  long liveCount() {
+    long now = now();
+    return cache.asMap().values().stream().filter(t -> t.deadline() > now).count();
+  }
+
   /** The live value, or null. */
   V get(String key) {
     Timed<V> t = cache.getIfPresent(key);

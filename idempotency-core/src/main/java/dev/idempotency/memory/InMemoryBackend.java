@@ -63,6 +63,22 @@ public final class InMemoryBackend implements Backend {
   }
 
   /**
+   * Counts what this backend holds now: live idempotency records, tokens, locks, dedup marks, state
+   * rows, stocked items and rate-limit states. For tests (the bad-input corpus checks that a refused
+   * call wrote nothing) and monitoring; it walks every store, so it is not for a hot path.
+   *
+   * @return the number of live entries
+   */
+  public long liveEntries() {
+    long n = records.liveCount() + tokens.liveCount() + locks.liveCount() + dedup.liveCount()
+        + stock.liveCount() + rates.liveCount();
+    for (InMemoryStateStore s : states.values()) {
+      n += s.liveCount();
+    }
+    return n;
+  }
+
+  /**
    * A backend on the system clock with the default bounds.
    *
    * @return the backend

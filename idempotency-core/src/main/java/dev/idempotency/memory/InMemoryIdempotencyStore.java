@@ -14,6 +14,10 @@ final class InMemoryIdempotencyStore implements IdempotencyStore {
   private final ExpiringMap<StoredRecord> map;
   private final AtomicLong fencing;
 
+  long liveCount() {
+    return map.liveCount();
+  }
+
   InMemoryIdempotencyStore(ExpiringMap<StoredRecord> map, AtomicLong fencing) {
     this.map = map;
     this.fencing = fencing;

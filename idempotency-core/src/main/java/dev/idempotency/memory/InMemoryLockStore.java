@@ -12,6 +12,10 @@ final class InMemoryLockStore implements LockStore {
   private final ExpiringMap<Held> map;
   private final AtomicLong fencing;
 
+  long liveCount() {
+    return map.liveCount();
+  }
+
   InMemoryLockStore(ExpiringMap<Held> map, AtomicLong fencing) {
     this.map = map;
     this.fencing = fencing;

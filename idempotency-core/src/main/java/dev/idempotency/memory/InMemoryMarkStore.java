@@ -9,6 +9,10 @@ final class InMemoryMarkStore implements MarkStore {
 
   private final ExpiringMap<Boolean> map;
 
+  long liveCount() {
+    return map.liveCount();
+  }
+
   InMemoryMarkStore(ExpiringMap<Boolean> map) {
     this.map = map;
   }

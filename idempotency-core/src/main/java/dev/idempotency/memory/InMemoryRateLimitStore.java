@@ -21,6 +21,10 @@ final class InMemoryRateLimitStore implements RateLimitStore {
   private final TimeSource time;
   private final Cache<String, State> states;
 
+  long liveCount() {
+    return states.asMap().size();
+  }
+
   /** One key's arrival times and how long they matter. */
   private static final class State {
     final AtomicReference<long[]> tats = new AtomicReference<>();

@@ -17,6 +17,10 @@ final class InMemoryStateStore implements StateStore {
   private final AtomicLong size = new AtomicLong();
   private final long maximumEntities;
 
+  long liveCount() {
+    return rows.size();
+  }
+
   InMemoryStateStore(long maximumEntities) {
     this.maximumEntities = maximumEntities;
   }

@@ -19,6 +19,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class InMemoryStockStore implements StockStore {
   private final Map<String, Item> items = new ConcurrentHashMap<>();
 
+  long liveCount() {
+    long n = 0;
+    for (Item item : items.values()) {
+      synchronized (item) {
+        n += 1 + item.holders.size();
+      }
+    }
+    return n;
+  }
+
   /** One item's counts and holders; guarded by its own monitor. */
   private static final class Item {
     long available;

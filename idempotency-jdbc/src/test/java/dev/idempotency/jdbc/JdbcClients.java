@@ -35,6 +35,23 @@ final class JdbcClients implements BackendFixture {
     return StateTable.of(db.ordersTable).withFencingColumn("fence");
   }
 
+  /** Rows in this run's tables of the backend (expired rows included: a refused call writes none). */
+  @Override
+  public long storedEntries() {
+    long n = 0;
+    try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+      for (String t : List.of("records", "tokens", "locks", "dedup", "states", "stock", "stock_holds", "rates")) {
+        try (java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + db.prefix + t)) {
+          rs.next();
+          n += rs.getLong(1);
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot count the rows of " + db.prefix + "*", e);
+    }
+    return n;
+  }
+
   @Override
   public synchronized void close() {
     pools.forEach(HikariDataSource::close);

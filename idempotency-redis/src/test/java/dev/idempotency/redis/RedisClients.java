@@ -54,6 +54,33 @@ final class RedisClients implements BackendFixture {
     return backend;
   }
 
+  /** Keys under this fixture's prefix, on the server or on every master of the cluster. */
+  @Override
+  public long storedEntries() {
+    List<String> servers = new ArrayList<>();
+    if (cluster != null) {
+      RedisCluster.shared().nodes().forEach(n -> servers.add(n.uri()));
+    } else {
+      servers.add(uri);
+    }
+    long n = 0;
+    for (String server : servers) {
+      try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(java.net.URI.create(server))) {
+        if (cluster != null && !j.info("replication").contains("role:master")) {
+          continue;
+        }
+        redis.clients.jedis.params.ScanParams match = new redis.clients.jedis.params.ScanParams().match(prefix + "*").count(1000);
+        String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+        do {
+          redis.clients.jedis.resps.ScanResult<String> page = j.scan(cursor, match);
+          n += page.getResult().size();
+          cursor = page.getCursor();
+        } while (!"0".equals(cursor));
+      }
+    }
+    return n;
+  }
+
   @Override
   public synchronized void close() {
     opened.forEach(RedisBackend::close);

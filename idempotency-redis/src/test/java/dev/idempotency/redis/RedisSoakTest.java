@@ -111,4 +111,12 @@ class RedisSoakTest {
     assertThat(t.newToken()).isGreaterThan(t.heldToken());
     assertThat(t.failures().keySet()).isSubsetOf("RequestInProgressException");
   }
+
+  @Test
+  void aTamperedRecordNamingAGadgetClassIsATypedErrorAndTheClassIsNeverLoaded() throws Exception {
+    Soak.Probe probe = soak(RedisServers.standaloneUri(), SoakEffects.table()).build().probeTamperedGadget();
+    assertThat(probe.logWorks()).as("the class-load log shows the probe's own classes").isTrue();
+    assertThat(probe.gadgetLoaded()).as("the gadget class was loaded").isFalse();
+    assertThat(probe.outcome()).startsWith("dev.idempotency.ResultCodecException").contains("allow-list");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.idempotency.testkit;
 
+import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
 import dev.idempotency.spi.MarkStore;
@@ -45,6 +46,39 @@ public abstract class BackendContract {
   @AfterEach
   void closeFixture() {
     fixture.close();
+  }
+
+  /** {@link TamperedRecordContract} on this backend. */
+  @Nested
+  class TamperedRecords extends TamperedRecordContract {
+    @Override
+    protected IdempotencyStore newClient() {
+      return fixture.newClient().idempotencyStore();
+    }
+
+    @Override
+    protected void advance(Duration d) throws InterruptedException {
+      fixture.advance(d);
+    }
+  }
+
+  /** {@link BadInputContract} on this backend. */
+  @Nested
+  class BadInput extends BadInputContract {
+    @Override
+    protected Backend backend() {
+      return fixture.newClient();
+    }
+
+    @Override
+    protected long storedEntries() {
+      return fixture.storedEntries();
+    }
+
+    @Override
+    protected void advance(Duration d) throws InterruptedException {
+      fixture.advance(d);
+    }
   }
 
   /** {@link IdempotentCallContract} on this backend. */

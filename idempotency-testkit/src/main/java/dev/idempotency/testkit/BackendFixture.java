@@ -33,6 +33,21 @@ public interface BackendFixture extends AutoCloseable {
     Thread.sleep(d.toMillis());
   }
 
+  /**
+   * Counts what the backend under test holds now, in this fixture's own key space (its Redis key
+   * prefix, its tables): records, tokens, locks, marks, states, stock and rate-limit rows, expired
+   * ones included where the backend keeps them. The bad-input corpus compares it before and after
+   * each refused call, to prove that nothing was written.
+   *
+   * @return the count
+   * @throws UnsupportedOperationException unless the fixture implements it (the corpus then fails,
+   *     saying so)
+   */
+  default long storedEntries() {
+    throw new UnsupportedOperationException(getClass().getName()
+        + " does not implement storedEntries(), which the bad-input corpus needs to inspect the store");
+  }
+
   /** Closes every client this fixture opened. */
   @Override
   default void close() {}

@@ -313,7 +313,51 @@ public final class Soak {
     }
   }
 
-  private Process launch(Path dir, int worker, String mode, int calls) {
+  /**
+   * What {@link #probeTamperedGadget()} saw.
+   *
+   * @param outcome what the probing process was told, as {@code class: message}
+   * @param gadgetLoaded whether the class-load log shows the gadget class
+   * @param logWorks whether the log shows the probe's own classes (so that the check means something)
+   */
+  public record Probe(String outcome, boolean gadgetLoaded, boolean logWorks) {}
+
+  /**
+   * Leaves a completed record whose payload is a Java serialization stream naming
+   * {@link TamperGadget}, then lets a fresh worker JVM, logging every class it loads
+   * ({@code -Xlog:class+load}), replay the key with an allow-list of {@code java.lang.*} only.
+   *
+   * @return what the probe saw
+   * @throws Exception if the probe cannot be run
+   */
+  public Probe probeTamperedGadget() throws Exception {
+    byte[] stream = dev.idempotency.testkit.TamperedRecordContract.serializedObjectOf(TamperGadget.class.getName());
+    byte[] payload = new byte[stream.length + 1];
+    payload[0] = 1;
+    System.arraycopy(stream, 0, payload, 1, stream.length);
+    try (Backend backend = open()) {
+      String key = IdempotencyKey.of(b.namespace, "tampered").storageKey();
+      long token = ((dev.idempotency.spi.ClaimResult.Acquired) backend.idempotencyStore()
+          .claim(key, dev.idempotency.Fingerprint.none().value(), Duration.ofMinutes(1))).fencingToken();
+      backend.idempotencyStore().complete(key, token, payload, Duration.ofMinutes(10));
+    }
+    Path dir = tempDir();
+    Path log = dir.resolve("classes.log");
+    Process p = launch(dir, 0, "probe", 1, "-Xlog:class+load=info:file=" + log);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("the probe failed; " + logs(dir, 0));
+    }
+    String out = Files.readString(dir.resolve("worker-0.out"), StandardCharsets.UTF_8);
+    String loaded = Files.readString(log, StandardCharsets.UTF_8);
+    int at = out.indexOf("OUTCOME ");
+    Probe probe = new Probe(at < 0 ? out : out.substring(at + 8).trim(), loaded.contains(TamperGadget.class.getName()),
+        loaded.contains(SoakWorker.class.getName()));
+    System.out.println("RELIABILITY | " + b.label + " tampered record naming a gadget class | " + probe);
+    return probe;
+  }
+
+  private Process launch(Path dir, int worker, String mode, int calls, String... jvmArgs) {
     Properties job = new Properties();
     job.setProperty("target", b.target.getName());
     b.settings.forEach((k, v) -> job.setProperty("setting." + k, v));
@@ -341,8 +385,9 @@ public final class Soak {
     }
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), SoakWorker.class.getName(), jobFile.toString()));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(List.of(jvmArgs));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), SoakWorker.class.getName(), jobFile.toString()));
     try {
       return new ProcessBuilder(command)
           .redirectOutput(dir.resolve("worker-" + worker + ".out").toFile())

@@ -82,9 +82,24 @@ public final class SoakWorker {
         hold(engine, namespace);
         return;
       }
+      if ("probe".equals(job.getProperty("mode"))) {
+        probe(engine, namespace);
+        System.exit(0);
+      }
       soak(job, engine, effects, worker, namespace);
     }
     System.exit(0);
+  }
+
+  /** Reads the tampered record with an allow-list of {@code java.lang.*} only, and prints what it was told. */
+  private static void probe(IdempotencyEngine engine, String namespace) {
+    try {
+      engine.execute(IdempotencyKey.of(namespace, "tampered"), Fingerprint.none(),
+          Codecs.javaSerialization(Object.class, "java.lang.*"), c -> "ran");
+      System.out.println("OUTCOME returned");
+    } catch (Throwable t) {
+      System.out.println("OUTCOME " + t.getClass().getName() + ": " + t.getMessage());
+    }
   }
 
   private static void hold(IdempotencyEngine engine, String namespace) throws InterruptedException {

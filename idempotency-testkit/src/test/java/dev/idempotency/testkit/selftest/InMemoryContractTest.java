@@ -24,6 +24,11 @@ class InMemoryContractTest extends BackendContract {
       public void advance(Duration d) {
         time.advance(d);
       }
+
+      @Override
+      public long storedEntries() {
+        return backend.liveEntries();
+      }
     };
   }
 }

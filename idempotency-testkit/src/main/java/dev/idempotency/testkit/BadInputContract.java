@@ -1,0 +1,232 @@
+package dev.idempotency.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idempotency.CallOptions;
+import dev.idempotency.CallResult;
+import dev.idempotency.Fingerprint;
+import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.InProgressPolicy;
+import dev.idempotency.InvalidInputException;
+import dev.idempotency.ResultNotStoredException;
+import dev.idempotency.Scope;
+import dev.idempotency.codec.Codecs;
+import dev.idempotency.dedup.Deduplicator;
+import dev.idempotency.lock.DistributedLocks;
+import dev.idempotency.lock.LockOptions;
+import dev.idempotency.ratelimit.RateLimit;
+import dev.idempotency.ratelimit.RateLimiter;
+import dev.idempotency.spi.Backend;
+import dev.idempotency.state.StateMachine;
+import dev.idempotency.stock.StockReservations;
+import dev.idempotency.token.OneTimeTokens;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The bad-input corpus: a table of hostile values for every text, identifier, duration and number
+ * the strategies take (null, empty, blank, over-long, control and format characters, line
+ * separators, unpaired surrogates, injection attempts in identifiers; zero, negative, overflowing
+ * and over-limit durations; out-of-range quantities), through the public API and straight at the
+ * SPI's door. Each case must be an {@link InvalidInputException}, and the store is counted before
+ * and after it ({@link BackendFixture#storedEntries()}): nothing written. Injection attempts and
+ * reserved words in <em>key values</em> are data, not errors: they are stored as they are, and
+ * never touch another key.
+ */
+public abstract class BadInputContract extends ContractSupport {
+
+  /** For subclasses: a backend's fixture or test class. */
+  protected BadInputContract() {}
+
+  /**
+   * A client of the backend under test.
+   *
+   * @return the client
+   */
+  protected abstract Backend backend();
+
+  /**
+   * What the backend holds now ({@link BackendFixture#storedEntries()}).
+   *
+   * @return the count
+   */
+  protected abstract long storedEntries();
+
+  /** Hostile texts for key values, principals, items, holders and rate-limit keys; {@code max} is the field's limit. */
+  private static List<String> badTexts(int max) {
+    return Arrays.asList(null, "", " ", "\t \n", "a\u0000b", "a\nb", "a\rb", "a\u0007b", "a\u001bb", "a\u007fb",
+        "a\u0085b", "a\u200bb", "a\u202eb", "a\ufeffb", "a\u2028b", "\ud800", "a\udc00b", "x".repeat(max + 1));
+  }
+
+  /** Hostile identifiers: namespaces, limiter and state-machine names. */
+  private static final List<String> BAD_IDENTIFIERS = Arrays.asList(null, "", " ", "bad ns", "ns;drop table x",
+      "ns'--", "ns\u0000", "-leading", "ns/../x", "ns*", "x".repeat(65), "na\u00efve", "ns\u200b");
+
+  /** Durations no store may be handed. */
+  private static final List<Duration> BAD_STORED = Arrays.asList(null, Duration.ZERO, Duration.ofMillis(-1),
+      Duration.ofSeconds(Long.MAX_VALUE), Duration.ofDays(3651));
+
+  private static String show(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    String s = value.toString();
+    StringBuilder out = new StringBuilder();
+    for (char c : (s.length() > 24 ? s.substring(0, 12) + "..(" + s.length() + ")" : s).toCharArray()) {
+      out.append(c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return "\"" + out + "\"";
+  }
+
+  private List<DynamicTest> cases() {
+    Backend b = backend();
+    IdempotencyEngine engine = IdempotencyEngine.builder(b.idempotencyStore()).build();
+    OneTimeTokens tokens = OneTimeTokens.builder(b.tokenStore()).build();
+    Deduplicator dedup = Deduplicator.builder(b.dedupStore()).build();
+    DistributedLocks locks = DistributedLocks.builder(b.lockStore()).build();
+    StockReservations stock = StockReservations.of(b.stockStore());
+    RateLimiter limiter = RateLimiter.builder(b.rateLimitStore(), "corpus").limit(5, Duration.ofMinutes(1)).build();
+    StateMachine<Phase> machine = StateMachine.builder(Phase.class, b.stateStore("corpus"), "corpus")
+        .allow(Phase.OPEN, Phase.DONE).build();
+    List<DynamicTest> cases = new ArrayList<>();
+    Consumer<Object[]> add = c -> cases.add(refused((String) c[0], (Executable) c[1]));
+
+    for (String v : badTexts(IdempotencyKey.MAX_VALUE_LENGTH)) {
+      add.accept(new Object[] {"execute with key value " + show(v), (Executable) () ->
+          engine.execute(IdempotencyKey.of(ns, v), Fingerprint.none(), Codecs.string(), c -> "ran")});
+    }
+    for (String p : badTexts(Scope.MAX_PRINCIPAL_LENGTH)) {
+      if (p == null) {
+        continue; // no principal is allowed
+      }
+      add.accept(new Object[] {"execute with principal " + show(p), (Executable) () ->
+          engine.execute(IdempotencyKey.of(ns, p, "k"), Fingerprint.none(), Codecs.string(), c -> "ran")});
+    }
+    for (String n : BAD_IDENTIFIERS) {
+      add.accept(new Object[] {"execute with namespace " + show(n), (Executable) () ->
+          engine.execute(IdempotencyKey.of(n, "k"), Fingerprint.none(), Codecs.string(), c -> "ran")});
+      add.accept(new Object[] {"dedup with namespace " + show(n), (Executable) () -> dedup.markFirst(n, "k")});
+    }
+    for (String v : badTexts(IdempotencyKey.MAX_VALUE_LENGTH)) {
+      add.accept(new Object[] {"dedup with key " + show(v), (Executable) () -> dedup.markFirst(ns, v)});
+    }
+    for (Duration d : BAD_STORED) {
+      add.accept(new Object[] {"call lease " + d, (Executable) () -> engine.execute(IdempotencyKey.of(ns, "lease"),
+          Fingerprint.none(), Codecs.string(), CallOptions.builder().lease(d).build(), c -> "ran")});
+      add.accept(new Object[] {"call retention " + d, (Executable) () -> CallOptions.builder().retention(d)});
+      add.accept(new Object[] {"token ttl " + d, (Executable) () -> tokens.issue(Scope.of(ns), d)});
+      add.accept(new Object[] {"lock lease " + d, (Executable) () -> locks.tryLock(IdempotencyKey.of(ns, "lock"),
+          LockOptions.builder().lease(d).build())});
+      add.accept(new Object[] {"dedup retention " + d, (Executable) () -> Deduplicator.builder(b.dedupStore()).retention(d)});
+      add.accept(new Object[] {"SPI claim lease " + d, (Executable) () ->
+          b.idempotencyStore().claim(IdempotencyKey.of(ns, "spi").storageKey(), Fingerprint.none().value(), d)});
+      add.accept(new Object[] {"SPI mark ttl " + d, (Executable) () -> b.dedupStore().mark(ns + ":spi", d)});
+      add.accept(new Object[] {"SPI lock lease " + d, (Executable) () -> b.lockStore().tryAcquire(ns + ":spi", "o", d)});
+    }
+    for (Duration d : Arrays.asList(null, Duration.ofMillis(-1), Duration.ofHours(2), Duration.ofSeconds(Long.MAX_VALUE))) {
+      add.accept(new Object[] {"await " + d, (Executable) () -> InProgressPolicy.await(d)});
+      add.accept(new Object[] {"lock wait " + d, (Executable) () -> LockOptions.builder().maxWait(d)});
+    }
+    for (String owner : Arrays.asList(" ", "o\nwner", "o\u202ewner", "x".repeat(LockOptions.MAX_OWNER_LENGTH + 1))) {
+      add.accept(new Object[] {"lock owner " + show(owner), (Executable) () -> LockOptions.builder().owner(owner)});
+    }
+    for (String t : badTexts(StockReservations.MAX_TEXT_LENGTH)) {
+      add.accept(new Object[] {"stock item " + show(t), (Executable) () -> stock.declare(t, 5)});
+      add.accept(new Object[] {"stock holder " + show(t), (Executable) () -> stock.reserve(ns + "-item", t)});
+    }
+    for (long q : new long[] {0, -1, Long.MIN_VALUE, StockReservations.MAX_QUANTITY + 1, Long.MAX_VALUE}) {
+      add.accept(new Object[] {"stock quantity " + q, (Executable) () -> stock.reserve(ns + "-item", "h", q)});
+    }
+    for (long units : new long[] {-1, Long.MIN_VALUE, StockReservations.MAX_UNITS + 1}) {
+      add.accept(new Object[] {"stock units " + units, (Executable) () -> stock.declare(ns + "-units", units)});
+    }
+    for (String k : badTexts(256)) {
+      add.accept(new Object[] {"rate-limit key " + show(k), (Executable) () -> limiter.tryAcquire(k)});
+    }
+    for (long permits : new long[] {0, -1, 6}) {
+      add.accept(new Object[] {"rate-limit permits " + permits, (Executable) () -> limiter.tryAcquire("k", permits)});
+    }
+    for (String n : BAD_IDENTIFIERS) {
+      add.accept(new Object[] {"state store entity type " + show(n), (Executable) () -> b.stateStore(n)});
+      add.accept(new Object[] {"rate limiter name " + show(n), (Executable) () -> RateLimiter.builder(b.rateLimitStore(), n)});
+    }
+    for (String id : badTexts(256)) {
+      add.accept(new Object[] {"state entity id " + show(id), (Executable) () -> machine.create(id, Phase.OPEN)});
+    }
+    add.accept(new Object[] {"token scope null", (Executable) () -> tokens.issue(null)});
+    add.accept(new Object[] {"fingerprint not hex", (Executable) () -> Fingerprint.of("zz")});
+    add.accept(new Object[] {"max result bytes 0", (Executable) () -> CallOptions.builder().maxResultBytes(0)});
+    return cases;
+  }
+
+  /** States of the corpus's machine. */
+  enum Phase {
+    OPEN, DONE
+  }
+
+  private DynamicTest refused(String name, Executable call) {
+    return DynamicTest.dynamicTest(name, () -> {
+      long before = storedEntries();
+      assertThatThrownBy(call::execute).as(name).isInstanceOf(InvalidInputException.class);
+      assertThat(storedEntries()).as("entries in the store after " + name).isEqualTo(before);
+    });
+  }
+
+  /**
+   * Every hostile value is an {@link InvalidInputException} and writes nothing.
+   *
+   * @return one test per case (at least 90)
+   */
+  @TestFactory
+  Stream<DynamicTest> everyHostileValueIsATypedErrorAndWritesNothing() {
+    List<DynamicTest> cases = cases();
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(90);
+    return cases.stream();
+  }
+
+  /** Injection attempts, globs, hash tags and reserved words in key values are data, each its own key. */
+  @Test
+  void injectionAttemptsAndReservedWordsInKeyValuesAreStoredAsDataEachItsOwnKey() {
+    IdempotencyEngine engine = IdempotencyEngine.builder(backend().idempotencyStore()).build();
+    List<String> values = List.of("' OR '1'='1", "'; DROP TABLE records; --", "*", "?", "[a-z]", "{tag}", "\\", "%",
+        "_", "SELECT", "NULL", "../../etc/passwd", "$(rm -rf /)", "<script>", "\u00e9t\u00e9", "\ud83d\ude00");
+    for (String v : values) {
+      assertThat(engine.execute(IdempotencyKey.of(ns, v), Fingerprint.none(), Codecs.string(), c -> "for " + v).value())
+          .isEqualTo("for " + v);
+    }
+    for (String v : values) {
+      CallResult<String> replay = engine.execute(IdempotencyKey.of(ns, v), Fingerprint.none(), Codecs.string(), c -> "ran again");
+      assertThat(replay.replayed()).as(v).isTrue();
+      assertThat(replay.value()).isEqualTo("for " + v);
+    }
+    assertThat(engine.execute(IdempotencyKey.of(ns, "plain"), Fingerprint.none(), Codecs.string(), c -> "plain").replayed())
+        .as("a glob key never matches another key").isFalse();
+  }
+
+  /**
+   * A result over the call's limit is not stored; the key is completed with a small marker, so the
+   * caller gets its result and a duplicate gets {@link ResultNotStoredException}: one entry written.
+   */
+  @Test
+  void aHugeResultIsNotStoredButTheKeyIsMarkedSoNothingRunsTwice() {
+    IdempotencyEngine engine = IdempotencyEngine.builder(backend().idempotencyStore()).build();
+    CallOptions small = CallOptions.builder().maxResultBytes(1024).build();
+    long before = storedEntries();
+    String huge = "x".repeat(64 * 1024);
+    assertThat(engine.execute(IdempotencyKey.of(ns, "huge"), Fingerprint.none(), Codecs.string(), small, c -> huge).value())
+        .hasSize(huge.length());
+    assertThatThrownBy(() -> engine.execute(IdempotencyKey.of(ns, "huge"), Fingerprint.none(), Codecs.string(), small,
+        c -> "ran again")).isInstanceOf(ResultNotStoredException.class);
+    assertThat(storedEntries()).isEqualTo(before + 1);
+  }
+}
