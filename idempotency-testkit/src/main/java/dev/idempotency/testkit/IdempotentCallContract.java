@@ -137,6 +137,29 @@ public abstract class IdempotentCallContract extends ContractSupport {
     }
   }
 
+  /** A second user's identical key neither waits for, nor is refused by, nor replays the first user's call. */
+  @Test
+  void anotherPrincipalsIdenticalKeyNeitherBlocksNorReplaysTheFirstUsers() throws Exception {
+    IdempotencyKey alice = IdempotencyKey.of(ns, "alice", "order-1");
+    IdempotencyKey bob = IdempotencyKey.of(ns, "bob", "order-1");
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Future<CallResult<String>> first = inBackground(() -> engine().execute(alice, FP, Codecs.string(), c -> {
+      inside.countDown();
+      finish.await();
+      return "alice's order";
+    }));
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+    CallResult<String> other = engine().execute(bob, Fingerprint.sha256("bob's body"), Codecs.string(), c -> "bob's order");
+    assertThat(other.replayed()).isFalse();
+    assertThat(other.value()).isEqualTo("bob's order");
+    finish.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).value()).isEqualTo("alice's order");
+    assertThat(engine().execute(alice, FP, Codecs.string(), c -> "x").value()).isEqualTo("alice's order");
+    assertThat(engine().execute(bob, Fingerprint.sha256("bob's body"), Codecs.string(), c -> "x").value())
+        .isEqualTo("bob's order");
+  }
+
   @Test
   void keysInDifferentNamespacesAndPrincipalsNeverShareRecords() {
     AtomicInteger runs = new AtomicInteger();
