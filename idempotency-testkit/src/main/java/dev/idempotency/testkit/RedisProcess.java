@@ -117,6 +117,15 @@ public final class RedisProcess {
     }
   }
 
+  /**
+   * Whether the server process is running.
+   *
+   * @return true if it was launched and has not ended
+   */
+  public synchronized boolean running() {
+    return process != null && process.isAlive();
+  }
+
   /** Kills the server (SIGKILL), as a crash would. */
   public synchronized void kill() {
     process.destroyForcibly();

@@ -1,6 +1,7 @@
 package dev.idempotency.examples.orders;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Faults the demo and the tests inject on purpose: every message published several times, and the
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Chaos {
   private final AtomicInteger copies = new AtomicInteger(1);
   private final AtomicInteger killsLeft = new AtomicInteger();
+  private final AtomicLong pauseMillis = new AtomicLong();
 
   /** @return how many times each message is published */
   public int copies() {
@@ -26,6 +28,26 @@ public final class Chaos {
     killsLeft.set(n);
   }
 
+  /**
+   * @param pause how long the consumer pauses inside its transaction, after writing the dedup row
+   *     and before the order (zero is normal), so that a fault can strike mid-transaction
+   */
+  public void pauseInTransaction(java.time.Duration pause) {
+    pauseMillis.set(Math.max(0, pause.toMillis()));
+  }
+
+  /** Called by the consumer inside its transaction, after the dedup row. */
+  void inTransaction() {
+    long ms = pauseMillis.get();
+    if (ms > 0) {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** Called by the consumer after its transaction committed and before the ack. */
   void afterCommit(QueueMessage m) {
     if (killsLeft.get() > 0 && killsLeft.getAndDecrement() > 0) {
@@ -37,5 +59,6 @@ public final class Chaos {
   public void reset() {
     copies.set(1);
     killsLeft.set(0);
+    pauseMillis.set(0);
   }
 }

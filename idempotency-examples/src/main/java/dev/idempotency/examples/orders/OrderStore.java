@@ -50,9 +50,12 @@ final class OrderStore {
   private final TransactionTemplate savepoint;
   private final TransactionalDedup dedup;
   private final Clock clock;
+  private final Chaos chaos;
   private final Set<String> knownFences = ConcurrentHashMap.newKeySet();
 
-  OrderStore(DataSource dataSource, PlatformTransactionManager transactions, TransactionalDedup dedup, Clock clock) {
+  OrderStore(DataSource dataSource, PlatformTransactionManager transactions, TransactionalDedup dedup, Clock clock,
+      Chaos chaos) {
+    this.chaos = chaos;
     this.dataSource = dataSource;
     this.jdbc = new JdbcTemplate(dataSource);
     this.tx = new TransactionTemplate(transactions);
@@ -98,6 +101,7 @@ final class OrderStore {
       if (dedup.markFirst(connection(), IdempotencyKey.of("order-messages", m.requestId())) == DedupResult.DUPLICATE) {
         return Consumed.ALREADY_PROCESSED;
       }
+      chaos.inTransaction();
       String token = m.submitToken() != null ? m.submitToken() : m.requestId();
       Order order = new Order(newId(), m.userId(), m.productId(), m.quantity(), OrderStatus.CREATED, "async");
       Placed placed = insertOrFind(order, token, null, null);
@@ -121,6 +125,7 @@ final class OrderStore {
         if (dedup.markFirst(connection(), IdempotencyKey.of("flash-messages", m.requestId())) == DedupResult.DUPLICATE) {
           return Consumed.ALREADY_PROCESSED;
         }
+        chaos.inTransaction();
         int taken = jdbc.update("UPDATE shop_products SET stock = stock - 1, version = version + 1"
             + " WHERE product_id = ? AND stock >= 1", m.productId());
         if (taken == 0) {

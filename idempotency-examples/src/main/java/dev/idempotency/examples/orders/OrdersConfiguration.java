@@ -45,10 +45,11 @@ class OrdersConfiguration {
   }
 
   @Bean
-  OrderStore orderStore(DataSource dataSource, PlatformTransactionManager transactions) {
+  OrderStore orderStore(DataSource dataSource, PlatformTransactionManager transactions, Chaos chaos) {
     // Not a bean of its own: a Backend bean would replace the starter's (memory or Redis).
     JdbcBackend database = JdbcBackend.builder(dataSource).tablePrefix("idem_").createTablesIfMissing(true).build();
-    return new OrderStore(dataSource, transactions, database.transactionalDedup(Duration.ofDays(7)), Clock.systemUTC());
+    return new OrderStore(dataSource, transactions, database.transactionalDedup(Duration.ofDays(7)), Clock.systemUTC(),
+        chaos);
   }
 
   @Bean
