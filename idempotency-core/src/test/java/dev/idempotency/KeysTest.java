@@ -31,8 +31,14 @@ class KeysTest {
     assertThat(IdempotencyKey.of("orders", "u", "k")).isNotEqualTo(IdempotencyKey.of("orders", "k"));
     assertThat(IdempotencyKey.of("orders", "k".repeat(200)).toString()).hasSizeLessThan(90);
     assertThatThrownBy(() -> Scope.of("orders", null)).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> IdempotencyKey.of("orders", "a\u2028b\u0085"))
+    assertThatThrownBy(() -> IdempotencyKey.of("orders", "ab\u0085"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("U+0085");
+    // A line separator and invisible format characters are refused too: keys that print alike must be equal.
+    assertThatThrownBy(() -> IdempotencyKey.of("orders", "a\u2028b"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("U+2028");
+    assertThatThrownBy(() -> IdempotencyKey.of("orders", "u", "a\u200bb"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("U+200B");
+    assertThatThrownBy(() -> Scope.of("orders", "ali\u202ece")).isInstanceOf(InvalidInputException.class);
   }
 
   @Test
