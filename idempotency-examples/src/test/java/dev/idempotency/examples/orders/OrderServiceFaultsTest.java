@@ -95,7 +95,7 @@ class OrderServiceFaultsTest {
       String run = UUID.randomUUID().toString().substring(0, 8);
       String product = "rmq-" + run;
       int n = 150;
-      chaos.pauseInTransaction(Duration.ofMillis(40));
+      chaos.pauseInTransaction(Duration.ofMillis(100));
       chaos.copies(2);
       List<String> accepted = new ArrayList<>();
       int processedAtRestart;

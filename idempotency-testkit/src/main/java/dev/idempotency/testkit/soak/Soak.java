@@ -1,9 +1,14 @@
 package dev.idempotency.testkit.soak;
 
 import dev.idempotency.CallRecord;
+import dev.idempotency.Fingerprint;
 import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
+import dev.idempotency.codec.Codecs;
 import dev.idempotency.spi.Backend;
+import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.testkit.Race;
+import dev.idempotency.testkit.TamperedRecordContract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,8 +25,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The multi-process soak: several worker JVMs ({@link SoakWorker}), each with its own connections
@@ -293,18 +303,18 @@ public final class Soak {
     held.kill();
     try (Backend backend = open()) {
       IdempotencyEngine engine = IdempotencyEngine.builder(backend.idempotencyStore()).build();
-      java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicLong token = new java.util.concurrent.atomic.AtomicLong();
+      AtomicInteger runs = new AtomicInteger();
+      AtomicLong token = new AtomicLong();
       Thread.sleep(b.lease.toMillis() + 200);
-      List<dev.idempotency.testkit.Race.Outcome<String>> outcomes = dev.idempotency.testkit.Race.run(racers,
-          i -> () -> engine.execute(Held.key(b.namespace), dev.idempotency.Fingerprint.sha256("fp-held"),
-              dev.idempotency.codec.Codecs.string(), c -> {
+      List<Race.Outcome<String>> outcomes = Race.run(racers,
+          i -> () -> engine.execute(Held.key(b.namespace), Fingerprint.sha256("fp-held"),
+              Codecs.string(), c -> {
                 runs.incrementAndGet();
                 token.set(c.fencingToken().value());
                 Thread.sleep(50);
                 return "taken over";
               }).value());
-      Map<String, Long> failures = new java.util.TreeMap<>();
+      Map<String, Long> failures = new TreeMap<>();
       outcomes.stream().filter(o -> !o.succeeded())
           .forEach(o -> failures.merge(o.failure().getClass().getSimpleName(), 1L, Long::sum));
       Takeover t = new Takeover(racers, runs.get(), held.token(), token.get(), failures);
@@ -331,14 +341,14 @@ public final class Soak {
    * @throws Exception if the probe cannot be run
    */
   public Probe probeTamperedGadget() throws Exception {
-    byte[] stream = dev.idempotency.testkit.TamperedRecordContract.serializedObjectOf(TamperGadget.class.getName());
+    byte[] stream = TamperedRecordContract.serializedObjectOf(TamperGadget.class.getName());
     byte[] payload = new byte[stream.length + 1];
     payload[0] = 1;
     System.arraycopy(stream, 0, payload, 1, stream.length);
     try (Backend backend = open()) {
       String key = IdempotencyKey.of(b.namespace, "tampered").storageKey();
-      long token = ((dev.idempotency.spi.ClaimResult.Acquired) backend.idempotencyStore()
-          .claim(key, dev.idempotency.Fingerprint.none().value(), Duration.ofMinutes(1))).fencingToken();
+      long token = ((ClaimResult.Acquired) backend.idempotencyStore()
+          .claim(key, Fingerprint.none().value(), Duration.ofMinutes(1))).fencingToken();
       backend.idempotencyStore().complete(key, token, payload, Duration.ofMinutes(10));
     }
     Path dir = tempDir();
@@ -407,7 +417,7 @@ public final class Soak {
     Map<String, Long> typed = new LinkedHashMap<>();
     Map<String, Long> untyped = new LinkedHashMap<>();
     List<String> samples = new ArrayList<>();
-    java.util.Set<String> answered = new java.util.TreeSet<>();
+    Set<String> answered = new TreeSet<>();
     for (int w = 0; w < b.processes; w++) {
       Properties p = new Properties();
       try (InputStream in = Files.newInputStream(dir.resolve("worker-" + w + ".result"))) {
