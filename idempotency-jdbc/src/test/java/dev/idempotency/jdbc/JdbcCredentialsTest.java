@@ -9,8 +9,6 @@ import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.testkit.ChildJvm;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -43,20 +41,20 @@ class JdbcCredentialsTest {
         System.out.println("DESCRIBE " + backend + " | " + backend.name() + " | " + viaUrl + " | " + viaUrl.name() + " | " + ds);
         IdempotencyEngine engine = IdempotencyEngine.builder(backend.idempotencyStore()).build();
         System.out.println("CALL " + engine.execute(IdempotencyKey.of("pay", "k1"), Fingerprint.none(), Codecs.string(), c -> "ok"));
-        exceptions += attempt(() -> engine.execute(IdempotencyKey.of("pay", "k2"), Fingerprint.none(), Codecs.string(), c -> {
+        exceptions += ChildJvm.attempt(() -> engine.execute(IdempotencyKey.of("pay", "k2"), Fingerprint.none(), Codecs.string(), c -> {
           killAll(url, args[1], args[2], user);
           return "stored after the kill";
         }).value());
         killAll(url, args[1], args[2], user);
         System.out.println("AFTER KILL");
-        exceptions += attempt(() -> engine.lookup(IdempotencyKey.of("pay", "k1")));
-        exceptions += attempt(() -> engine.lookup(IdempotencyKey.of("pay", "k1")));
-        exceptions += attempt(() -> {
+        exceptions += ChildJvm.attempt(() -> engine.lookup(IdempotencyKey.of("pay", "k1")));
+        exceptions += ChildJvm.attempt(() -> engine.lookup(IdempotencyKey.of("pay", "k1")));
+        exceptions += ChildJvm.attempt(() -> {
           try (HikariDataSource bad = pool(url, user, wrong)) {
             return JdbcBackend.builder(bad).tablePrefix(prefix).build();
           }
         });
-        exceptions += attempt(() -> {
+        exceptions += ChildJvm.attempt(() -> {
           try (HikariDataSource bad = pool(url + (url.contains("?") ? "&" : "?") + "user=" + user + "&password=" + wrong, null, null)) {
             return IdempotencyEngine.builder(JdbcBackend.builder(bad).dialect(Dialect.MYSQL).tablePrefix(prefix).build()
                 .idempotencyStore()).build().execute(IdempotencyKey.of("pay", "k3"), Fingerprint.none(), Codecs.string(), c -> "x");
@@ -94,22 +92,6 @@ class JdbcCredentialsTest {
             // ended meanwhile
           }
         }
-      }
-    }
-
-    interface Call {
-      Object run() throws Exception;
-    }
-
-    static int attempt(Call call) {
-      try {
-        System.out.println("RETURNED " + call.run());
-        return 0;
-      } catch (Throwable t) {
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        System.out.println("EXCEPTION " + w);
-        return 1;
       }
     }
   }

@@ -11,8 +11,6 @@ import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockOptions;
 import dev.idempotency.testkit.ChildJvm;
 import dev.idempotency.testkit.RedisProcess;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -45,45 +43,28 @@ class RedisCredentialsTest {
           locks.tryLock(IdempotencyKey.of("jobs", "j"), LockOptions.builder().lease(Duration.ofMillis(900))
               .watchdog(h -> System.out.println("LOST " + h.key())).build()).orElseThrow();
           own.signal("STOP");
-          exceptions += attempt(() -> engine.execute(IdempotencyKey.of("pay", "k2"), Fingerprint.none(), Codecs.string(), c -> "x"));
+          exceptions += ChildJvm.attempt(() -> engine.execute(IdempotencyKey.of("pay", "k2"), Fingerprint.none(), Codecs.string(), c -> "x"));
           Thread.sleep(1_200);
           own.signal("CONT");
           own.kill();
-          exceptions += attempt(() -> engine.execute(IdempotencyKey.of("pay", "k3"), Fingerprint.none(), Codecs.string(), c -> "x"));
-          exceptions += attempt(() -> engine.lookup(IdempotencyKey.of("pay", "k1")));
+          exceptions += ChildJvm.attempt(() -> engine.execute(IdempotencyKey.of("pay", "k3"), Fingerprint.none(), Codecs.string(), c -> "x"));
+          exceptions += ChildJvm.attempt(() -> engine.lookup(IdempotencyKey.of("pay", "k1")));
           own.launch();
         }
-        exceptions += attempt(() -> {
+        exceptions += ChildJvm.attempt(() -> {
           try (RedisBackend bad = RedisBackend.builder().uri("redis://:" + wrong + "@127.0.0.1:" + own.port()).build()) {
-            IdempotencyEngine.builder(bad.idempotencyStore()).build()
+            return IdempotencyEngine.builder(bad.idempotencyStore()).build()
                 .execute(IdempotencyKey.of("pay", "k4"), Fingerprint.none(), Codecs.string(), c -> "x");
           }
         });
-        exceptions += attempt(() -> {
+        exceptions += ChildJvm.attempt(() -> {
           try (RedisBackend none = RedisBackend.builder().hostAndPort("127.0.0.1", own.port()).build()) {
-            none.tokenStore().mark("x", Duration.ofSeconds(1));
+            return none.tokenStore().mark("x", Duration.ofSeconds(1));
           }
         });
         System.out.println("PROBE DONE exceptions=" + exceptions);
       } finally {
         own.stop();
-      }
-    }
-
-    interface Call {
-      void run() throws Exception;
-    }
-
-    static int attempt(Call call) {
-      try {
-        call.run();
-        System.out.println("NO EXCEPTION");
-        return 0;
-      } catch (Throwable t) {
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        System.out.println("EXCEPTION " + w);
-        return 1;
       }
     }
   }

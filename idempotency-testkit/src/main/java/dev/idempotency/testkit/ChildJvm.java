@@ -18,6 +18,37 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm {
   private ChildJvm() {}
 
+  /** A call a child's {@code main} makes, which may fail. */
+  @FunctionalInterface
+  public interface Attempt {
+    /**
+     * Makes the call.
+     *
+     * @return what it returned
+     * @throws Exception anything
+     */
+    Object call() throws Exception;
+  }
+
+  /**
+   * For a child's {@code main}: makes a call and prints what came of it, an exception in full
+   * (message, causes, stack trace), so that the parent can scan it.
+   *
+   * @param call the call
+   * @return 1 if it threw, 0 if it returned
+   */
+  public static int attempt(Attempt call) {
+    try {
+      System.out.println("RETURNED " + call.call());
+      return 0;
+    } catch (Throwable t) {
+      java.io.StringWriter w = new java.io.StringWriter();
+      t.printStackTrace(new java.io.PrintWriter(w));
+      System.out.println("EXCEPTION " + w);
+      return 1;
+    }
+  }
+
   /**
    * Runs the class and waits for it.
    *
