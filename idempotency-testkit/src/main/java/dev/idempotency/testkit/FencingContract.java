@@ -113,6 +113,47 @@ public abstract class FencingContract extends ContractSupport {
     }
   }
 
+  /**
+   * A lease shorter than the action: the owner whose claim lapsed is taken over by a second owner
+   * with a greater token; the second owner's fenced write lands, and the first owner's fenced write
+   * and its completion are both refused, so the entity and the stored result are the second's.
+   */
+  @Test
+  void anOwnerWhoseLeaseLapsedHasItsFencedWriteAndItsCompletionRefused() throws Exception {
+    Backend client = fixture().newClient();
+    StateMachine<OrderState> orders = StateMachine.builder(OrderState.class, client.stateStore("orders"), "orders")
+        .allow(OrderState.NEW, OrderState.PAID).allow(OrderState.PAID, OrderState.CANCELLED).build();
+    String id = "lapsed-" + ns;
+    orders.create(id, OrderState.NEW);
+    IdempotencyEngine engine = IdempotencyEngine.builder(client.idempotencyStore()).build();
+    CallOptions shortLease = CallOptions.builder().lease(SHORT).build();
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<TransitionResult<OrderState>> lateWrite =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.Future<Object> first = inBackground(() -> engine.execute(key("lapsed"), Fingerprint.none(),
+        Codecs.string(), shortLease, claim -> {
+          inside.countDown();
+          resume.await();
+          lateWrite.set(orders.transition(id, OrderState.CANCELLED, claim.fencingToken()));
+          return "first";
+        }));
+    assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    advance(PAST_SHORT);
+    FencingToken secondToken = engine.execute(key("lapsed"), Fingerprint.none(), Codecs.string(), shortLease, claim -> {
+      assertThat(orders.transition(id, OrderState.PAID, claim.fencingToken()).outcome())
+          .isEqualTo(TransitionResult.Outcome.APPLIED);
+      return "second";
+    }).fencingToken();
+    resume.countDown();
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> first.get(10, java.util.concurrent.TimeUnit.SECONDS)))
+        .hasCauseInstanceOf(dev.idempotency.ClaimLostException.class);
+    assertThat(lateWrite.get().outcome()).as("the lapsed owner's fenced write").isEqualTo(TransitionResult.Outcome.FENCED);
+    assertThat(orders.current(id).orElseThrow().current()).isEqualTo(OrderState.PAID);
+    assertThat(engine.execute(key("lapsed"), Fingerprint.none(), Codecs.string(), c -> "third").value()).isEqualTo("second");
+    assertThat(secondToken.value()).isPositive();
+  }
+
   @Test
   void aFencingTokenIsNeverNegative() {
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> FencingToken.of(-1)))
