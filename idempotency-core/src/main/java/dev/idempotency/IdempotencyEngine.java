@@ -62,7 +62,11 @@ import org.slf4j.LoggerFactory;
  * action's writes and the result commit or roll back together.
  *
  * <p>Round trips per call: a first call makes two (claim, complete); a replay makes one (claim);
- * a failure makes two (claim, release). Leases and waits are measured on the builder's
+ * a failure makes two (claim, release). A duplicate that waits ({@link InProgressPolicy#await})
+ * for a call this engine owns makes one (the claim that finds it in progress): the owner wakes it
+ * when it ends and hands it the outcome the store accepted, so it neither polls nor reads again;
+ * it claims again only if the owner stored nothing (it failed and released, or lost its claim). A
+ * duplicate waiting for an owner in another process polls the store with capped, jittered backoff. Leases and waits are measured on the builder's
  * {@link TimeSource}. Thread-safe; create one per store and share it.
  */
 public final class IdempotencyEngine {
@@ -73,6 +77,7 @@ public final class IdempotencyEngine {
   private final IdempotencyListener listener;
   private final TimeSource time;
   private final Settlement settlement;
+  private final Flights flights = new Flights();
 
   private IdempotencyEngine(Builder b) {
     this.store = b.store;
@@ -148,13 +153,17 @@ public final class IdempotencyEngine {
       return replayed.result();
     }
     Settlement.Owned owned = ((Claimed<T>) claimed).owned();
-    T value;
     try {
-      value = action.run(new Claim(key, owned.token()));
-    } catch (Throwable failure) {
-      throw Exceptions.rethrow(settlement.afterFailure(owned, options, failure));
+      T value;
+      try {
+        value = action.run(new Claim(key, owned.token()));
+      } catch (Throwable failure) {
+        throw Exceptions.rethrow(settlement.afterFailure(owned, options, failure));
+      }
+      return settlement.afterSuccess(owned, codec, options, value);
+    } finally {
+      flights.end(owned.flight());
     }
-    return settlement.afterSuccess(owned, codec, options, value);
   }
 
   /**
@@ -195,19 +204,25 @@ public final class IdempotencyEngine {
       stage = action.start(new Claim(key, owned.token()));
       Require.nonNull(stage, "the action's future");
     } catch (Throwable failure) {
-      return CompletableFuture.failedFuture(settlement.afterFailure(owned, options, failure));
+      try {
+        return CompletableFuture.failedFuture(settlement.afterFailure(owned, options, failure));
+      } finally {
+        flights.end(owned.flight());
+      }
     }
     CompletableFuture<CallResult<T>> result = new CompletableFuture<>();
     stage.whenComplete((value, error) -> {
-      if (error != null) {
-        Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        result.completeExceptionally(settlement.afterFailure(owned, options, failure));
-        return;
-      }
       try {
+        if (error != null) {
+          Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+          result.completeExceptionally(settlement.afterFailure(owned, options, failure));
+          return;
+        }
         result.complete(settlement.afterSuccess(owned, codec, options, value));
       } catch (Throwable t) {
         result.completeExceptionally(t);
+      } finally {
+        flights.end(owned.flight());
       }
     });
     return result;
@@ -265,14 +280,25 @@ public final class IdempotencyEngine {
     InProgressPolicy policy = options.inProgress();
     long deadline = time.nanoTime() + (policy.waits() ? policy.maxWait().toNanos() : 0);
     Optional<ClaimOutcome<T>> outcome;
+    // The flight of this process's owner that this duplicate waits for, between attempts.
+    Flights.Flight[] awaited = {null};
     try {
       outcome = Polling.poll(time, deadline, 5, 100, () -> {
+        StoredRecord handed = awaited[0] == null ? null : awaited[0].outcome();
+        awaited[0] = null;
+        if (handed != null) {
+          // The owner in this process stored it under the claim this duplicate saw: replay it as read.
+          return Optional.of(new Replayed<>(Replays.replay(key, codec, options, handed, listener)));
+        }
         // Read before the round trip: the lease is measured from no later than the server started it.
         long claimedAt = time.nanoTime();
         ClaimResult claim = call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
         if (claim instanceof ClaimResult.Acquired acquired) {
+          long token = acquired.fencingToken();
+          Flights.Flight flight = store.joinsCallerTransaction() ? null
+              : flights.start(storageKey, fingerprint.value(), token);
           return Optional.of(new Claimed<>(new Settlement.Owned(key, storageKey,
-              FencingToken.of(acquired.fencingToken()), claimedAt + options.lease().toNanos())));
+              FencingToken.of(token), claimedAt + options.lease().toNanos(), flight)));
         }
         StoredRecord existing = ((ClaimResult.Existing) claim).record();
         if (!existing.fingerprint().equals(fingerprint.value())) {
@@ -288,8 +314,9 @@ public final class IdempotencyEngine {
           LOG.debug("key {} is in progress; rejected", key);
           throw new RequestInProgressException(key, "a call with key " + key + " is still in progress");
         }
+        awaited[0] = flights.find(storageKey, existing.fencingToken());
         return Optional.empty();
-      });
+      }, () -> awaited[0] == null ? null : awaited[0].ended());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       report(IdempotencyEvent.IN_PROGRESS, key);

@@ -31,8 +31,11 @@ final class Settlement {
     this.time = time;
   }
 
-  /** A claim a call owns: its key, fencing token and when its lease ends on the time source's scale. */
-  record Owned(IdempotencyKey key, String storageKey, FencingToken token, long leaseEndsNanos) {}
+  /**
+   * A claim a call owns: its key, fencing token, when its lease ends on the time source's scale, and
+   * its flight (null in the caller's transaction), told what the store accepted.
+   */
+  record Owned(IdempotencyKey key, String storageKey, FencingToken token, long leaseEndsNanos, Flights.Flight flight) {}
 
   /** How storing an outcome ended. */
   private enum Completion { STORED, LOST, FAILED }
@@ -135,6 +138,9 @@ final class Settlement {
         }
         try {
           boolean stored = store.complete(owned.storageKey(), owned.token().value(), envelope, options.retention());
+          if (stored && owned.flight() != null) {
+            owned.flight().stored(envelope);
+          }
           return Optional.of(stored ? Completion.STORED : Completion.LOST);
         } catch (RuntimeException e) {
           if (attempts[0] == 1) {

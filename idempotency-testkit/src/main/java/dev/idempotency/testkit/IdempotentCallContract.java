@@ -220,6 +220,116 @@ public abstract class IdempotentCallContract extends ContractSupport {
   }
 
   @Test
+  void fiveHundredWaitersInTheOwnersProcessAreWokenByItAndReadTheStoreOnceEach() throws Exception {
+    CountingStore store = new CountingStore(newClient());
+    IdempotencyEngine engine = IdempotencyEngine.builder(store).defaults(STABLE).build();
+    CallOptions await = STABLE.toBuilder().inProgress(InProgressPolicy.await(Duration.ofSeconds(30))).build();
+    AtomicInteger runs = new AtomicInteger();
+    AtomicLong completedAt = new AtomicLong();
+    long[] resolvedAt = new long[500];
+    List<Race.Outcome<CallResult<String>>> outcomes = Race.run(500, i -> () -> {
+      CallResult<String> r = engine.execute(key("storm"), FP, Codecs.string(), await, c -> {
+        runs.incrementAndGet();
+        // Long enough for every waiter to be waiting, and for polling waiters to poll several times.
+        Thread.sleep(600);
+        completedAt.set(System.nanoTime());
+        return "the-order";
+      });
+      resolvedAt[i] = System.nanoTime();
+      return r;
+    });
+
+    assertThat(runs).hasValue(1);
+    assertThat(outcomes).allSatisfy(o -> {
+      assertThat(o.failure()).isNull();
+      assertThat(o.value().value()).isEqualTo("the-order");
+    });
+    assertThat(outcomes.stream().filter(o -> !o.value().replayed()).count()).isEqualTo(1);
+    // Each waiter's claim found the call in progress; the owner woke it with the stored outcome.
+    // A polling waiter would claim every 5 to 100 ms for the 600 ms: several times each.
+    assertThat(store.claims.get()).as("claims by 500 callers").isLessThanOrEqualTo(2 * 500);
+    assertThat(store.finds.get()).isZero();
+    long last = java.util.Arrays.stream(resolvedAt).max().orElseThrow();
+    System.out.printf(java.util.Locale.ROOT, "PERF | %s | 500 waiters woken in-process | %d claims | last waiter "
+        + "resolved %.1f ms after the completion%n", store.name(), store.claims.get(),
+        (last - completedAt.get()) / 1e6);
+  }
+
+  @Test
+  void aWaiterWokenByItsOwnersReleaseClaimsAgainAndRunsTheAction() throws Exception {
+    CountingStore store = new CountingStore(newClient());
+    IdempotencyEngine engine = IdempotencyEngine.builder(store).defaults(STABLE).build();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch fail = new CountDownLatch(1);
+    Future<CallResult<String>> first = inBackground(() -> engine.execute(key("woken"), FP, Codecs.string(), c -> {
+      inside.countDown();
+      fail.await();
+      throw new IllegalStateException("transient");
+    }));
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+    CallOptions await = STABLE.toBuilder().inProgress(InProgressPolicy.await(Duration.ofSeconds(10))).build();
+    Future<CallResult<String>> waiter = inBackground(() ->
+        engine.execute(key("woken"), FP, Codecs.string(), await, c -> "second"));
+    while (store.claims.get() < 2) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(300);
+    int claimsWhileWaiting = store.claims.get();
+    fail.countDown();
+    CallResult<String> r = waiter.get(10, TimeUnit.SECONDS);
+    assertThat(r.value()).isEqualTo("second");
+    assertThat(r.replayed()).isFalse();
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+    // The waiter did not poll while the owner ran (the owner's claim and its own first one), and
+    // claimed once more when woken.
+    assertThat(claimsWhileWaiting).isLessThanOrEqualTo(3);
+    assertThat(store.claims.get()).isLessThanOrEqualTo(claimsWhileWaiting + 1);
+  }
+
+  /** Counts the claims and reads a store is asked for. */
+  private static final class CountingStore implements IdempotencyStore {
+    private final IdempotencyStore store;
+    private final AtomicInteger claims = new AtomicInteger();
+    private final AtomicInteger finds = new AtomicInteger();
+
+    CountingStore(IdempotencyStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public String name() {
+      return store.name();
+    }
+
+    @Override
+    public ClaimResult claim(String key, String fingerprint, Duration lease) {
+      claims.incrementAndGet();
+      return store.claim(key, fingerprint, lease);
+    }
+
+    @Override
+    public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
+      return store.complete(key, fencingToken, payload, retention);
+    }
+
+    @Override
+    public boolean release(String key, long fencingToken) {
+      return store.release(key, fencingToken);
+    }
+
+    @Override
+    public java.util.Optional<dev.idempotency.spi.StoredRecord> find(String key) {
+      finds.incrementAndGet();
+      return store.find(key);
+    }
+
+    @Override
+    public int maxPayloadBytes() {
+      return store.maxPayloadBytes();
+    }
+  }
+
+  @Test
   void severalIndependentClientsOnOneKeyRunTheActionExactlyOnce() throws Exception {
     List<IdempotencyEngine> clients = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
