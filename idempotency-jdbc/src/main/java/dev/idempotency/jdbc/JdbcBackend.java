@@ -58,8 +58,9 @@ public final class JdbcBackend implements Backend {
   private final StockSql stockSql;
   private final String prefix;
 
-  private JdbcBackend(DataSource dataSource, Dialect dialect, String name, String prefix, int maxPayloadBytes) {
-    this.db = new Database(dataSource, new Sql(dialect, prefix), name, maxPayloadBytes);
+  private JdbcBackend(DataSource dataSource, Dialect dialect, String name, String prefix, int maxPayloadBytes,
+      boolean insertReturning) {
+    this.db = new Database(dataSource, new Sql(dialect, prefix, insertReturning), name, maxPayloadBytes);
     this.stockSql = new StockSql(db.sql());
     this.prefix = prefix;
   }
@@ -349,7 +350,8 @@ public final class JdbcBackend implements Backend {
         if (createTables) {
           Schema.create(c, d, ddl(d, tablePrefix), tablePrefix);
         }
-        return new JdbcBackend(own, d, where, tablePrefix, Schema.maxPayloadBytes(c, d));
+        return new JdbcBackend(own, d, where, tablePrefix, Schema.maxPayloadBytes(c, d),
+            d == Dialect.MYSQL && Schema.takesInsertReturning(c));
       } catch (SQLException e) {
         throw new StoreUnavailableException(where, "connect", e);
       } catch (IllegalArgumentException e) {

@@ -53,6 +53,23 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
     return connections.run("claim", c -> {
       // A live row can expire, or be released, between the upsert and the read: then claim again.
       for (int attempt = 0; attempt < 5; attempt++) {
+        if (db.sql().claimOrFind != null) {
+          // One statement: a replay is one round trip and one statement.
+          try (PreparedStatement ps = c.prepareStatement(db.sql().claimOrFind)) {
+            ps.setQueryTimeout(connections.waitSeconds());
+            ps.setString(1, hash);
+            ps.setString(2, key);
+            ps.setString(3, fingerprint);
+            ps.setLong(4, leaseMillis);
+            ps.setString(5, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                return rs.getBoolean(1) ? new ClaimResult.Acquired(rs.getLong(4)) : new ClaimResult.Existing(record(rs, 2, hash));
+              }
+            }
+          }
+          continue;
+        }
         long token = db.returningLong(c, db.sql().claim, connections.waitSeconds(), ps -> {
           ps.setString(1, hash);
           ps.setString(2, key);
@@ -118,26 +135,28 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
     try (PreparedStatement ps = c.prepareStatement(statement)) {
       ps.setString(1, hash);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        int status = rs.getInt(1);
-        String fingerprint = rs.getString(2);
-        long token = rs.getLong(3);
-        byte[] payload = rs.getBytes(4);
-        if (fingerprint == null || (status == 1 && payload == null)) {
-          throw new CorruptRecordException("the record of " + hash + " has no "
-              + (fingerprint == null ? "fingerprint" : "payload"), null);
-        }
-        switch (status) {
-          case 0:
-            return Optional.of(StoredRecord.inProgress(fingerprint, token));
-          case 1:
-            return Optional.of(StoredRecord.completed(fingerprint, token, payload));
-          default:
-            throw new CorruptRecordException("the record of " + hash + " has status " + status, null);
-        }
+        return rs.next() ? Optional.of(record(rs, 1, hash)) : Optional.empty();
       }
+    }
+  }
+
+  /** The record in a row's columns status, fingerprint, fencing token, payload from {@code first} on. */
+  private static StoredRecord record(ResultSet rs, int first, String hash) throws SQLException {
+    int status = rs.getInt(first);
+    String fingerprint = rs.getString(first + 1);
+    long token = rs.getLong(first + 2);
+    byte[] payload = rs.getBytes(first + 3);
+    if (fingerprint == null || (status == 1 && payload == null)) {
+      throw new CorruptRecordException("the record of " + hash + " has no "
+          + (fingerprint == null ? "fingerprint" : "payload"), null);
+    }
+    switch (status) {
+      case 0:
+        return StoredRecord.inProgress(fingerprint, token);
+      case 1:
+        return StoredRecord.completed(fingerprint, token, payload);
+      default:
+        throw new CorruptRecordException("the record of " + hash + " has status " + status, null);
     }
   }
 }

@@ -127,6 +127,30 @@ final class Schema {
     return 0x1DE0_0000_0000_0000L ^ ("idempotency-schema:" + prefix).hashCode();
   }
 
+  /**
+   * Whether a MySQL-dialect database takes {@code INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING}:
+   * MariaDB from 10.5 (its {@code VERSION()} names it); MySQL does not.
+   */
+  static boolean takesInsertReturning(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT VERSION()")) {
+      return rs.next() && takesInsertReturning(rs.getString(1));
+    }
+  }
+
+  /** As {@link #takesInsertReturning(Connection)}, from the text of {@code VERSION()}. */
+  static boolean takesInsertReturning(String version) {
+    if (version == null || !version.toLowerCase(Locale.ROOT).contains("mariadb")) {
+      return false;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+    if (!m.find()) {
+      return false;
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    return major > 10 || (major == 10 && minor >= 5);
+  }
+
   /** The largest payload one statement can carry; see {@link JdbcBackend#maxPayloadBytes()}. */
   static int maxPayloadBytes(Connection c, Dialect dialect) throws SQLException {
     if (dialect != Dialect.MYSQL) {

@@ -23,6 +23,12 @@ final class Sql {
   final String prefix;
 
   final String claim;
+  /**
+   * On PostgreSQL and MariaDB (null elsewhere): the claim and, when it did not take the key, the
+   * live record it found, in one statement. Rows: acquired, status, fingerprint, fencing token,
+   * payload; none if the record expired or was released in between (then claim again).
+   */
+  final String claimOrFind;
   final String complete;
   final String completedBy;
   final String release;
@@ -35,6 +41,18 @@ final class Sql {
   final String lockExtend;
 
   Sql(Dialect dialect, String prefix) {
+    this(dialect, prefix, false);
+  }
+
+  /**
+   * The statements of a dialect.
+   *
+   * @param dialect the dialect
+   * @param prefix the tables' prefix
+   * @param insertReturning whether a MySQL-dialect database takes {@code INSERT ... RETURNING}
+   *     (MariaDB 10.5 and later), so a claim can read the record it found in the same statement
+   */
+  Sql(Dialect dialect, String prefix, boolean insertReturning) {
     this.dialect = dialect;
     this.prefix = prefix;
     this.records = prefix + "records";
@@ -53,6 +71,12 @@ final class Sql {
             + " fingerprint = EXCLUDED.fingerprint, fencing_token = GREATEST(EXCLUDED.fencing_token, r.fencing_token + 1),"
             + " payload = NULL, expires_at = EXCLUDED.expires_at WHERE r.expires_at <= " + now
             + " RETURNING fencing_token";
+        // The read sees the statement's snapshot: a row committed while the insert waited on it is
+        // not in it, and the store claims again (as when a row expires between the two).
+        claimOrFind = "WITH c AS (" + claim + ")"
+            + " SELECT TRUE, 0, NULL, fencing_token, NULL FROM c"
+            + " UNION ALL SELECT FALSE, status, fingerprint, fencing_token, payload FROM " + records
+            + " WHERE key_hash = ? AND expires_at > " + now + " AND NOT EXISTS (SELECT 1 FROM c)";
         lockAcquire = "INSERT INTO " + locks + " AS l (key_hash, key_text, owner, holds, fencing_token, expires_at)"
             + " VALUES (?, ?, ?, 1, " + micros + ", " + plus + ")"
             + " ON CONFLICT (key_hash) DO UPDATE SET"
@@ -75,6 +99,10 @@ final class Sql {
             + " fingerprint = IF(" + expired + ", VALUES(fingerprint), fingerprint),"
             + " payload = IF(" + expired + ", NULL, payload),"
             + " expires_at = IF(" + expired + ", VALUES(expires_at), expires_at)";
+        // MariaDB returns the row as the statement left it: the new claim (LAST_INSERT_ID is its
+        // token) or the live record it found (LAST_INSERT_ID was set to 0), read under the row's lock.
+        claimOrFind = insertReturning
+            ? claim + " RETURNING LAST_INSERT_ID() > 0, status, fingerprint, fencing_token, payload" : null;
         String reenter = "owner = VALUES(owner) AND expires_at > " + now;
         lockAcquire = "INSERT INTO " + locks + " (key_hash, key_text, owner, holds, fencing_token, expires_at)"
             + " VALUES (?, ?, ?, 1, LAST_INSERT_ID(" + micros + "), " + plus + ")"
@@ -89,6 +117,7 @@ final class Sql {
         break;
       case H2:
       default:
+        claimOrFind = null;
         claim = "SELECT fencing_token FROM FINAL TABLE (MERGE INTO " + records + " r USING (VALUES ("
             + "CAST(? AS CHAR(64)), CAST(? AS VARCHAR(768)), CAST(? AS VARCHAR(64)), " + micros + ", " + plus + "))"
             + " s(key_hash, key_text, fingerprint, fencing_token, expires_at) ON r.key_hash = s.key_hash"

@@ -164,7 +164,8 @@ class JdbcBackendTest {
     assertThat(ds.count(() -> engine.execute(fresh, Fingerprint.none(), Codecs.string(), cl -> "r")))
         .as("first call: claim + complete").isEqualTo(2);
     assertThat(ds.count(() -> engine.execute(fresh, Fingerprint.none(), Codecs.string(), cl -> "r")))
-        .as("replay: claim + read of the existing record").isEqualTo(2);
+        .as("replay: on PostgreSQL and MariaDB the claim and the read of the existing record in one statement, on H2 two")
+        .isEqualTo(database.equals("h2") ? 2 : 1);
 
     Deduplicator dedup = Deduplicator.builder(backend.dedupStore()).build();
     assertThat(ds.count(() -> dedup.markFirst("count", UUID.randomUUID().toString()))).as("dedup").isEqualTo(1);
