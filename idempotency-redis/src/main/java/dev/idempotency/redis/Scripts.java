@@ -4,22 +4,27 @@ package dev.idempotency.redis;
  * The Lua scripts, one per multi-step operation. Each touches exactly one key, so it can never fail
  * with CROSSSLOT on a cluster.
  *
- * <p>Fencing tokens come from the server's {@code TIME} in microseconds, raised to the last token + 1
- * where one is still known, so they grow across claims, takeovers and re-acquisitions without a
+ * <p>Fencing tokens come from the server's {@code TIME} in microseconds (seconds and the
+ * microseconds padded to six digits, joined as text, so no floating point is involved), raised to
+ * the last token + 1 where one is still known, so they grow across claims, takeovers and re-acquisitions without a
  * counter key that outlives its data. Numbers stay below 2^53, exact in Lua's doubles, and are
  * formatted with {@code %.0f} so they never turn into exponent notation.
  */
 final class Scripts {
   private Scripts() {}
 
-  /** KEYS[1] record; ARGV fingerprint, lease ms. Returns the new token (a string) or {status, fp, token, payload}. */
+  /**
+   * KEYS[1] record; ARGV fingerprint, lease ms. Returns the new token (a string) or the existing
+   * record's {status, fp, token, payload} exactly as HMGET read it (a replay runs no other command
+   * and builds no table: the server's cost of a replay is one HMGET plus the script's call).
+   */
   static final RedisScript CLAIM = new RedisScript("claim", """
       local r = redis.call('HMGET', KEYS[1], 's', 'f', 't', 'p')
       if r[1] then
-        return {r[1], r[2], r[3], r[4]}
+        return r
       end
       local now = redis.call('TIME')
-      local token = string.format('%.0f', tonumber(now[1]) * 1000000 + tonumber(now[2]))
+      local token = now[1] .. string.sub('00000' .. now[2], -6)
       redis.call('HSET', KEYS[1], 's', '0', 'f', ARGV[1], 't', token)
       redis.call('PEXPIRE', KEYS[1], ARGV[2])
       return token
@@ -85,10 +90,13 @@ final class Scripts {
 
   /** KEYS[1] lock; ARGV owner, tombstone ms. Returns 1 if the owner held it, 0 otherwise. */
   static final RedisScript LOCK_RELEASE = new RedisScript("lock-release", """
-      if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then
+      local r = redis.call('HMGET', KEYS[1], 'o', 'n')
+      if r[1] ~= ARGV[1] then
         return 0
       end
-      if redis.call('HINCRBY', KEYS[1], 'n', -1) <= 0 then
+      if (tonumber(r[2]) or 1) > 1 then
+        redis.call('HINCRBY', KEYS[1], 'n', -1)
+      else
         redis.call('HDEL', KEYS[1], 'o', 'n')
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
       end
