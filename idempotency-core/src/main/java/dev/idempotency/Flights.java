@@ -19,6 +19,37 @@ import java.util.concurrent.Future;
  */
 final class Flights {
   private final ConcurrentHashMap<String, Flight> byKey = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Watch> watches = new ConcurrentHashMap<>();
+
+  /**
+   * The watch duplicates of this engine keep on a call in progress in another process: one of them,
+   * the keeper, polls the store, and hands the others the completed record it reads; they make no
+   * round trip meanwhile. Each still checks the record against its own fingerprint.
+   */
+  static final class Watch {
+    private final String storageKey;
+    private final Thread keeper = Thread.currentThread();
+    private final CompletableFuture<StoredRecord> ended = new CompletableFuture<>();
+
+    private Watch(String storageKey) {
+      this.storageKey = storageKey;
+    }
+
+    /** The thread that polls for the others. */
+    Thread keeper() {
+      return keeper;
+    }
+
+    /** The event the others wait for. */
+    Future<?> ended() {
+      return ended;
+    }
+
+    /** The completed record the keeper read, once it has ended with one; otherwise null. */
+    StoredRecord outcome() {
+      return ended.isDone() ? ended.getNow(null) : null;
+    }
+  }
 
   /** One owned call: its claim and, once it ends, the outcome stored under it (or null). */
   static final class Flight {
@@ -66,6 +97,30 @@ final class Flights {
     if (flight != null) {
       byKey.remove(flight.storageKey, flight);
       flight.ended.complete(flight.stored);
+    }
+  }
+
+  /**
+   * Joins the watch on a key, or starts it with the calling thread as its keeper.
+   *
+   * @param storageKey the key
+   * @return the watch; the caller keeps it if {@link Watch#keeper()} is the calling thread
+   */
+  Watch watch(String storageKey) {
+    return watches.computeIfAbsent(storageKey, Watch::new);
+  }
+
+  /**
+   * Ends a keeper's watch, handing the others a completed record it read, or nothing (it took the
+   * key itself, gave up or failed), after which they claim again.
+   *
+   * @param watch the kept watch, or null
+   * @param completed the completed record read, or null
+   */
+  void unwatch(Watch watch, StoredRecord completed) {
+    if (watch != null) {
+      watches.remove(watch.storageKey, watch);
+      watch.ended.complete(completed != null && completed.status() == StoredRecord.Status.COMPLETED ? completed : null);
     }
   }
 

@@ -65,8 +65,9 @@ import org.slf4j.LoggerFactory;
  * a failure makes two (claim, release). A duplicate that waits ({@link InProgressPolicy#await})
  * for a call this engine owns makes one (the claim that finds it in progress): the owner wakes it
  * when it ends and hands it the outcome the store accepted, so it neither polls nor reads again;
- * it claims again only if the owner stored nothing (it failed and released, or lost its claim). A
- * duplicate waiting for an owner in another process polls the store with capped, jittered backoff. Leases and waits are measured on the builder's
+ * it claims again only if the owner stored nothing (it failed and released, or lost its claim).
+ * Duplicates waiting for an owner in another process are watched for by one of them, which polls
+ * the store with capped, jittered backoff (5 to 100 ms) and hands the others what it reads. Leases and waits are measured on the builder's
  * {@link TimeSource}. Thread-safe; create one per store and share it.
  */
 public final class IdempotencyEngine {
@@ -280,19 +281,27 @@ public final class IdempotencyEngine {
     InProgressPolicy policy = options.inProgress();
     long deadline = time.nanoTime() + (policy.waits() ? policy.maxWait().toNanos() : 0);
     Optional<ClaimOutcome<T>> outcome;
-    // The flight of this process's owner that this duplicate waits for, between attempts.
+    // Between attempts, a duplicate that waits waits for one of: the flight of this engine's owner,
+    // the watch another duplicate of this engine keeps on an owner elsewhere, or, keeping that watch
+    // itself, its own backoff.
     Flights.Flight[] awaited = {null};
+    Flights.Watch[] watching = {null};
+    Flights.Watch[] keeping = {null};
+    StoredRecord[] seen = {null};
     try {
       outcome = Polling.poll(time, deadline, 5, 100, () -> {
-        StoredRecord handed = awaited[0] == null ? null : awaited[0].outcome();
+        StoredRecord handed = awaited[0] != null ? awaited[0].outcome() : watching[0] != null ? watching[0].outcome() : null;
         awaited[0] = null;
-        if (handed != null) {
-          // The owner in this process stored it under the claim this duplicate saw: replay it as read.
-          return Optional.of(new Replayed<>(Replays.replay(key, codec, options, handed, listener)));
-        }
+        watching[0] = null;
+        ClaimResult claim;
         // Read before the round trip: the lease is measured from no later than the server started it.
         long claimedAt = time.nanoTime();
-        ClaimResult claim = call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
+        if (handed != null) {
+          // Completed under the claim this duplicate saw in progress: what its own read would return.
+          claim = new ClaimResult.Existing(handed);
+        } else {
+          claim = call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
+        }
         if (claim instanceof ClaimResult.Acquired acquired) {
           long token = acquired.fencingToken();
           Flights.Flight flight = store.joinsCallerTransaction() ? null
@@ -301,6 +310,9 @@ public final class IdempotencyEngine {
               FencingToken.of(token), claimedAt + options.lease().toNanos(), flight)));
         }
         StoredRecord existing = ((ClaimResult.Existing) claim).record();
+        if (existing.status() == StoredRecord.Status.COMPLETED) {
+          seen[0] = existing;
+        }
         if (!existing.fingerprint().equals(fingerprint.value())) {
           report(IdempotencyEvent.KEY_REUSED, key);
           LOG.debug("key {} reused with another fingerprint", key);
@@ -315,13 +327,26 @@ public final class IdempotencyEngine {
           throw new RequestInProgressException(key, "a call with key " + key + " is still in progress");
         }
         awaited[0] = flights.find(storageKey, existing.fencingToken());
+        if (awaited[0] == null && keeping[0] == null) {
+          // The owner runs elsewhere: one duplicate of this engine polls the store, the others wait for it.
+          Flights.Watch watch = flights.watch(storageKey);
+          if (watch.keeper() == Thread.currentThread()) {
+            keeping[0] = watch;
+          } else {
+            watching[0] = watch;
+          }
+        }
         return Optional.empty();
-      }, () -> awaited[0] == null ? null : awaited[0].ended());
+      }, () -> awaited[0] != null ? awaited[0].ended() : watching[0] != null ? watching[0].ended() : null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       report(IdempotencyEvent.IN_PROGRESS, key);
       throw new RequestInProgressException(key, "interrupted while waiting for the call with key "
           + key + " in progress");
+    } finally {
+      // Hands what this keeper read last (a completed record) to the duplicates waiting on it, or
+      // nothing (it took the key, gave up, or failed): then they claim again.
+      flights.unwatch(keeping[0], seen[0]);
     }
     if (outcome.isEmpty()) {
       report(IdempotencyEvent.IN_PROGRESS, key);

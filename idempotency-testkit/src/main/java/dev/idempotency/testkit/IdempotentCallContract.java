@@ -256,6 +256,38 @@ public abstract class IdempotentCallContract extends ContractSupport {
   }
 
   @Test
+  void waitersInOneProcessForAnOwnerElsewhereLetOnePollAndTheOthersReadTheStoreOnceEach() throws Exception {
+    IdempotencyEngine owner = engine();
+    CountingStore store = new CountingStore(newClient());
+    IdempotencyEngine waiters = IdempotencyEngine.builder(store).defaults(STABLE).build();
+    CallOptions await = STABLE.toBuilder().inProgress(InProgressPolicy.await(Duration.ofSeconds(30))).build();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Future<CallResult<String>> first = inBackground(() -> owner.execute(key("elsewhere"), FP, Codecs.string(), c -> {
+      inside.countDown();
+      finish.await();
+      return "the-order";
+    }));
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+    AtomicInteger runs = new AtomicInteger();
+    Future<List<Race.Outcome<CallResult<String>>>> storm = inBackground(() -> Race.run(200, i -> () ->
+        waiters.execute(key("elsewhere"), FP, Codecs.string(), await, c -> "run-" + runs.incrementAndGet())));
+    // Long enough for polling waiters to poll several times each (every 5 to 100 ms).
+    Thread.sleep(700);
+    finish.countDown();
+
+    assertThat(first.get(10, TimeUnit.SECONDS).value()).isEqualTo("the-order");
+    assertThat(storm.get(30, TimeUnit.SECONDS)).allSatisfy(o -> {
+      assertThat(o.failure()).isNull();
+      assertThat(o.value().value()).isEqualTo("the-order");
+      assertThat(o.value().replayed()).isTrue();
+    });
+    assertThat(runs).hasValue(0);
+    // Each waiter's claim, a few more while the first keeper takes over the watch, and the keeper's polls.
+    assertThat(store.claims.get()).as("claims by 200 waiters").isLessThanOrEqualTo(2 * 200);
+  }
+
+  @Test
   void aWaiterWokenByItsOwnersReleaseClaimsAgainAndRunsTheAction() throws Exception {
     CountingStore store = new CountingStore(newClient());
     IdempotencyEngine engine = IdempotencyEngine.builder(store).defaults(STABLE).build();
