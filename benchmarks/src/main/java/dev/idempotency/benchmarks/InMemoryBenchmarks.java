@@ -31,6 +31,7 @@ public class InMemoryBenchmarks extends StrategyBenchmarks {
   public void setUp() {
     InMemoryBackend backend = InMemoryBackend.create();
     map = new ConcurrentHashMap<>();
+    map.put("stored", Boolean.TRUE);
     caffeine = Caffeine.newBuilder().maximumSize(10_000_000).build();
     useStores(backend.idempotencyStore(), backend.tokenStore(), backend.lockStore(), backend.dedupStore(),
         backend.stateStore("bench"),
@@ -51,6 +52,28 @@ public class InMemoryBenchmarks extends StrategyBenchmarks {
   @Benchmark
   public boolean baselinePutIfAbsent() {
     return map.putIfAbsent(next(), Boolean.TRUE) == null;
+  }
+
+  /**
+   * Baseline of a first call: a putIfAbsent of a fresh key, then a put of its result.
+   *
+   * @return the previous value
+   */
+  @Benchmark
+  public Boolean baselineCallFirst() {
+    String key = next();
+    map.putIfAbsent(key, Boolean.FALSE);
+    return map.put(key, Boolean.TRUE);
+  }
+
+  /**
+   * Baseline of a replay: a get of a stored key.
+   *
+   * @return the value
+   */
+  @Benchmark
+  public Boolean baselineCallReplay() {
+    return map.get("stored");
   }
 
   /**

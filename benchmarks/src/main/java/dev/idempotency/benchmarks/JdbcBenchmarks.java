@@ -1,6 +1,5 @@
 package dev.idempotency.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.idempotency.jdbc.JdbcBackend;
 import dev.idempotency.jdbc.StateTable;
@@ -35,9 +34,18 @@ public class JdbcBenchmarks extends StrategyBenchmarks {
   @Param({"h2", "postgres", "mariadb"})
   public String database;
 
+  /** The tables a backend with a prefix creates. */
+  static final String[] TABLES = {"records", "tokens", "locks", "dedup", "stock", "stock_holds", "rates", "states"};
+
   private final String prefix = "bench" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
   private HikariDataSource pool;
   private String insert;
+  private String touch;
+  private String delete;
+  private String transition;
+  private String reserve;
+  private String unreserve;
+  private long rawVersion;
 
   /**
    * Creates the pool and the tables.
@@ -46,28 +54,25 @@ public class JdbcBenchmarks extends StrategyBenchmarks {
    */
   @Setup(Level.Trial)
   public void setUp() throws SQLException {
-    HikariConfig config = new HikariConfig();
-    switch (database) {
-      case "postgres" -> {
-        config.setJdbcUrl(System.getenv().getOrDefault("IDEMPOTENCY_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
-        config.setUsername("postgres");
-      }
-      case "mariadb" -> {
-        config.setJdbcUrl(System.getenv().getOrDefault("IDEMPOTENCY_MARIADB_URL",
-            "jdbc:mariadb://127.0.0.1:3306/test?sslMode=disable"));
-        config.setUsername("root");
-      }
-      default -> config.setJdbcUrl("jdbc:h2:mem:" + prefix + ";DB_CLOSE_DELAY=-1");
-    }
-    config.setMaximumPoolSize(4);
-    pool = new HikariDataSource(config);
+    pool = Servers.pool(database, prefix);
     JdbcBackend db = JdbcBackend.builder(pool).tablePrefix(prefix).createTablesIfMissing(true).build();
     try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE " + prefix + "plain (k VARCHAR(64) NOT NULL PRIMARY KEY)");
+      s.execute("CREATE TABLE " + prefix + "plain (k VARCHAR(64) NOT NULL PRIMARY KEY, n INT DEFAULT 0 NOT NULL)");
       s.execute("CREATE TABLE " + prefix + "entity (id VARCHAR(64) NOT NULL PRIMARY KEY, status VARCHAR(16) NOT NULL, "
           + "version BIGINT NOT NULL)");
+      s.execute("INSERT INTO " + prefix + "entity (id, status, version) VALUES ('raw', 'A', 0)");
+      s.execute("CREATE TABLE " + prefix + "rawstock (item VARCHAR(64) NOT NULL PRIMARY KEY, available BIGINT NOT NULL, "
+          + "reserved BIGINT NOT NULL)");
+      s.execute("INSERT INTO " + prefix + "rawstock (item, available, reserved) VALUES ('raw', 1000000, 0)");
     }
     insert = "INSERT INTO " + prefix + "plain (k) VALUES (?)";
+    touch = "UPDATE " + prefix + "plain SET n = n + 1 WHERE k = ?";
+    delete = "DELETE FROM " + prefix + "plain WHERE k = ?";
+    transition = "UPDATE " + prefix + "entity SET status = ?, version = version + 1 WHERE id = ? AND version = ?";
+    reserve = "UPDATE " + prefix + "rawstock SET available = available - 1, reserved = reserved + 1"
+        + " WHERE item = ? AND available >= 1";
+    unreserve = "UPDATE " + prefix + "rawstock SET available = available + 1, reserved = reserved - 1"
+        + " WHERE item = ? AND reserved >= 1";
     useStores(db.idempotencyStore(), db.tokenStore(), db.lockStore(), db.dedupStore(),
         db.stateStore(StateTable.of(prefix + "entity")),
         db.stockStore(), db.rateLimitStore());
@@ -81,25 +86,87 @@ public class JdbcBenchmarks extends StrategyBenchmarks {
   @TearDown(Level.Trial)
   public void tearDown() throws SQLException {
     closeStrategies();
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-      for (String t : new String[] {"plain", "entity", "records", "tokens", "locks", "dedup"}) {
-        s.execute("DROP TABLE IF EXISTS " + prefix + t);
-      }
+    try {
+      Servers.dropTables(pool, prefix, "plain", "entity", "rawstock");
+      Servers.dropTables(pool, prefix, TABLES);
     } finally {
       pool.close();
     }
   }
 
   /**
-   * Baseline: one bare INSERT of a fresh key.
+   * Baseline of a replay, a dedup mark and a rate-limit decision: one auto-commit {@code INSERT} of
+   * a fresh key.
    *
    * @return the update count
    * @throws SQLException on failure
    */
   @Benchmark
   public int baselineInsert() throws SQLException {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
-      ps.setString(1, next());
+    return update(insert, next());
+  }
+
+  /**
+   * Baseline of a first call: an auto-commit {@code INSERT} of a fresh key (the claim), then an
+   * {@code UPDATE} of its row (the completion).
+   *
+   * @return the update count
+   * @throws SQLException on failure
+   */
+  @Benchmark
+  public int baselineCallFirst() throws SQLException {
+    String key = next();
+    update(insert, key);
+    return update(touch, key);
+  }
+
+  /**
+   * Baseline of a lock and of a token: an auto-commit {@code INSERT} of a key, then its
+   * {@code DELETE}.
+   *
+   * @return the update count
+   * @throws SQLException on failure
+   */
+  @Benchmark
+  public int baselineLockAcquireAndRelease() throws SQLException {
+    String key = next();
+    update(insert, key);
+    return update(delete, key);
+  }
+
+  /**
+   * Baseline of a state transition: one conditional {@code UPDATE} of a row's status and version.
+   *
+   * @return the update count
+   * @throws SQLException on failure
+   */
+  @Benchmark
+  public int baselineStateTransition() throws SQLException {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(transition)) {
+      ps.setString(1, (rawVersion & 1) == 0 ? "A" : "B");
+      ps.setString(2, "raw");
+      ps.setLong(3, rawVersion);
+      int n = ps.executeUpdate();
+      rawVersion++;
+      return n;
+    }
+  }
+
+  /**
+   * Baseline of a reservation and its release: two conditional {@code UPDATE}s of one stock row.
+   *
+   * @return the update count
+   * @throws SQLException on failure
+   */
+  @Benchmark
+  public int baselineStockReserveAndRelease() throws SQLException {
+    update(reserve, "raw");
+    return update(unreserve, "raw");
+  }
+
+  private int update(String sql, String key) throws SQLException {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, key);
       return ps.executeUpdate();
     }
   }

@@ -6,8 +6,10 @@ import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.annotation.Idempotency;
 import dev.idempotency.annotation.Idempotent;
+import dev.idempotency.annotation.IdempotentMethods;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.memory.InMemoryBackend;
+import dev.idempotency.spring.IdempotentAdvisor;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +20,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.springframework.aop.framework.ProxyFactory;
 
 /**
  * An {@code @Idempotent} call through the proxy beside the same call made directly on the engine
@@ -78,6 +81,8 @@ public class ProxyBenchmarks {
   private final RealOrders real = new RealOrders();
   private IdempotencyEngine engine;
   private OrderService proxied;
+  private OrderService advised;
+  private final OrderRequest replayedAdvised = new OrderRequest("user-1", "replayed-advised", "book", 2);
   private final OrderRequest replayed = new OrderRequest("user-1", "replayed-token", "book", 2);
   private final OrderRequest replayedDirect = new OrderRequest("user-1", "replayed-direct", "book", 2);
 
@@ -87,6 +92,12 @@ public class ProxyBenchmarks {
     engine = IdempotencyEngine.builder(InMemoryBackend.create().idempotencyStore())
         .defaults(CallOptions.builder().retention(Duration.ofHours(1)).build()).build();
     proxied = Idempotency.proxy(OrderService.class, real, engine);
+    IdempotentMethods methods = IdempotentMethods.builder(engine).build();
+    ProxyFactory factory = new ProxyFactory(real);
+    factory.addInterface(OrderService.class);
+    factory.addAdvisor(new IdempotentAdvisor(() -> methods));
+    advised = (OrderService) factory.getProxy();
+    advised.place(replayedAdvised);
     proxied.place(replayed);
     direct(replayedDirect);
     proxied.placeWithoutFingerprint(replayed);
@@ -168,5 +179,26 @@ public class ProxyBenchmarks {
   @Benchmark
   public String proxiedReplay() {
     return proxied.place(replayed);
+  }
+
+  /**
+   * First call through the Spring Boot starter's advisor, on a Spring AOP proxy (what a bean with
+   * {@code @Idempotent} methods gets).
+   *
+   * @return the result
+   */
+  @Benchmark
+  public String springAdvisedFirstCall() {
+    return advised.place(fresh());
+  }
+
+  /**
+   * Replay through the Spring Boot starter's advisor.
+   *
+   * @return the result
+   */
+  @Benchmark
+  public String springAdvisedReplay() {
+    return advised.place(replayedAdvised);
   }
 }

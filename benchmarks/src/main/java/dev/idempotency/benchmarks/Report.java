@@ -1,9 +1,19 @@
 package dev.idempotency.benchmarks;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -11,57 +21,208 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs benchmarks and prints each strategy as a ratio of the raw baselines measured in the same
- * run (methods named {@code baseline*} of the same class). Takes JMH's own command-line options:
+ * Runs the benchmarks and reports every operation as a ratio of its raw baseline measured in the
+ * same run, through the same client and pool, with its target and whether it is met.
+ *
+ * <p>The whole profile, which rewrites {@code benchmarks/README.md} and {@code benchmarks/ratios.svg}
+ * (about 30 minutes on 2 cores; the servers of the tests must be running):
  *
  * <pre>{@code
- * java -cp benchmarks/target/benchmarks.jar dev.idempotency.benchmarks.Report InMemoryBenchmarks -f 1 -wi 3 -i 5
+ * mvn -B -q package -pl benchmarks -am -DskipTests
+ * java -cp benchmarks/target/benchmarks.jar dev.idempotency.benchmarks.Report --profile full --out benchmarks
+ * }</pre>
+ *
+ * <p>{@code --profile smoke} runs every benchmark once, briefly (what CI runs); {@code --http SECONDS}
+ * only the order service's HTTP path ({@link Http}); anything else is
+ * passed to JMH as its own command line, and the ratios are printed:
+ *
+ * <pre>{@code
+ * java -cp benchmarks/target/benchmarks.jar dev.idempotency.benchmarks.Report RedisBenchmarks -f 1 -wi 2 -i 3
  * }</pre>
  */
 public final class Report {
+  /** Every operation's raw baselines, the first a class has being the one it is measured against. */
+  static final Map<String, List<String>> BASELINES = new LinkedHashMap<>();
+  /** The ratio the issue sets as a target. */
+  static final double TARGET_RATIO = 1.15;
+  /** Above this a near-cache replay misses its target, in microseconds. */
+  static final double NEAR_CACHE_TARGET_MICROS = 1.0;
+  /** Above this many server commands per caller, a storm of waiters misses its target. */
+  static final double AWAIT_COMMANDS_TARGET = 2.0;
+
+  static {
+    BASELINES.put("idempotentCallFirst", List.of("baselineCallFirst"));
+    BASELINES.put("idempotentCallReplay", List.of("baselineCallReplay", "baselineInsert"));
+    BASELINES.put("lockAcquireAndRelease", List.of("baselineLockAcquireAndRelease", "baselineCallFirst"));
+    BASELINES.put("tokenIssueAndConsume", List.of("baselineTokenIssueAndConsume", "baselineLockAcquireAndRelease",
+        "baselineCallFirst"));
+    BASELINES.put("dedupMarkFirst", List.of("baselineSetNx", "baselineInsert", "baselinePutIfAbsent"));
+    BASELINES.put("stateTransition", List.of("baselineStateTransition", "baselineSetNx", "baselinePutIfAbsent"));
+    BASELINES.put("stockReserveAndRelease", List.of("baselineStockReserveAndRelease", "baselineCallFirst"));
+    BASELINES.put("rateLimitAcquire", List.of("baselineRateLimitAcquire", "baselineInsert", "baselinePutIfAbsent"));
+    BASELINES.put("storeClaimReplay", List.of("baselineCallReplay", "baselineInsert"));
+    BASELINES.put("nearCacheReplay", List.of("baselineCallReplay", "baselineInsert"));
+    BASELINES.put("proxiedFirstCall", List.of("baselineDirectFirstCall"));
+    BASELINES.put("proxiedReplay", List.of("baselineDirectReplay"));
+    BASELINES.put("proxiedReplayWithoutFingerprint", List.of("baselineDirectReplayWithoutFingerprint"));
+    BASELINES.put("springAdvisedFirstCall", List.of("baselineDirectFirstCall"));
+    BASELINES.put("springAdvisedReplay", List.of("baselineDirectReplay"));
+  }
+
   private Report() {}
+
+  /** How much of everything to run. */
+  enum Profile {
+    /** Every benchmark, measured: the committed table. */
+    FULL,
+    /** Every benchmark once, briefly: CI's check that each still runs and each storm holds. */
+    SMOKE
+  }
 
   /**
    * Runs and reports.
    *
-   * @param args JMH command-line options
-   * @throws RunnerException if JMH fails
-   * @throws CommandLineOptionException if the options are malformed
+   * @param args {@code --profile full|smoke [--out DIR]}, or JMH's own command line
+   * @throws Exception if JMH fails, its options are malformed, or the report cannot be written
    */
-  public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+  public static void main(String[] args) throws Exception {
+    if (args.length == 2 && "--http".equals(args[0])) {
+      for (Http.Result r : Http.run(Integer.parseInt(args[1]))) {
+        System.out.println(r);
+      }
+      return;
+    }
+    if (args.length >= 2 && "--profile".equals(args[0])) {
+      Profile profile = Profile.valueOf(args[1].toUpperCase(Locale.ROOT));
+      Path out = args.length >= 4 && "--out".equals(args[2]) ? Path.of(args[3]) : null;
+      Results results = run(profile, out == null ? Path.of("target") : out);
+      print(results.jmh());
+      if (out != null) {
+        String command = "java -cp benchmarks/target/benchmarks.jar dev.idempotency.benchmarks.Report --profile "
+            + args[1] + " --out " + args[3];
+        Markdown.write(out, results, command);
+        System.out.println("wrote " + out.resolve("README.md") + " and " + out.resolve("ratios.svg"));
+      }
+      return;
+    }
     ChainedOptionsBuilder options = new OptionsBuilder().parent(new CommandLineOptions(args));
-    Collection<RunResult> results = new Runner(options.build()).run();
-    print(results);
+    print(new Runner(options.build()).run());
+  }
+
+  /** Everything one run measured. */
+  record Results(Profile profile, List<RunResult> jmh, List<Storm> storms, List<Http.Result> http, Machine machine) {}
+
+  /** One storm shot's counts, as {@link StormBenchmarks} wrote them. */
+  record Storm(String storm, String backend, int callers, int executions, int expected, int storeCalls,
+      long serverCommands) {}
+
+  /**
+   * Runs a profile: the operations at 1 thread, the first call and replay also at 4, the storms,
+   * and the HTTP path when {@code wrk} and the order service's jar are there.
+   */
+  static Results run(Profile profile, Path work) throws RunnerException, IOException, InterruptedException {
+    Files.createDirectories(work);
+    Path storms = work.resolve("storms.txt");
+    Files.deleteIfExists(storms);
+    boolean full = profile == Profile.FULL;
+    List<RunResult> all = new ArrayList<>();
+    all.addAll(new Runner(timed(full, new OptionsBuilder()
+        .include(Report.class.getPackageName() + ".(InMemory|Redis|Jdbc|Proxy)Benchmarks\\.")
+        .threads(1)).build()).run());
+    if (full) {
+      all.addAll(new Runner(timed(true, new OptionsBuilder()
+          .include(Report.class.getPackageName() + ".(Redis|Jdbc)Benchmarks\\.(idempotentCall|baselineCall|baselineInsert)")
+          .threads(4)).build()).run());
+    }
+    all.addAll(new Runner(new OptionsBuilder()
+        .include(Report.class.getPackageName() + ".StormBenchmarks\\.")
+        .forks(1).warmupIterations(full ? 1 : 0).measurementIterations(full ? 5 : 1)
+        .jvmArgsAppend("-Dbench.storms=" + storms.toAbsolutePath()).build()).run());
+    List<Storm> shots = new ArrayList<>();
+    for (String line : Files.readAllLines(storms, StandardCharsets.UTF_8)) {
+      String[] f = line.split("\\|");
+      shots.add(new Storm(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
+          Integer.parseInt(f[5]), Long.parseLong(f[6])));
+    }
+    List<Http.Result> http = Http.run(full ? 20 : 2);
+    return new Results(profile, all, shots, http, Machine.describe());
+  }
+
+  private static ChainedOptionsBuilder timed(boolean full, ChainedOptionsBuilder options) {
+    if (full) {
+      return options.forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
+          .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+    }
+    return options.forks(1).warmupIterations(0).measurementIterations(1)
+        .measurementTime(TimeValue.milliseconds(200));
+  }
+
+  /** The short name of a benchmark method. */
+  static String method(RunResult r) {
+    String label = r.getParams().getBenchmark();
+    return label.substring(label.lastIndexOf('.') + 1);
+  }
+
+  /** The simple name of a benchmark's class. */
+  static String benchmarkClass(RunResult r) {
+    String label = r.getParams().getBenchmark();
+    String cls = label.substring(0, label.lastIndexOf('.'));
+    return cls.substring(cls.lastIndexOf('.') + 1);
+  }
+
+  /** The backend a result ran on, as the table names it. */
+  static String backend(RunResult r) {
+    String cls = benchmarkClass(r);
+    String database = r.getParams().getParamsKeys().contains("database") ? r.getParams().getParam("database") : "";
+    return switch (cls) {
+      case "RedisBenchmarks" -> "Redis";
+      case "JdbcBenchmarks" -> switch (database) {
+        case "postgres" -> "PostgreSQL";
+        case "mariadb" -> "MariaDB";
+        default -> "H2";
+      };
+      case "ProxyBenchmarks" -> "in-memory (proxies)";
+      default -> "in-memory";
+    };
   }
 
   /**
-   * The baselines a benchmark is compared with: those sharing the longest name suffix with it
-   * ({@code proxiedReplay} with {@code baselineDirectReplay}), or every baseline of its class when
-   * none shares one.
+   * The baseline a benchmark is compared with: the first of its {@link #BASELINES} that its class
+   * measured with the same parameters and threads.
    */
-  static List<RunResult> baselinesOf(RunResult r, List<RunResult> all) {
-    String label = r.getParams().getBenchmark();
-    String cls = label.substring(0, label.lastIndexOf('.'));
-    String method = label.substring(label.lastIndexOf('.') + 1);
-    List<RunResult> candidates = new ArrayList<>();
-    int best = 0;
-    for (RunResult b : all) {
-      String bl = b.getParams().getBenchmark();
-      if (b == r || !bl.startsWith(cls + ".baseline") || !params(b).equals(params(r))) {
-        continue;
-      }
-      int suffix = commonSuffix(method, bl.substring(bl.lastIndexOf('.') + 1));
-      if (suffix > best && suffix >= 4) {
-        best = suffix;
-        candidates.clear();
-      }
-      if (suffix == best || best == 0) {
-        candidates.add(b);
+  static Optional<RunResult> baselineOf(RunResult r, List<RunResult> all) {
+    List<String> names = BASELINES.getOrDefault(method(r), List.of());
+    for (String name : names) {
+      for (RunResult b : all) {
+        if (method(b).equals(name) && benchmarkClass(b).equals(benchmarkClass(r)) && params(b).equals(params(r))
+            && b.getParams().getThreads() == r.getParams().getThreads()) {
+          return Optional.of(b);
+        }
       }
     }
-    return candidates;
+    return Optional.empty();
+  }
+
+  /**
+   * The ratio an operation must stay within on its backend, where the issue sets one: on Redis the
+   * first call, replay, lock, token, dedup and transition; on PostgreSQL and MariaDB every operation.
+   */
+  static Optional<Double> targetRatio(RunResult r) {
+    String m = method(r);
+    if (m.startsWith("baseline") || "nearCacheReplay".equals(m) || "storeClaimReplay".equals(m)
+        || !BASELINES.containsKey(m)) {
+      return Optional.empty();
+    }
+    return switch (backend(r)) {
+      case "Redis" -> List.of("idempotentCallFirst", "idempotentCallReplay", "lockAcquireAndRelease",
+          "tokenIssueAndConsume", "dedupMarkFirst", "stateTransition").contains(m)
+          ? Optional.of(TARGET_RATIO) : Optional.empty();
+      case "PostgreSQL", "MariaDB" -> Optional.of(TARGET_RATIO);
+      default -> Optional.empty();
+    };
   }
 
   /** The benchmark's parameters ({@code @Param}), as {@code database=postgres}. */
@@ -73,33 +234,34 @@ public final class Report {
     return sb.toString();
   }
 
-  private static int commonSuffix(String a, String b) {
-    int n = 0;
-    while (n < a.length() && n < b.length() && a.charAt(a.length() - 1 - n) == b.charAt(b.length() - 1 - n)) {
-      n++;
-    }
-    return n;
+  /** A result's score in microseconds per operation (or per shot). */
+  static double micros(RunResult r) {
+    return micros(r.getPrimaryResult().getScore(), r);
+  }
+
+  static double micros(double value, RunResult r) {
+    String unit = r.getPrimaryResult().getScoreUnit();
+    TimeUnit from = unit.startsWith("ns") ? TimeUnit.NANOSECONDS : unit.startsWith("ms") ? TimeUnit.MILLISECONDS
+        : unit.startsWith("s/") ? TimeUnit.SECONDS : TimeUnit.MICROSECONDS;
+    return value * from.toNanos(1) / 1000.0;
   }
 
   static void print(Collection<RunResult> results) {
     List<RunResult> all = new ArrayList<>(results);
     System.out.println();
-    System.out.printf(Locale.ROOT, "%-60s %14s %10s  %s%n", "benchmark", "score", "error", "ratio to baselines");
+    System.out.printf(Locale.ROOT, "%-64s %3s %12s %10s  %s%n", "benchmark", "thr", "us/op", "error", "ratio");
     for (RunResult r : all) {
-      String label = r.getParams().getBenchmark();
-      double score = r.getPrimaryResult().getScore();
-      StringBuilder ratios = new StringBuilder();
-      if (!label.substring(label.lastIndexOf('.') + 1).startsWith("baseline")) {
-        for (RunResult b : baselinesOf(r, all)) {
-          String bl = b.getParams().getBenchmark();
-          ratios.append(String.format(Locale.ROOT, "%s x%.2f  ", bl.substring(bl.lastIndexOf('.') + 1),
-              score / b.getPrimaryResult().getScore()));
-        }
-      }
-      String name = label.substring(label.lastIndexOf('.', label.lastIndexOf('.') - 1) + 1);
+      Optional<RunResult> b = baselineOf(r, all);
+      String ratio = b.map(x -> String.format(Locale.ROOT, "x%.2f of %s", micros(r) / micros(x), method(x))).orElse("");
       String p = params(r);
-      System.out.printf(Locale.ROOT, "%-60s %10.1f %-6s %10.1f  %s%n", p.isEmpty() ? name : name + " [" + p + "]",
-          score, r.getPrimaryResult().getScoreUnit(), r.getPrimaryResult().getScoreError(), ratios);
+      String name = benchmarkClass(r) + "." + method(r) + (p.isEmpty() ? "" : " [" + p + "]");
+      System.out.printf(Locale.ROOT, "%-64s %3d %12.2f %10.2f  %s%n", name, r.getParams().getThreads(), micros(r),
+          micros(r.getPrimaryResult().getScoreError(), r), ratio);
     }
+  }
+
+  /** Today, for the report. */
+  static String today() {
+    return LocalDate.now(ZoneOffset.UTC).toString();
   }
 }

@@ -1,0 +1,295 @@
+package dev.idempotency.benchmarks;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The order service's HTTP path under {@code wrk} (Debian's package): {@code POST /orders} with the
+ * full defence (the {@code Idempotency-Key} filter, two rate limits, the one-time token, the fenced
+ * lock, the dedup row and the unique key in one transaction), each request a new order with its own
+ * key and token; the same endpoint replaying a duplicate; and, as the yardstick, the same order
+ * written with no defence ({@code POST /anti-pattern/orders}, one {@code INSERT}). The service runs
+ * on its embedded defaults (in-memory stores, H2) in its own JVM, started from
+ * {@code idempotency-examples/target/order-service.jar} (or {@code -Dbench.orderService}); the rate
+ * limits are raised so that they admit the load (their cost stays in). Tokens are issued before the
+ * measured run, one per order, as the page fetches one per form.
+ */
+final class Http {
+  private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+  private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
+  private static final Pattern ERRORS = Pattern.compile("Socket errors:.*");
+  private static final int THREADS = 2;
+  private static final int CONNECTIONS = 16;
+
+  private Http() {}
+
+  /**
+   * One endpoint's figures.
+   *
+   * @param name what was measured
+   * @param requestsPerSecond throughput
+   * @param p50Millis median latency
+   * @param p99Millis 99th percentile latency
+   * @param non2xx responses that were not 2xx or 3xx
+   */
+  record Result(String name, double requestsPerSecond, double p50Millis, double p99Millis, long non2xx) {
+    Result named(String newName) {
+      return new Result(newName, requestsPerSecond, p50Millis, p99Millis, non2xx);
+    }
+  }
+
+  static Path jar() {
+    return Path.of(System.getProperty("bench.orderService", "idempotency-examples/target/order-service.jar"));
+  }
+
+  static Path wrk() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path p = Path.of(dir, "wrk");
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** Why the HTTP path was not measured. */
+  static String whyNot() {
+    return wrk() == null ? "Not run: `wrk` is not installed (`apt-get install wrk`)."
+        : "Not run: " + jar() + " is missing (`mvn -B -q package -DskipTests` builds it).";
+  }
+
+  static String describe() {
+    return String.format(Locale.ROOT, "`wrk -t%d -c%d --latency` against the order service on its embedded defaults "
+        + "(in-memory stores, H2) in its own JVM on the same 2 cores. With the full defence every request is a new "
+        + "order (its own `Idempotency-Key`, user and one-time token, issued before the run); the replay sends one "
+        + "order's request again and again; no defence is the same order as one `INSERT` "
+        + "(`POST /anti-pattern/orders`). The rate limits are raised to admit the load.", THREADS, CONNECTIONS);
+  }
+
+  /**
+   * Measures the three paths for {@code seconds} each, or nothing if wrk or the jar is missing.
+   *
+   * @param seconds each measured run's duration
+   * @return the figures, no defence first
+   */
+  static List<Result> run(int seconds) throws IOException, InterruptedException {
+    Path wrk = wrk();
+    if (wrk == null || !Files.isRegularFile(jar())) {
+      System.out.println("HTTP path: " + whyNot());
+      return List.of();
+    }
+    Path work = Files.createTempDirectory("bench-http");
+    int port = freePort();
+    Process service = new ProcessBuilder(javaBin(), "-jar", jar().toString(), "serve", "--server.port=" + port,
+        "--orders.anti-pattern=true", "--orders.user-per-second=1000000", "--orders.global-per-second=1000000",
+        "--logging.level.root=WARN")
+        .redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start();
+    try {
+      String base = "http://127.0.0.1:" + port;
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      awaitUp(client, base, service, work);
+      Path plain = script(work, "plain.lua", PLAIN);
+      Path defended = script(work, "defended.lua", DEFENDED);
+      Path replay = script(work, "replay.lua", REPLAY);
+      // Warm both paths up, then measure.
+      int warmup = Math.max(2, seconds / 2);
+      wrk(wrk, plain, base, warmup, List.of());
+      Result none = wrk(wrk, plain, base, seconds, List.of()).named("no defence: POST /anti-pattern/orders");
+      int orders = (int) Math.min(400_000, Math.max(2_000, none.requestsPerSecond() * (seconds + 2) * 1.5));
+      Path warmTokens = tokens(client, base, work.resolve("warm.txt"), "warm", Math.min(orders, 4_000));
+      wrk(wrk, defended, base, warmup, List.of(warmTokens.toString(), Integer.toString(THREADS)));
+      Path tokens = tokens(client, base, work.resolve("tokens.txt"), "bench", orders);
+      Result full = wrk(wrk, defended, base, seconds, List.of(tokens.toString(), Integer.toString(THREADS)))
+          .named("full defence: POST /orders, each a new order");
+      Path one = tokens(client, base, work.resolve("one.txt"), "again", 1);
+      Result again = wrk(wrk, replay, base, seconds, List.of(one.toString()))
+          .named("full defence: POST /orders, a duplicate (replayed)");
+      return List.of(none, full, again);
+    } finally {
+      service.destroy();
+      if (!service.waitFor(20, TimeUnit.SECONDS)) {
+        service.destroyForcibly();
+      }
+    }
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void awaitUp(HttpClient client, String base, Process service, Path work)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (!service.isAlive()) {
+        throw new IllegalStateException("the order service exited: " + Files.readString(work.resolve("service.log")));
+      }
+      try {
+        if (client.send(HttpRequest.newBuilder(URI.create(base + "/stats")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the order service did not answer within 90 s; its log: " + work.resolve("service.log"));
+  }
+
+  /** Issues one token per order, for users {@code <prefix>-<n>}; writes {@code user,token} lines. */
+  private static Path tokens(HttpClient client, String base, Path file, String prefix, int count)
+      throws IOException, InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<String>> lines = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        String user = prefix + "-" + i;
+        lines.add(pool.submit(() -> {
+          HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/tokens"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}")).build(),
+              HttpResponse.BodyHandlers.ofString());
+          Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+          if (r.statusCode() != 201 || !m.find()) {
+            throw new IllegalStateException("POST /tokens answered " + r.statusCode() + ": " + r.body());
+          }
+          return user + "," + m.group(1);
+        }));
+      }
+      StringBuilder sb = new StringBuilder();
+      for (Future<String> f : lines) {
+        sb.append(f.get()).append('\n');
+      }
+      Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+      return file;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("issuing tokens failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Path script(Path work, String name, String text) throws IOException {
+    return Files.writeString(work.resolve(name), text, StandardCharsets.UTF_8);
+  }
+
+  /** Runs wrk and reads its figures. */
+  private static Result wrk(Path wrk, Path script, String base, int seconds, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(wrk.toString(), "-t" + THREADS, "-c" + CONNECTIONS,
+        "-d" + seconds + "s", "--latency", "-s", script.toString(), base));
+    if (!args.isEmpty()) {
+      command.add("--");
+      command.addAll(args);
+    }
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("wrk failed: " + out);
+    }
+    Matcher rps = RPS.matcher(out);
+    if (!rps.find()) {
+      throw new IllegalStateException("wrk printed no Requests/sec: " + out);
+    }
+    Matcher non2xx = NON_2XX.matcher(out);
+    long bad = non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0;
+    Matcher errors = ERRORS.matcher(out);
+    if (errors.find()) {
+      System.out.println("wrk: " + errors.group());
+    }
+    return new Result(script.getFileName().toString(), Double.parseDouble(rps.group(1)), percentile(out, "50%"),
+        percentile(out, "99%"), bad);
+  }
+
+  /** A percentile of wrk's latency distribution, in milliseconds. */
+  static double percentile(String out, String which) {
+    Matcher m = Pattern.compile("^\\s+" + Pattern.quote(which) + "\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE)
+        .matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("wrk printed no " + which + " latency: " + out);
+    }
+    double v = Double.parseDouble(m.group(1));
+    return switch (m.group(2)) {
+      case "us" -> v / 1000;
+      case "s" -> v * 1000;
+      default -> v;
+    };
+  }
+
+  private static final String THREAD_IDS = """
+      local threads = 0
+      function setup(thread)
+        thread:set("tid", threads)
+        threads = threads + 1
+      end
+      """;
+
+  /** A new order per request, written with no defence. */
+  private static final String PLAIN = THREAD_IDS + """
+      local n = 0
+      function request()
+        n = n + 1
+        local body = '{"userId":"plain-' .. tid .. '-' .. n .. '","productId":"book-1","quantity":1}'
+        return wrk.format("POST", "/anti-pattern/orders", {["Content-Type"] = "application/json"}, body)
+      end
+      """;
+
+  /** A new order per request through the full defence: its own user, token and key. */
+  private static final String DEFENDED = THREAD_IDS + """
+      local lines = {}
+      local step = 1
+      local i = 0
+      function init(args)
+        for line in io.lines(args[1]) do lines[#lines + 1] = line end
+        step = tonumber(args[2])
+        i = tid
+      end
+      function request()
+        local line = lines[(i % #lines) + 1]
+        i = i + step
+        local user, token = line:match("^([^,]+),(.+)$")
+        local body = '{"userId":"' .. user .. '","productId":"book-1","quantity":1,"submitToken":"' .. token .. '"}'
+        return wrk.format("POST", "/orders", {["Content-Type"] = "application/json", ["Idempotency-Key"] = "key-" .. user}, body)
+      end
+      """;
+
+  /** One order's request, sent again and again: every request after the first is a replay. */
+  private static final String REPLAY = """
+      local body = ""
+      local key = ""
+      function init(args)
+        for line in io.lines(args[1]) do
+          local user, token = line:match("^([^,]+),(.+)$")
+          body = '{"userId":"' .. user .. '","productId":"book-1","quantity":1,"submitToken":"' .. token .. '"}'
+          key = "key-" .. user
+        end
+      end
+      function request()
+        return wrk.format("POST", "/orders", {["Content-Type"] = "application/json", ["Idempotency-Key"] = key}, body)
+      end
+      """;
+}
