@@ -2,11 +2,13 @@ package dev.idempotency.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.idempotency.jdbc.JdbcBackend;
+import dev.idempotency.jdbc.RowLocks;
 import dev.idempotency.jdbc.StateTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,6 +48,8 @@ public class JdbcBenchmarks extends StrategyBenchmarks {
   private String reserve;
   private String unreserve;
   private long rawVersion;
+  private RowLocks rowLocks;
+  private String selectForUpdate;
 
   /**
    * Creates the pool and the tables.
@@ -73,6 +77,8 @@ public class JdbcBenchmarks extends StrategyBenchmarks {
         + " WHERE item = ? AND available >= 1";
     unreserve = "UPDATE " + prefix + "rawstock SET available = available + 1, reserved = reserved - 1"
         + " WHERE item = ? AND reserved >= 1";
+    rowLocks = db.rowLocks();
+    selectForUpdate = "SELECT id FROM " + prefix + "entity WHERE id = ? FOR UPDATE";
     useStores(db.idempotencyStore(), db.tokenStore(), db.lockStore(), db.dedupStore(),
         db.stateStore(StateTable.of(prefix + "entity")),
         db.stockStore(), db.rateLimitStore());
@@ -162,6 +168,48 @@ public class JdbcBenchmarks extends StrategyBenchmarks {
   public int baselineStockReserveAndRelease() throws SQLException {
     update(reserve, "raw");
     return update(unreserve, "raw");
+  }
+
+  /**
+   * A pessimistic row lock in a transaction ({@code RowLocks}, with a bounded wait), then the commit.
+   *
+   * @return the outcome
+   * @throws SQLException on failure
+   */
+  @Benchmark
+  public RowLocks.Outcome rowLockInTransaction() throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        return rowLocks.lock(c, prefix + "entity", "id", "raw", RowLocks.Wait.upTo(Duration.ofMillis(500)));
+      } finally {
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  /**
+   * Baseline of a row lock: {@code SELECT ... FOR UPDATE} of the row in a transaction, then the
+   * commit.
+   *
+   * @return whether the row was found
+   * @throws SQLException on failure
+   */
+  @Benchmark
+  public boolean baselineRowLockInTransaction() throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(selectForUpdate)) {
+        ps.setString(1, "raw");
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      } finally {
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    }
   }
 
   private int update(String sql, String key) throws SQLException {

@@ -65,6 +65,7 @@ public final class Report {
     BASELINES.put("rateLimitAcquire", List.of("baselineRateLimitAcquire", "baselineInsert", "baselinePutIfAbsent"));
     BASELINES.put("storeClaimReplay", List.of("baselineCallReplay", "baselineInsert"));
     BASELINES.put("nearCacheReplay", List.of("baselineCallReplay", "baselineInsert"));
+    BASELINES.put("rowLockInTransaction", List.of("baselineRowLockInTransaction"));
     BASELINES.put("proxiedFirstCall", List.of("baselineDirectFirstCall"));
     BASELINES.put("proxiedReplay", List.of("baselineDirectReplay"));
     BASELINES.put("proxiedReplayWithoutFingerprint", List.of("baselineDirectReplayWithoutFingerprint"));
@@ -98,7 +99,7 @@ public final class Report {
     if (args.length >= 2 && "--profile".equals(args[0])) {
       Profile profile = Profile.valueOf(args[1].toUpperCase(Locale.ROOT));
       Path out = args.length >= 4 && "--out".equals(args[2]) ? Path.of(args[3]) : null;
-      Results results = run(profile, out == null ? Path.of("target") : out);
+      Results results = run(profile, out == null ? Path.of("target") : out.resolve("target"));
       print(results.jmh());
       if (out != null) {
         String command = "java -cp benchmarks/target/benchmarks.jar dev.idempotency.benchmarks.Report --profile "
