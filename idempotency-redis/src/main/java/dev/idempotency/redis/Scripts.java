@@ -142,11 +142,14 @@ final class Scripts {
         end
       end
       if allowed and (ARGV[2] == '-1' or ARGV[2] == r[2]) and (token < 0 or fence <= token) then
-        local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
-        redis.call('HSET', KEYS[1], 's', ARGV[1])
+        -- One HSET of every changed field; the version read above is the one to move on from.
+        local v = (tonumber(r[2]) or 0) + 1
+        local vs = string.format('%.0f', v)
         if token >= 0 then
-          redis.call('HSET', KEYS[1], 'f', ARGV[4])
+          redis.call('HSET', KEYS[1], 's', ARGV[1], 'v', vs, 'f', ARGV[4])
           fence = token
+        else
+          redis.call('HSET', KEYS[1], 's', ARGV[1], 'v', vs)
         end
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
         return {1, ARGV[1], v, string.format('%.0f', fence)}
