@@ -61,7 +61,9 @@ final class JdbcIdempotencyStore implements IdempotencyStore {
             ps.setString(2, key);
             ps.setString(3, fingerprint);
             ps.setLong(4, leaseMillis);
-            ps.setString(5, hash);
+            for (int i = 0; i < db.sql().claimOrFindHashes; i++) {
+              ps.setString(5 + i, hash);
+            }
             try (ResultSet rs = ps.executeQuery()) {
               if (rs.next()) {
                 return rs.getBoolean(1) ? new ClaimResult.Acquired(rs.getLong(4)) : new ClaimResult.Existing(record(rs, 2, hash));

@@ -30,6 +30,10 @@ final class JdbcLockStore implements LockStore {
       ps.setString(2, key);
       ps.setString(3, owner);
       ps.setLong(4, Require.storedMillis(lease, "lease"));
+      if (db.sql().readsFirst()) {
+        ps.setString(5, Database.hash(key));
+        ps.setString(6, owner);
+      }
     }));
     return token > 0 ? OptionalLong.of(token) : OptionalLong.empty();
   }

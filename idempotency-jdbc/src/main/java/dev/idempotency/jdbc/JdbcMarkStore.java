@@ -56,6 +56,9 @@ final class JdbcMarkStore implements MarkStore {
       ps.setString(1, hash);
       ps.setString(2, storageKey);
       ps.setLong(3, Require.storedMillis(ttl, "ttl"));
+      if (db.sql().readsFirst()) {
+        ps.setString(4, hash);
+      }
       return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       // H2's MERGE reports a concurrent, committed insert of the same key as a duplicate; H2 does

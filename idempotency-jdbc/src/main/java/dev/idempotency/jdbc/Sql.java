@@ -29,6 +29,11 @@ final class Sql {
    * payload; none if the record expired or was released in between (then claim again).
    */
   final String claimOrFind;
+  /**
+   * The parameters of {@link #claimOrFind}: the key's hash, its text, the fingerprint and the lease
+   * in milliseconds, then the key's hash again this many times.
+   */
+  final int claimOrFindHashes;
   final String complete;
   final String completedBy;
   final String release;
@@ -36,6 +41,10 @@ final class Sql {
   final String findLatest;
   final Marks tokenMarks;
   final Marks dedupMarks;
+  /**
+   * Parameters: the key's hash, its text, the owner, the lease in milliseconds and, on PostgreSQL
+   * ({@link #readsFirst()}), the key's hash and the owner again.
+   */
   final String lockAcquire;
   final String lockRelease;
   final String lockExtend;
@@ -71,14 +80,27 @@ final class Sql {
             + " fingerprint = EXCLUDED.fingerprint, fencing_token = GREATEST(EXCLUDED.fencing_token, r.fencing_token + 1),"
             + " payload = NULL, expires_at = EXCLUDED.expires_at WHERE r.expires_at <= " + now
             + " RETURNING fencing_token";
-        // The read sees the statement's snapshot: a row committed while the insert waited on it is
-        // not in it, and the store claims again (as when a row expires between the two).
-        claimOrFind = "WITH c AS (" + claim + ")"
+        // A live record is read, never upserted: ON CONFLICT DO UPDATE locks the row it finds even
+        // when its WHERE refuses the update, which gives a replay a transaction id, a WAL record and
+        // a commit flush, and queues concurrent replays of one key on the row. So the insert runs
+        // only when the snapshot holds no live record. Both reads see the statement's snapshot: a
+        // row committed while the insert waited on it is not in it, and the store claims again (as
+        // when a row expires between the two).
+        claimOrFind = "WITH c AS (INSERT INTO " + records
+            + " AS r (key_hash, key_text, status, fingerprint, fencing_token, payload, expires_at)"
+            + " SELECT ?, ?, 0, ?, " + micros + ", NULL, " + plus
+            + " WHERE NOT EXISTS (SELECT 1 FROM " + records + " WHERE key_hash = ? AND expires_at > " + now + ")"
+            + claim.substring(claim.indexOf(" ON CONFLICT")) + ")"
             + " SELECT TRUE, 0, NULL, fencing_token, NULL FROM c"
             + " UNION ALL SELECT FALSE, status, fingerprint, fencing_token, payload FROM " + records
             + " WHERE key_hash = ? AND expires_at > " + now + " AND NOT EXISTS (SELECT 1 FROM c)";
+        claimOrFindHashes = 2;
+        // A lock held by another owner is only read (see claimOrFind): a busy acquisition neither
+        // locks the row nor writes.
         lockAcquire = "INSERT INTO " + locks + " AS l (key_hash, key_text, owner, holds, fencing_token, expires_at)"
-            + " VALUES (?, ?, ?, 1, " + micros + ", " + plus + ")"
+            + " SELECT ?, ?, ?, 1, " + micros + ", " + plus
+            + " WHERE NOT EXISTS (SELECT 1 FROM " + locks + " WHERE key_hash = ? AND expires_at > " + now
+            + " AND owner IS DISTINCT FROM ?)"
             + " ON CONFLICT (key_hash) DO UPDATE SET"
             + " holds = CASE WHEN l.owner = EXCLUDED.owner AND l.expires_at > " + now + " THEN l.holds + 1 ELSE 1 END,"
             + " fencing_token = CASE WHEN l.owner = EXCLUDED.owner AND l.expires_at > " + now
@@ -103,6 +125,7 @@ final class Sql {
         // token) or the live record it found (LAST_INSERT_ID was set to 0), read under the row's lock.
         claimOrFind = insertReturning
             ? claim + " RETURNING LAST_INSERT_ID() > 0, status, fingerprint, fencing_token, payload" : null;
+        claimOrFindHashes = 0;
         String reenter = "owner = VALUES(owner) AND expires_at > " + now;
         lockAcquire = "INSERT INTO " + locks + " (key_hash, key_text, owner, holds, fencing_token, expires_at)"
             + " VALUES (?, ?, ?, 1, LAST_INSERT_ID(" + micros + "), " + plus + ")"
@@ -118,6 +141,7 @@ final class Sql {
       case H2:
       default:
         claimOrFind = null;
+        claimOrFindHashes = 0;
         claim = "SELECT fencing_token FROM FINAL TABLE (MERGE INTO " + records + " r USING (VALUES ("
             + "CAST(? AS CHAR(64)), CAST(? AS VARCHAR(768)), CAST(? AS VARCHAR(64)), " + micros + ", " + plus + "))"
             + " s(key_hash, key_text, fingerprint, fencing_token, expires_at) ON r.key_hash = s.key_hash"
@@ -160,7 +184,9 @@ final class Sql {
    * or replaces an expired row, in one conflict-free statement; an unmark deletes a live row.
    *
    * @param table the table
-   * @param mark sets a mark; affects one row (PostgreSQL, H2) or sets LAST_INSERT_ID(1) (MySQL) when it did
+   * @param mark sets a mark; affects one row (PostgreSQL, H2) or sets LAST_INSERT_ID(1) (MySQL) when it did.
+   *     Parameters: the key's hash, its text, the time to live in milliseconds and, on PostgreSQL
+   *     ({@link #readsFirst()}), the key's hash again
    * @param unmark removes a live mark
    */
   record Marks(String table, String mark, String unmark) {}
@@ -172,7 +198,9 @@ final class Sql {
     String mark;
     switch (dialect) {
       case POSTGRESQL:
-        mark = "INSERT INTO " + table + " AS d (key_hash, key_text, expires_at) VALUES (?, ?, " + plus + ")"
+        // A live mark is only read (see claimOrFind): a duplicate neither locks the row nor writes.
+        mark = "INSERT INTO " + table + " AS d (key_hash, key_text, expires_at) SELECT ?, ?, " + plus
+            + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " WHERE key_hash = ? AND expires_at > " + now + ")"
             + " ON CONFLICT (key_hash) DO UPDATE SET key_text = EXCLUDED.key_text, expires_at = EXCLUDED.expires_at"
             + " WHERE d.expires_at <= " + now;
         break;
@@ -191,6 +219,15 @@ final class Sql {
         break;
     }
     return new Marks(table, mark, "DELETE FROM " + table + " WHERE key_hash = ? AND expires_at > " + now);
+  }
+
+  /**
+   * Whether the upserts of marks and locks read the live row before they insert (PostgreSQL, whose
+   * {@code ON CONFLICT DO UPDATE} locks the row it finds even when it updates nothing), and so take
+   * the trailing parameters their Javadoc names.
+   */
+  boolean readsFirst() {
+    return dialect == Dialect.POSTGRESQL;
   }
 
   /** Whether a statement returns its number as a result set (RETURNING, FINAL TABLE) rather than a generated key. */

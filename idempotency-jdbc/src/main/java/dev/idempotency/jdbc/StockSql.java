@@ -34,6 +34,10 @@ final class StockSql {
   final String confirmHolder;
   final String confirm;
   final String lockRate;
+  /** A key's arrival times (null when it has none) and the database's clock, in one unlocked read. */
+  final String readRate;
+  /** Stores new arrival times if the stored ones are still those read: 1 row if so. */
+  final String swapRate;
   /** Inserts a key's first arrival times unless the key has some: 1 row if it was new. */
   final String insertRateIfAbsent;
   final String updateRate;
@@ -105,6 +109,9 @@ final class StockSql {
         break;
     }
     updateRate = "UPDATE " + rates + " SET tats = ?, expires_at = " + sql.plusMillis() + " WHERE key_hash = ?";
+    readRate = "SELECT r.tats, " + sql.nowMicros() + " FROM (SELECT 1 AS one) n LEFT JOIN " + rates
+        + " r ON r.key_hash = ?";
+    swapRate = updateRate + " AND tats = ?";
     nowMicros = "SELECT " + sql.nowMicros();
   }
 }

@@ -16,6 +16,7 @@ import dev.idempotency.dedup.DedupResult;
 import dev.idempotency.dedup.Deduplicator;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockHandle;
+import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.testkit.Race;
 import dev.idempotency.token.OneTimeTokens;
@@ -188,6 +189,77 @@ class JdbcBackendTest {
     assertThat(ds.count(() -> m.transition(id, Status.PAID))).as("transition").isEqualTo(1);
 
     assertThat(ds.timeParameters).as("time values sent from the JVM").isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aRateLimitDecisionIsAReadAndAConditionalWriteInAutoCommitAndARefusalWritesNothing(String database) {
+    JdbcClients c = on(database);
+    ObservedDataSource ds = new ObservedDataSource(c.newDataSource());
+    JdbcBackend backend = JdbcBackend.builder(ds).tablePrefix(c.db.prefix).build();
+    RateLimitStore store = backend.rateLimitStore();
+    String key = "count-" + UUID.randomUUID();
+    // Two permits a minute: the first two are granted, the third is refused.
+    List<RateLimitStore.Tier> tiers = List.of(new RateLimitStore.Tier(30_000_000L, 60_000_000L));
+    long[] answer = new long[1];
+    assertThat(ds.count(() -> answer[0] = store.acquire(key, tiers, 1))).as("a new key: read, insert").isEqualTo(2);
+    assertThat(answer[0]).isZero();
+    assertThat(ds.count(() -> answer[0] = store.acquire(key, tiers, 1))).as("a grant: read, conditional update").isEqualTo(2);
+    assertThat(answer[0]).isZero();
+    assertThat(ds.count(() -> answer[0] = store.acquire(key, tiers, 1))).as("a refusal: the read alone").isEqualTo(1);
+    assertThat(answer[0]).isPositive();
+  }
+
+  /**
+   * PostgreSQL's {@code ON CONFLICT DO UPDATE} locks the row it finds even when its {@code WHERE}
+   * refuses the update: the row's {@code xmax} becomes the caller's transaction, which was given an
+   * id, wrote WAL and flushed it at commit, and concurrent callers of one key queued on the row. A
+   * replay, a duplicate mark and an acquisition of a lock someone else holds only read: the row
+   * keeps its {@code xmax}.
+   */
+  @Test
+  void onPostgresAReplayADuplicateAndABusyLockNeitherLockTheRowNorWrite() throws Exception {
+    JdbcClients c = on("postgres");
+    JdbcBackend backend = c.newBackend();
+    String id = UUID.randomUUID().toString();
+    try (Connection conn = c.newDataSource().getConnection()) {
+      IdempotencyEngine engine = IdempotencyEngine.builder(backend.idempotencyStore()).build();
+      IdempotencyKey key = IdempotencyKey.of("xmax", id);
+      engine.execute(key, Fingerprint.none(), Codecs.string(), cl -> "r");
+      String before = xmax(conn, c.db.prefix + "records", id);
+      assertThat(engine.execute(key, Fingerprint.none(), Codecs.string(), cl -> "again").value()).isEqualTo("r");
+      assertThat(xmax(conn, c.db.prefix + "records", id)).as("the record's xmax after a replay").isEqualTo(before);
+
+      Deduplicator dedup = Deduplicator.builder(backend.dedupStore()).build();
+      assertThat(dedup.markFirst("xmax", id)).isEqualTo(DedupResult.FIRST);
+      before = xmax(conn, c.db.prefix + "dedup", id);
+      assertThat(dedup.markFirst("xmax", id)).isEqualTo(DedupResult.DUPLICATE);
+      assertThat(xmax(conn, c.db.prefix + "dedup", id)).as("the mark's xmax after a duplicate").isEqualTo(before);
+
+      try (DistributedLocks holder = DistributedLocks.builder(backend.lockStore()).build();
+          DistributedLocks other = DistributedLocks.builder(backend.lockStore()).build()) {
+        LockHandle held = holder.tryLock(IdempotencyKey.of("xmax", id)).orElseThrow();
+        before = xmax(conn, c.db.prefix + "locks", id);
+        assertThat(other.tryLock(IdempotencyKey.of("xmax", id))).isEmpty();
+        assertThat(xmax(conn, c.db.prefix + "locks", id)).as("the lock's xmax after a busy acquisition").isEqualTo(before);
+        LockHandle again = holder.tryLock(IdempotencyKey.of("xmax", id)).orElseThrow();
+        assertThat(again.fencingToken()).as("the holder re-enters").isEqualTo(held.fencingToken());
+        again.release();
+        held.release();
+      }
+    }
+  }
+
+  private static String xmax(Connection c, String table, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT xmax::text FROM " + table + " WHERE key_text LIKE ?")) {
+      ps.setString(1, "%" + id + "%");
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("a row of %s", table).isTrue();
+        String xmax = rs.getString(1);
+        assertThat(rs.next()).as("one row of %s", table).isFalse();
+        return xmax;
+      }
+    }
   }
 
   @ParameterizedTest(name = "{0}")
