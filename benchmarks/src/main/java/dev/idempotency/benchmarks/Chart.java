@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * The ratio chart: one horizontal bar per operation and server backend (1 thread), its length the
- * ratio to the raw baseline, green where a target is met, red where it is missed, grey where none
+ * ratio to the raw baseline (the alternated one where measured, as the verdict uses), green where a target is met, red where it is missed, grey where none
  * is set; lines mark x1 (the baseline) and x1.15 (the target). Plain SVG, no library.
  */
 final class Chart {
@@ -38,7 +38,7 @@ final class Chart {
     }
     int y = top;
     for (Markdown.Row r : rows) {
-      double ratio = r.ratio();
+      double ratio = r.verdictRatio();
       double w = Math.min(ratio, MAX) / MAX * BAR;
       String color = r.met() == null ? "#9aa5b1" : r.met() ? "#2e8b57" : "#d9534f";
       s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s · %s</text>%n",

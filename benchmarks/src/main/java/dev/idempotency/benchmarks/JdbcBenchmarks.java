@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Every strategy on JDBC beside a bare auto-commit {@code INSERT} of a fresh key into a plain table
+ * Every strategy on JDBC beside a bare auto-commit, conflict-free {@code INSERT} of a fresh key into a plain table
  * on the same pool, in the same run. Databases: {@code h2} in memory, {@code postgres}
  * ({@code IDEMPOTENCY_POSTGRES_URL} or 127.0.0.1:5432/test as postgres), {@code mariadb}
  * ({@code IDEMPOTENCY_MARIADB_URL} or 127.0.0.1:3306/test as root). Tables get a per-run prefix and
@@ -69,7 +69,13 @@ public class JdbcBenchmarks extends StrategyBenchmarks {
           + "reserved BIGINT NOT NULL)");
       s.execute("INSERT INTO " + prefix + "rawstock (item, available, reserved) VALUES ('raw', 1000000, 0)");
     }
-    insert = "INSERT INTO " + prefix + "plain (k) VALUES (?)";
+    // Conflict-free, as any insert that stands for a claim or a mark must be written by hand: a
+    // plain INSERT of a duplicate fails (and on PostgreSQL aborts the caller's transaction).
+    insert = switch (database) {
+      case "postgres" -> "INSERT INTO " + prefix + "plain (k) VALUES (?) ON CONFLICT (k) DO NOTHING";
+      case "mariadb" -> "INSERT IGNORE INTO " + prefix + "plain (k) VALUES (?)";
+      default -> "MERGE INTO " + prefix + "plain (k) KEY (k) VALUES (?)";
+    };
     touch = "UPDATE " + prefix + "plain SET n = n + 1 WHERE k = ?";
     delete = "DELETE FROM " + prefix + "plain WHERE k = ?";
     transition = "UPDATE " + prefix + "entity SET status = ?, version = version + 1 WHERE id = ? AND version = ?";

@@ -14,6 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -121,8 +124,9 @@ public final class Report {
       long serverCommands) {}
 
   /**
-   * Runs a profile: the operations at 1 thread, the first call and replay also at 4, the storms,
-   * and the HTTP path when {@code wrk} and the order service's jar are there.
+   * Runs a profile: the operations at 1 thread, the first call and replay also at 4, every operation
+   * that has a target alternated with its baseline ({@link PairedBenchmarks}), the storms, and the
+   * HTTP path when {@code wrk} and the order service's jar are there.
    */
   static Results run(Profile profile, Path work) throws RunnerException, IOException, InterruptedException {
     Files.createDirectories(work);
@@ -138,6 +142,14 @@ public final class Report {
           .include(Report.class.getPackageName() + ".(Redis|Jdbc)Benchmarks\\.(idempotentCall|baselineCall|baselineInsert)")
           .threads(4)).build()).run());
     }
+    all.addAll(new Runner((full
+        ? new OptionsBuilder().forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
+            .measurementIterations(8).measurementTime(TimeValue.seconds(1))
+        : new OptionsBuilder().forks(1).warmupIterations(0).measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(200)))
+        .include(Report.class.getPackageName() + ".PairedBenchmarks\\.")
+        .param("pair", pairs().toArray(String[]::new))
+        .threads(1).build()).run());
     all.addAll(new Runner(new OptionsBuilder()
         .include(Report.class.getPackageName() + ".StormBenchmarks\\.")
         .forks(1).warmupIterations(full ? 1 : 0).measurementIterations(full ? 5 : 1)
@@ -212,18 +224,104 @@ public final class Report {
    * first call, replay, lock, token, dedup and transition; on PostgreSQL and MariaDB every operation.
    */
   static Optional<Double> targetRatio(RunResult r) {
-    String m = method(r);
+    return targetRatio(backend(r), method(r));
+  }
+
+  static Optional<Double> targetRatio(String backend, String m) {
     if (m.startsWith("baseline") || "nearCacheReplay".equals(m) || "storeClaimReplay".equals(m)
         || !BASELINES.containsKey(m)) {
       return Optional.empty();
     }
-    return switch (backend(r)) {
+    return switch (backend) {
       case "Redis" -> List.of("idempotentCallFirst", "idempotentCallReplay", "lockAcquireAndRelease",
           "tokenIssueAndConsume", "dedupMarkFirst", "stateTransition").contains(m)
           ? Optional.of(TARGET_RATIO) : Optional.empty();
       case "PostgreSQL", "MariaDB" -> Optional.of(TARGET_RATIO);
       default -> Optional.empty();
     };
+  }
+
+  /**
+   * Every operation that has a target, with the baseline it is judged against, as
+   * {@link PairedBenchmarks#pair} values: {@code backend:operation:baseline}.
+   */
+  static List<String> pairs() {
+    List<String> pairs = new ArrayList<>();
+    Map<String, Class<?>> classes = new LinkedHashMap<>();
+    classes.put("Redis", RedisBenchmarks.class);
+    classes.put("PostgreSQL", JdbcBenchmarks.class);
+    classes.put("MariaDB", JdbcBenchmarks.class);
+    classes.forEach((backend, type) -> {
+      for (Map.Entry<String, List<String>> e : BASELINES.entrySet()) {
+        if (targetRatio(backend, e.getKey()).isEmpty() || !hasMethod(type, e.getKey())) {
+          continue;
+        }
+        e.getValue().stream().filter(b -> hasMethod(type, b)).findFirst()
+            .ifPresent(b -> pairs.add(backend + ":" + e.getKey() + ":" + b));
+      }
+    });
+    return pairs;
+  }
+
+  private static boolean hasMethod(Class<?> type, String name) {
+    try {
+      return type.getMethod(name).isAnnotationPresent(org.openjdk.jmh.annotations.Benchmark.class);
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  /**
+   * An operation timed alternately with its baseline ({@link PairedBenchmarks}).
+   *
+   * @param ratio the operation's mean time over the baseline's, over all iterations
+   * @param low the lowest ratio of one iteration
+   * @param high the highest ratio of one iteration
+   * @param iterations the measured iterations
+   */
+  record Paired(String backend, String operation, String baseline, double ratio, double low, double high,
+      int iterations) {}
+
+  /** The alternated ratios of a run. */
+  static List<Paired> paired(List<RunResult> all) {
+    List<Paired> paired = new ArrayList<>();
+    for (RunResult r : all) {
+      if (!"PairedBenchmarks".equals(benchmarkClass(r))) {
+        continue;
+      }
+      String[] p = r.getParams().getParam("pair").split(":");
+      double opNanos = 0;
+      double opCalls = 0;
+      double baseNanos = 0;
+      double baseCalls = 0;
+      double low = Double.POSITIVE_INFINITY;
+      double high = Double.NEGATIVE_INFINITY;
+      int n = 0;
+      for (BenchmarkResult b : r.getBenchmarkResults()) {
+        for (IterationResult i : b.getIterationResults()) {
+          Map<String, Result> s = i.getSecondaryResults();
+          double on = s.get("operationNanos").getScore();
+          double oc = s.get("operationCalls").getScore();
+          double bn = s.get("baselineNanos").getScore();
+          double bc = s.get("baselineCalls").getScore();
+          if (oc == 0 || bc == 0 || bn == 0) {
+            continue;
+          }
+          double ratio = on / oc / (bn / bc);
+          low = Math.min(low, ratio);
+          high = Math.max(high, ratio);
+          opNanos += on;
+          opCalls += oc;
+          baseNanos += bn;
+          baseCalls += bc;
+          n++;
+        }
+      }
+      if (n > 0) {
+        paired.add(new Paired(p[0], p[1], p[2], opNanos / opCalls / (baseNanos / baseCalls), low, high, n));
+      }
+    }
+    return paired;
   }
 
   /** The benchmark's parameters ({@code @Param}), as {@code database=postgres}. */
@@ -258,6 +356,10 @@ public final class Report {
       String name = benchmarkClass(r) + "." + method(r) + (p.isEmpty() ? "" : " [" + p + "]");
       System.out.printf(Locale.ROOT, "%-64s %3d %12.2f %10.2f  %s%n", name, r.getParams().getThreads(), micros(r),
           micros(r.getPrimaryResult().getScoreError(), r), ratio);
+    }
+    for (Paired p : paired(all)) {
+      System.out.printf(Locale.ROOT, "%-64s alternated: x%.2f of %s (iterations x%.2f to x%.2f)%n",
+          p.backend() + " " + p.operation(), p.ratio(), p.baseline(), p.low(), p.high());
     }
   }
 

@@ -23,7 +23,7 @@ import org.openjdk.jmh.results.RunResult;
  */
 class BenchmarkSmokeTest {
   private static final List<Class<?>> CLASSES = List.of(InMemoryBenchmarks.class, RedisBenchmarks.class,
-      JdbcBenchmarks.class, ProxyBenchmarks.class, StormBenchmarks.class);
+      JdbcBenchmarks.class, ProxyBenchmarks.class, StormBenchmarks.class, PairedBenchmarks.class);
 
   @Test
   void everyBenchmarkRunsEveryStormHoldsAndTheReportIsWritten() throws Exception {
@@ -50,6 +50,8 @@ class BenchmarkSmokeTest {
       assertThat(h.non2xx()).as(h.name()).isZero();
       assertThat(h.requestsPerSecond()).as(h.name()).isPositive();
     });
+    assertThat(Report.paired(results.jmh())).as("every alternated pair has its ratio")
+        .hasSize(Report.pairs().size()).allSatisfy(p -> assertThat(p.ratio()).as(p.toString()).isPositive());
     assertThat(Files.readString(out.resolve("README.md"))).contains("| Redis | idempotentCallReplay | 1 |",
         "| PostgreSQL | idempotentCallReplay | 1 |", "| MariaDB | await | 500 |", "full defence: POST /orders");
     assertThat(Files.readString(out.resolve("ratios.svg"))).startsWith("<svg").contains("Redis · idempotentCallFirst");
@@ -63,7 +65,9 @@ class BenchmarkSmokeTest {
       for (var field : type.getFields()) {
         Param p = field.getAnnotation(Param.class);
         if (p != null) {
-          params = java.util.Arrays.stream(p.value()).map(v -> field.getName() + "=" + v).toList();
+          // The report passes every pair; the annotation holds one default.
+          List<String> values = type == PairedBenchmarks.class ? Report.pairs() : List.of(p.value());
+          params = values.stream().map(v -> field.getName() + "=" + v).toList();
         }
       }
       for (Method m : type.getMethods()) {
