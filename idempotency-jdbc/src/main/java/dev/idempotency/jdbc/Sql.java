@@ -48,6 +48,13 @@ final class Sql {
   final String lockAcquire;
   final String lockRelease;
   final String lockExtend;
+  /**
+   * Appended to a row lock's {@code SELECT} for a first try that neither waits nor aborts the
+   * caller's transaction, or null where there is none: {@code FOR UPDATE SKIP LOCKED} on
+   * PostgreSQL, {@code FOR UPDATE NOWAIT} on MariaDB 10.5+ (whose statement errors leave the
+   * transaction as it was).
+   */
+  final String rowLockFirstTry;
 
   Sql(Dialect dialect, String prefix) {
     this(dialect, prefix, false);
@@ -176,6 +183,8 @@ final class Sql {
     lockRelease = "UPDATE " + locks + " SET owner = CASE WHEN holds <= 1 THEN NULL ELSE owner END,"
         + " expires_at = CASE WHEN holds <= 1 THEN " + now + " ELSE expires_at END, holds = holds - 1"
         + " WHERE key_hash = ? AND owner = ? AND expires_at > " + now;
+    rowLockFirstTry = dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED"
+        : dialect == Dialect.MYSQL && insertReturning ? " FOR UPDATE NOWAIT" : null;
     lockExtend = "UPDATE " + locks + " SET expires_at = " + plus + " WHERE key_hash = ? AND owner = ? AND expires_at > " + now;
   }
 

@@ -210,6 +210,32 @@ class JdbcBackendTest {
     assertThat(answer[0]).isPositive();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aBoundedRowLockOfARowNobodyHoldsIsOneStatementOnPostgresAndMariaDb(String database) throws Exception {
+    JdbcClients c = on(database);
+    ObservedDataSource ds = new ObservedDataSource(c.newDataSource());
+    JdbcBackend backend = JdbcBackend.builder(ds).tablePrefix(c.db.prefix).build();
+    String id = "o-" + UUID.randomUUID();
+    try (Connection setup = c.newDataSource().getConnection()) {
+      insertOrder(setup, c.db.ordersTable, id);
+    }
+    RowLocks.Outcome[] outcome = new RowLocks.Outcome[1];
+    try (Connection conn = ds.getConnection()) {
+      conn.setAutoCommit(false);
+      int roundTrips = ds.count(() -> outcome[0] = backend.rowLocks().lock(conn, c.db.ordersTable, "id", id,
+          RowLocks.Wait.upTo(Duration.ofMillis(500))));
+      assertThat(outcome[0]).isEqualTo(RowLocks.Outcome.LOCKED);
+      assertThat(roundTrips).as("savepoint, lock, release on H2; the first try alone elsewhere")
+          .isEqualTo(database.equals("h2") ? 3 : 1);
+      assertThat(backend.rowLocks().lock(conn, c.db.ordersTable, "id", id + "-missing",
+          RowLocks.Wait.upTo(Duration.ofMillis(200)))).isEqualTo(RowLocks.Outcome.NOT_FOUND);
+      insertOrder(conn, c.db.ordersTable, id + "-after");
+      conn.commit();
+      assertThat(countOrders(conn, c.db.ordersTable, id + "-after")).isEqualTo(1);
+    }
+  }
+
   /**
    * PostgreSQL's {@code ON CONFLICT DO UPDATE} locks the row it finds even when its {@code WHERE}
    * refuses the update: the row's {@code xmax} becomes the caller's transaction, which was given an

@@ -19,8 +19,8 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Wraps a data source to watch what the backend sends: how many statements, commits and rollbacks
- * it executes (its round trips) and whether any parameter is a time value from the JVM (it must never be: expiry is the
+ * Wraps a data source to watch what the backend sends: how many statements, commits, rollbacks and
+ * savepoints it executes (its round trips) and whether any parameter is a time value from the JVM (it must never be: expiry is the
  * database's clock).
  */
 final class ObservedDataSource implements DataSource {
@@ -71,7 +71,8 @@ final class ObservedDataSource implements DataSource {
   private <T> T proxy(Class<T> type, T target, After after) {
     InvocationHandler h = (p, m, args) -> {
       String name = m.getName();
-      if (name.startsWith("execute") || name.equals("commit") || name.equals("rollback")) {
+      if (name.startsWith("execute") || name.equals("commit") || name.equals("rollback")
+          || name.equals("setSavepoint") || name.equals("releaseSavepoint")) {
         executed.incrementAndGet();
       }
       if (name.startsWith("set") && args != null && args.length >= 2
