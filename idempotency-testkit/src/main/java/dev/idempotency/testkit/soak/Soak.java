@@ -207,7 +207,7 @@ public final class Soak {
   }
 
   /**
-   * Runs the soak and injects a fault while it runs.
+   * Runs the soak and injects a fault while it runs, once every worker has opened its backend.
    *
    * @param fault the fault
    * @return the report
@@ -223,6 +223,7 @@ public final class Soak {
       for (int w = 0; w < b.processes; w++) {
         workers.add(launch(dir, w, "soak", perWorker));
       }
+      awaitOpened(dir, workers);
       try {
         fault.inject(b.effects::executions);
       } catch (Exception e) {
@@ -245,6 +246,27 @@ public final class Soak {
       throw new IllegalStateException("interrupted", e);
     } finally {
       workers.forEach(Process::destroyForcibly);
+    }
+  }
+
+  /**
+   * Waits until every worker has opened its backend (each leaves a {@code worker-N.ready} file), so
+   * that a fault lands on the storm, not on a worker's start; a worker that exits first is reported
+   * with its logs.
+   */
+  private void awaitOpened(Path dir, List<Process> workers) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (int w = 0; w < workers.size(); w++) {
+      while (!Files.exists(dir.resolve("worker-" + w + ".ready"))) {
+        if (!workers.get(w).isAlive()) {
+          throw new IllegalStateException("soak worker " + w + " exited with " + workers.get(w).exitValue()
+              + " before it opened its backend; " + logs(dir, w));
+        }
+        if (System.nanoTime() > end) {
+          throw new IllegalStateException("soak worker " + w + " did not open its backend within 60 s; " + logs(dir, w));
+        }
+        Thread.sleep(10);
+      }
     }
   }
 

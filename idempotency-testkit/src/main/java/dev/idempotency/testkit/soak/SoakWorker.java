@@ -86,6 +86,9 @@ public final class SoakWorker {
         probe(engine, namespace);
         System.exit(0);
       }
+      // The soak injects its fault only once every worker has its backend open: a store killed
+      // while a worker still starts would fail that start, not the storm the fault is aimed at.
+      Files.createFile(Path.of(args[0]).resolveSibling("worker-" + worker + ".ready"));
       soak(job, engine, effects, worker, namespace);
     }
     System.exit(0);
