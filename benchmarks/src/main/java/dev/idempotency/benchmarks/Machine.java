@@ -90,7 +90,27 @@ record Machine(List<String> lines) {
     if (v.equals("(unknown)") && type.getPackage() != null && type.getPackage().getImplementationVersion() != null) {
       return type.getPackage().getImplementationVersion();
     }
-    return v;
+    return v.equals("(unknown)") ? pinned(group, artifact) : v;
+  }
+
+  /**
+   * The version the root pom pins for a library whose jar keeps neither a {@code pom.properties} nor,
+   * once shaded, its manifest (H2, pgjdbc and Spring are built with Gradle).
+   */
+  private static String pinned(String group, String artifact) {
+    try (var in = Machine.class.getResourceAsStream("pinned-versions.properties")) {
+      if (in != null) {
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        String v = p.getProperty(group + "/" + artifact);
+        if (v != null && !v.startsWith("${")) {
+          return v;
+        }
+      }
+    } catch (IOException e) {
+      // Unknown, then.
+    }
+    return "(unknown)";
   }
 
   /** A library's version, from the {@code pom.properties} Maven puts in its jar. */
