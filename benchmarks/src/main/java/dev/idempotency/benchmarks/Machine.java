@@ -93,37 +93,30 @@ record Machine(List<String> lines) {
     return v.equals("(unknown)") ? pinned(group, artifact) : v;
   }
 
+  /** A library's version, from the {@code pom.properties} Maven puts in its jar. */
+  private static String version(String group, String artifact) {
+    return properties("/META-INF/maven/" + group + "/" + artifact + "/pom.properties").getProperty("version", "(unknown)");
+  }
+
   /**
    * The version the root pom pins for a library whose jar keeps neither a {@code pom.properties} nor,
    * once shaded, its manifest (H2, pgjdbc and Spring are built with Gradle).
    */
   private static String pinned(String group, String artifact) {
-    try (var in = Machine.class.getResourceAsStream("pinned-versions.properties")) {
-      if (in != null) {
-        java.util.Properties p = new java.util.Properties();
-        p.load(in);
-        String v = p.getProperty(group + "/" + artifact);
-        if (v != null && !v.startsWith("${")) {
-          return v;
-        }
-      }
-    } catch (IOException e) {
-      // Unknown, then.
-    }
-    return "(unknown)";
+    String v = properties("pinned-versions.properties").getProperty(group + "/" + artifact);
+    return v == null || v.startsWith("${") ? "(unknown)" : v;
   }
 
-  /** A library's version, from the {@code pom.properties} Maven puts in its jar. */
-  private static String version(String group, String artifact) {
-    try (var in = Machine.class.getResourceAsStream("/META-INF/maven/" + group + "/" + artifact + "/pom.properties")) {
+  /** A properties resource beside this class (or absolute), empty if it is missing or unreadable. */
+  private static java.util.Properties properties(String resource) {
+    java.util.Properties p = new java.util.Properties();
+    try (var in = Machine.class.getResourceAsStream(resource)) {
       if (in != null) {
-        java.util.Properties p = new java.util.Properties();
         p.load(in);
-        return p.getProperty("version", "(unknown)");
       }
     } catch (IOException e) {
       // Unknown, then.
     }
-    return "(unknown)";
+    return p;
   }
 }
