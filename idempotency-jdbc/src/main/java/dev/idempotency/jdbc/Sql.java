@@ -81,23 +81,24 @@ final class Sql {
     String micros = nowMicros();
     switch (dialect) {
       case POSTGRESQL:
-        claim = "INSERT INTO " + records + " AS r (key_hash, key_text, status, fingerprint, fencing_token, payload, expires_at)"
-            + " VALUES (?, ?, 0, ?, " + micros + ", NULL, " + plus + ")"
-            + " ON CONFLICT (key_hash) DO UPDATE SET key_text = EXCLUDED.key_text, status = 0,"
+        String intoRecords = "INSERT INTO " + records
+            + " AS r (key_hash, key_text, status, fingerprint, fencing_token, payload, expires_at)";
+        // An expired record is taken over, its fencing token moved past the last one.
+        String takeOverExpired = " ON CONFLICT (key_hash) DO UPDATE SET key_text = EXCLUDED.key_text, status = 0,"
             + " fingerprint = EXCLUDED.fingerprint, fencing_token = GREATEST(EXCLUDED.fencing_token, r.fencing_token + 1),"
             + " payload = NULL, expires_at = EXCLUDED.expires_at WHERE r.expires_at <= " + now
             + " RETURNING fencing_token";
+        claim = intoRecords + " VALUES (?, ?, 0, ?, " + micros + ", NULL, " + plus + ")" + takeOverExpired;
         // A live record is read, never upserted: ON CONFLICT DO UPDATE locks the row it finds even
         // when its WHERE refuses the update, which gives a replay a transaction id, a WAL record and
         // a commit flush, and queues concurrent replays of one key on the row. So the insert runs
         // only when the snapshot holds no live record. Both reads see the statement's snapshot: a
         // row committed while the insert waited on it is not in it, and the store claims again (as
         // when a row expires between the two).
-        claimOrFind = "WITH c AS (INSERT INTO " + records
-            + " AS r (key_hash, key_text, status, fingerprint, fencing_token, payload, expires_at)"
+        claimOrFind = "WITH c AS (" + intoRecords
             + " SELECT ?, ?, 0, ?, " + micros + ", NULL, " + plus
             + " WHERE NOT EXISTS (SELECT 1 FROM " + records + " WHERE key_hash = ? AND expires_at > " + now + ")"
-            + claim.substring(claim.indexOf(" ON CONFLICT")) + ")"
+            + takeOverExpired + ")"
             + " SELECT TRUE, 0, NULL, fencing_token, NULL FROM c"
             + " UNION ALL SELECT FALSE, status, fingerprint, fencing_token, payload FROM " + records
             + " WHERE key_hash = ? AND expires_at > " + now + " AND NOT EXISTS (SELECT 1 FROM c)";
