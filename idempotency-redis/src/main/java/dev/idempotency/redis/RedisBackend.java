@@ -12,6 +12,7 @@ import dev.idempotency.spi.StockStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
@@ -175,6 +176,7 @@ public final class RedisBackend implements Backend {
     private String password;
     private boolean tls;
     private SslOptions sslOptions;
+    private SSLContext sslContext;
     private int database;
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration socketTimeout = Duration.ofSeconds(2);
@@ -197,6 +199,7 @@ public final class RedisBackend implements Backend {
       this.port = u.port();
       this.tls = u.tls();
       this.sslOptions = null;
+      this.sslContext = null;
       if (u.user() != null) {
         this.user = u.user();
       }
@@ -268,6 +271,7 @@ public final class RedisBackend implements Backend {
     public Builder tls(boolean tls) {
       this.tls = tls;
       this.sslOptions = null;
+      this.sslContext = null;
       return this;
     }
 
@@ -279,6 +283,22 @@ public final class RedisBackend implements Backend {
      */
     public Builder tls(SslOptions options) {
       this.sslOptions = Require.nonNull(options, "sslOptions");
+      this.sslContext = null;
+      this.tls = true;
+      return this;
+    }
+
+    /**
+     * Turns TLS on with an {@link SSLContext} of the application's (for example a Spring Boot SSL
+     * bundle's): the context's trust and key material, and the server's host name verified in the
+     * handshake.
+     *
+     * @param context the initialised context
+     * @return this builder
+     */
+    public Builder tls(SSLContext context) {
+      this.sslContext = Require.nonNull(context, "sslContext");
+      this.sslOptions = null;
       this.tls = true;
       return this;
     }
@@ -360,7 +380,7 @@ public final class RedisBackend implements Backend {
     public RedisBackend build() {
       Require.argument(clusterNodes.isEmpty() || database == 0, "database", "Redis Cluster has only database 0");
       RedisEndpoint.Client client = RedisEndpoint.connect(new RedisEndpoint.Settings(host, port,
-          List.copyOf(clusterNodes), user, password, tls, sslOptions, database, connectTimeout, socketTimeout,
+          List.copyOf(clusterNodes), user, password, tls, sslOptions, sslContext, database, connectTimeout, socketTimeout,
           maxConnections));
       return new RedisBackend(client.jedis(), true, client.name(), keyPrefix, stateTtl);
     }

@@ -12,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -32,7 +34,7 @@ final class RedisEndpoint {
 
   /** Everything the client is built from. */
   record Settings(String host, int port, List<HostAndPort> clusterNodes, String user, String password,
-      boolean tls, SslOptions sslOptions, int database, Duration connectTimeout, Duration socketTimeout,
+      boolean tls, SslOptions sslOptions, SSLContext sslContext, int database, Duration connectTimeout, Duration socketTimeout,
       int maxConnections) {
     @Override
     public String toString() {
@@ -100,14 +102,30 @@ final class RedisEndpoint {
     return parsed;
   }
 
+  /**
+   * TLS through a context of the application's (a Spring Boot SSL bundle, a pinned CA). Jedis'
+   * {@code SslOptions} take only key-store files, so this uses the socket-factory settings that
+   * Jedis 8 deprecates but 7.x and 8.x both have. Jedis verifies no host name for a socket factory
+   * of the caller's, so the handshake does, as an HTTPS client does.
+   */
+  @SuppressWarnings("deprecation")
+  private static void useContext(DefaultJedisClientConfig.Builder config, SSLContext context) {
+    SSLParameters parameters = context.getDefaultSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    config.ssl(true).sslSocketFactory(context.getSocketFactory()).sslParameters(parameters);
+  }
+
   /** Builds the client. Connections are opened lazily, by the first call. */
   static Client connect(Settings s) {
     DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
         .connectionTimeoutMillis(Math.toIntExact(s.connectTimeout().toMillis()))
         .socketTimeoutMillis(Math.toIntExact(s.socketTimeout().toMillis()))
         .clientName("idempotency");
-    if (s.tls()) {
-      config.sslOptions(s.sslOptions() != null ? s.sslOptions() : SslOptions.defaults());
+    if (s.sslContext() != null) {
+      useContext(config, s.sslContext());
+    } else if (s.tls()) {
+      // builder().build() rather than SslOptions.defaults(), which Jedis 7.x (Spring Boot 4.1's) lacks.
+      config.sslOptions(s.sslOptions() != null ? s.sslOptions() : SslOptions.builder().build());
     }
     if (s.user() != null) {
       config.user(s.user());
