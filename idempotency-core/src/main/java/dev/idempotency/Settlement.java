@@ -60,10 +60,14 @@ final class Settlement {
   <T> CallResult<T> afterSuccess(Owned owned, ResultCodec<T> codec, CallOptions options, T value) {
     byte[] envelope;
     try {
-      envelope = Envelope.value(value == null ? null : codec.encode(value));
+      byte[] encoded = value == null ? null : codec.encode(value);
+      envelope = Envelope.value(encoded);
+      if (encoded != null) {
+        readBack(codec, encoded);
+      }
     } catch (RuntimeException e) {
       String why = String.valueOf(e.getMessage());
-      return notStored(owned, options, value, "the codec could not encode it: " + e.getClass().getSimpleName()
+      return notStored(owned, options, value, "the codec could not encode it or read it back: " + e.getClass().getSimpleName()
           + ": " + (why.length() > 300 ? why.substring(0, 300) + "..." : why), e);
     }
     int limit = Math.min(options.maxResultBytes(), store.maxPayloadBytes());
@@ -99,6 +103,19 @@ final class Settlement {
       report(IdempotencyEvent.EXECUTED, key);
     }
     return new CallResult<>(value, false, owned.token());
+  }
+
+  /**
+   * Decodes what the codec wrote before it is stored: a result every duplicate would fail to read
+   * (a mapper that writes {@code {}} for a type it cannot read back) must take the not-stored path
+   * now, not fail every replay for the whole retention.
+   */
+  private static <T> void readBack(ResultCodec<T> codec, byte[] encoded) {
+    try {
+      codec.decode(encoded);
+    } catch (RuntimeException e) {
+      throw new ResultCodecException("what the codec wrote cannot be read back: " + e.getMessage(), e);
+    }
   }
 
   /** Completes the key with the marker of a result that can never be stored. */

@@ -1,6 +1,7 @@
 package dev.idempotency.spring;
 
 import dev.idempotency.InvalidInputException;
+import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.memory.InMemoryBackend;
 import dev.idempotency.spi.Backend;
 import java.time.Duration;
@@ -10,6 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
@@ -43,14 +49,14 @@ final class Backends {
     return IdempotencyProperties.BackendType.MEMORY;
   }
 
-  static Built create(IdempotencyProperties p, Environment env, DataSource dataSource) {
+  static Built create(IdempotencyProperties p, Environment env, DataSource dataSource, SslBundles bundles) {
     IdempotencyProperties.BackendType type = choose(p, env, dataSource != null);
     ClassLoader cl = Backends.class.getClassLoader();
     Built built;
     switch (type) {
       case REDIS -> {
         require(ClassUtils.isPresent(REDIS_BACKEND, cl), "redis", "dev.idempotency:idempotency-redis");
-        built = new Built(Redis.create(p.redis(), env), null);
+        built = new Built(Redis.create(p.redis(), env, bundles), null);
       }
       case JDBC -> {
         require(ClassUtils.isPresent(JDBC_BACKEND, cl), "jdbc", "dev.idempotency:idempotency-jdbc");
@@ -58,12 +64,51 @@ final class Backends {
           throw new InvalidInputException("idempotency.backend",
               "is jdbc but the application has no single DataSource bean; configure spring.datasource.*");
         }
-        built = new Built(Jdbc.create(p.jdbc(), dataSource), dataSource);
+        try {
+          built = new Built(Jdbc.create(p.jdbc(), dataSource), dataSource);
+        } catch (StoreUnavailableException e) {
+          // The JDBC backend reads the database's dialect (and creates its tables) as it is built.
+          throw new StoreUnreachableAtStartupException(e.store(), List.of("spring.datasource.url"), e);
+        }
       }
       default -> built = new Built(memory(p.memory()), null);
     }
     LOG.info("Idempotency backend: {} ({})", built.backend().name(), type.name().toLowerCase(java.util.Locale.ROOT));
     return built;
+  }
+
+  /**
+   * Reads one key nobody writes, as the health indicator does; closes the backend and fails,
+   * naming the properties that chose it, when the store does not answer.
+   */
+  static void check(Backend backend, IdempotencyProperties p, Environment env) {
+    try {
+      backend.idempotencyStore().find("startup:probe");
+    } catch (RuntimeException e) {
+      List<String> properties = addressProperties(backend, p, env);
+      try {
+        backend.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw new StoreUnreachableAtStartupException(backend.name(), properties, e);
+    }
+  }
+
+  /** The properties that say where a backend's store is, those set first. */
+  static List<String> addressProperties(Backend backend, IdempotencyProperties p, Environment env) {
+    if (backend.getClass().getName().equals(JDBC_BACKEND)) {
+      return List.of("spring.datasource.url");
+    }
+    List<String> named = new java.util.ArrayList<>();
+    for (String name : List.of("idempotency.redis.url", "idempotency.redis.host", "idempotency.redis.port",
+        "idempotency.redis.cluster-nodes", "spring.data.redis.url", "spring.data.redis.host",
+        "spring.data.redis.port", "spring.data.redis.cluster.nodes")) {
+      if (env.containsProperty(name) || env.containsProperty(name + "[0]")) {
+        named.add(name);
+      }
+    }
+    return named.isEmpty() ? List.of("spring.data.redis.url (or host and port; localhost:6379 if unset)") : named;
   }
 
   private static void require(boolean present, String backend, String artifact) {
@@ -84,18 +129,22 @@ final class Backends {
     return b.build();
   }
 
+  /** Whether any {@code spring.data.redis.*} property is set, in any source and any spelling. */
   static boolean springRedisConfigured(Environment env) {
-    return env.containsProperty("spring.data.redis.url") || env.containsProperty("spring.data.redis.host")
-        || env.containsProperty("spring.data.redis.port")
-        || !Binder.get(env).bind("spring.data.redis.cluster.nodes", Bindable.listOf(String.class))
-            .orElse(List.of()).isEmpty();
+    ConfigurationPropertyName redis = ConfigurationPropertyName.of("spring.data.redis");
+    for (ConfigurationPropertySource source : ConfigurationPropertySources.get(env)) {
+      if (source.containsDescendantOf(redis) == ConfigurationPropertyState.PRESENT) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Only loaded when Redis is chosen. */
   static final class Redis {
     private Redis() {}
 
-    static Backend create(IdempotencyProperties.Redis r, Environment env) {
+    static Backend create(IdempotencyProperties.Redis r, Environment env, SslBundles bundles) {
       Binder binder = Binder.get(env);
       dev.idempotency.redis.RedisBackend.Builder b = dev.idempotency.redis.RedisBackend.builder();
       List<String> nodes = r.clusterNodes() != null && !r.clusterNodes().isEmpty() ? r.clusterNodes()
@@ -118,8 +167,16 @@ final class Backends {
       if (password != null) {
         b.password(password);
       }
+      String bundle = first(r.sslBundle(), env.getProperty("spring.data.redis.ssl.bundle"));
       Boolean ssl = r.ssl() != null ? r.ssl() : env.getProperty("spring.data.redis.ssl.enabled", Boolean.class);
-      if (ssl != null && ssl) {
+      if (bundle != null && (ssl == null || ssl)) {
+        if (bundles == null) {
+          throw new InvalidInputException(r.sslBundle() != null ? "idempotency.redis.ssl-bundle" : "spring.data.redis.ssl.bundle",
+              "names SSL bundle '" + bundle + "' but the application has no SslBundles (spring.ssl.bundle.*)");
+        }
+        b.tls(IdempotencyProperties.property(r.sslBundle() != null ? "idempotency.redis.ssl-bundle"
+            : "spring.data.redis.ssl.bundle", () -> sslContext(bundles, bundle)));
+      } else if (ssl != null && ssl) {
         b.tls(true);
       }
       Integer database = r.database() != null ? r.database() : env.getProperty("spring.data.redis.database", Integer.class);
@@ -138,6 +195,14 @@ final class Backends {
       }
       return b.maxConnections(r.maxConnections()).keyPrefix(r.keyPrefix()).build();
     }
+
+    private static javax.net.ssl.SSLContext sslContext(SslBundles bundles, String name) {
+      try {
+        return bundles.getBundle(name).createSslContext();
+      } catch (RuntimeException e) {
+        throw new InvalidInputException("bundle", "cannot make a TLS context of SSL bundle '" + name + "': " + e.getMessage());
+      }
+    }
   }
 
   /** Only loaded when JDBC is chosen. */
@@ -147,8 +212,9 @@ final class Backends {
     static Backend create(IdempotencyProperties.Jdbc j, DataSource dataSource) {
       // The builder unwraps transaction-aware proxies: the backend's own statements run on
       // connections of the pool, never on the one bound to a caller's transaction.
-      return dev.idempotency.jdbc.JdbcBackend.builder(dataSource).tablePrefix(j.tablePrefix())
-          .createTablesIfMissing(j.createTables()).build();
+      dev.idempotency.jdbc.JdbcBackend.Builder b = dev.idempotency.jdbc.JdbcBackend.builder(dataSource);
+      IdempotencyProperties.property("idempotency.jdbc.table-prefix", () -> b.tablePrefix(j.tablePrefix()));
+      return b.createTablesIfMissing(j.createTables()).build();
     }
   }
 

@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -27,6 +28,7 @@ import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.ClassUtils;
 
 /**
  * The library in a Spring Boot application: a {@link Backend} chosen from what the application has
@@ -39,7 +41,10 @@ import org.springframework.core.type.AnnotationMetadata;
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
     "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
     "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+    "org.springframework.boot.jackson2.autoconfigure.Jackson2AutoConfiguration",
+    "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration"})
 @EnableConfigurationProperties(IdempotencyProperties.class)
 @Import(IdempotencyAutoConfiguration.AutoProxy.class)
 public class IdempotencyAutoConfiguration {
@@ -53,13 +58,20 @@ public class IdempotencyAutoConfiguration {
    * @param properties the properties
    * @param environment the environment, for {@code spring.data.redis.*}
    * @param dataSources the application's DataSource, if it has one
+   * @param sslBundles the application's SSL bundles, for {@code spring.data.redis.ssl.bundle}
    * @return the backend, closed with the context
+   * @throws StoreUnreachableAtStartupException if {@code idempotency.startup-check} is on (the
+   *     default) and the store does not answer
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(Backend.class)
   public Backend idempotencyBackend(IdempotencyProperties properties, Environment environment,
-      ObjectProvider<DataSource> dataSources) {
-    Backends.Built built = Backends.create(properties, environment, dataSources.getIfUnique());
+      ObjectProvider<DataSource> dataSources, ObjectProvider<SslBundles> sslBundles) {
+    Backends.Built built = Backends.create(properties, environment, dataSources.getIfUnique(),
+        sslBundles.getIfAvailable());
+    if (properties.startupCheck()) {
+      Backends.check(built.backend(), properties, environment);
+    }
     BackendDataSource.remember(built.backend(), built.dataSource());
     return built.backend();
   }
@@ -146,21 +158,34 @@ public class IdempotencyAutoConfiguration {
     }
   }
 
-  /** Joining Spring transactions, with the JDBC backend on the application's DataSource. */
+  /**
+   * Calls inside Spring transactions: joined with the JDBC backend on the transaction's DataSource,
+   * completed after the commit with any other backend ({@link TransactionRunner}).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.transaction.support.TransactionSynchronizationManager")
+  static class TransactionConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(IdempotentMethods.CallRunner.class)
+    IdempotentMethods.CallRunner idempotencyTransactionRunner(Backend backend, IdempotencyEngine engine,
+        IdempotencyProperties properties, ObjectProvider<IdempotencyListener> listeners) {
+      ClassLoader cl = IdempotencyAutoConfiguration.class.getClassLoader();
+      if (properties.jdbc().joinTransactions() && ClassUtils.isPresent(Backends.JDBC_BACKEND, cl)
+          && ClassUtils.isPresent("org.springframework.jdbc.datasource.DataSourceUtils", cl)) {
+        SpringTransactionRunner joining = SpringTransactions.runner(backend, engine, listener(listeners));
+        return new TransactionRunner(engine, joining, joining::inTransaction, properties.completeAfterCommit());
+      }
+      return new TransactionRunner(engine, null, () -> false, properties.completeAfterCommit());
+    }
+  }
+
+  /** The JDBC backend's strategies in the current Spring transaction, on the application's DataSource. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = {Backends.JDBC_BACKEND,
       "org.springframework.jdbc.datasource.DataSourceUtils",
       "org.springframework.transaction.support.TransactionSynchronizationManager"})
   @ConditionalOnProperty(prefix = "idempotency.jdbc", name = "join-transactions", matchIfMissing = true)
-  static class TransactionConfiguration {
-    @Bean
-    @ConditionalOnMissingBean(IdempotentMethods.CallRunner.class)
-    @ConditionalOnBean(DataSource.class)
-    IdempotentMethods.CallRunner idempotencyTransactionRunner(Backend backend, IdempotencyEngine engine,
-        ObjectProvider<IdempotencyListener> listeners) {
-      return SpringTransactions.runner(backend, engine, listener(listeners));
-    }
-
+  static class JdbcTransactionConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(DataSource.class)
@@ -198,7 +223,10 @@ public class IdempotencyAutoConfiguration {
     }
   }
 
-  /** The application's Jackson 3 mapper for results, when it has one. */
+  /**
+   * The application's Jackson 3 mapper for results, when it has one (its modules, naming and date
+   * settings). This auto-configuration runs after Jackson's, so the mapper is seen.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
   static class JacksonConfiguration {
@@ -208,6 +236,19 @@ public class IdempotencyAutoConfiguration {
     IdempotencyJson idempotencyJson(ObjectProvider<tools.jackson.databind.json.JsonMapper> mapper) {
       tools.jackson.databind.json.JsonMapper m = mapper.getObject();
       return type -> dev.idempotency.codec.Jackson3Codecs.json(m, dev.idempotency.codec.TypeRef.ofType(type));
+    }
+  }
+
+  /** The application's Jackson 2 mapper for results, when it has one and no Jackson 3 mapper. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "com.fasterxml.jackson.databind.ObjectMapper")
+  static class Jackson2Configuration {
+    @Bean
+    @ConditionalOnMissingBean(value = IdempotencyJson.class, type = "tools.jackson.databind.json.JsonMapper")
+    @ConditionalOnBean(type = "com.fasterxml.jackson.databind.ObjectMapper")
+    IdempotencyJson idempotencyJson2(ObjectProvider<com.fasterxml.jackson.databind.ObjectMapper> mapper) {
+      com.fasterxml.jackson.databind.ObjectMapper m = mapper.getObject();
+      return type -> dev.idempotency.codec.Jackson2Codecs.json(m, dev.idempotency.codec.TypeRef.ofType(type));
     }
   }
 }

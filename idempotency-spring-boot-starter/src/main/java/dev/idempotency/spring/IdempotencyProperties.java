@@ -1,26 +1,37 @@
 package dev.idempotency.spring;
 
+import dev.idempotency.CallOptions;
+import dev.idempotency.InProgressPolicy;
+import dev.idempotency.InvalidInputException;
+import dev.idempotency.internal.Require;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The {@code idempotency.*} properties. Immutable; bound once at start-up, and checked there: a bad
- * value fails the start with the property's name (the library's {@link dev.idempotency.InvalidInputException}).
+ * The {@code idempotency.*} properties. Immutable; bound once at start-up and checked there: a bad
+ * value fails the start with an {@link InvalidInputException} that names the property (Spring Boot
+ * prints it as the reason binding failed). Descriptions are plain text, as IDEs show them.
  *
- * @param backend which backend stores keys: {@code auto} (Redis if {@code idempotency.redis.*} or
- *     {@code spring.data.redis.*} is set, else JDBC on the application's {@code DataSource} if there
- *     is one, else memory), {@code memory}, {@code redis} or {@code jdbc}
+ * @param backend which backend stores keys: auto (Redis if any idempotency.redis.* or
+ *     spring.data.redis.* property is set, else JDBC on the application's DataSource if there is
+ *     one, else memory), memory, redis or jdbc
  * @param lease how long a first call holds its key before a duplicate may take over
  * @param retention how long a completed result is replayed
- * @param inProgress what a duplicate does while the first call runs: {@code reject} (409-like at
- *     once) or {@code await} (waits up to {@code max-wait} for the result)
- * @param maxWait the longest wait of {@code await}
+ * @param inProgress what a duplicate does while the first call runs: reject (409 at once) or await
+ *     (waits up to max-wait for the result)
+ * @param maxWait the longest wait of await
+ * @param completeAfterCommit whether a call inside a Spring transaction that the backend does not
+ *     join (Redis, memory, or JDBC on another DataSource) stores its result only after the
+ *     transaction commits, and releases its key when it rolls back
+ * @param startupCheck whether the start-up reads the store once and fails, naming the property and
+ *     the address, when it cannot be reached
  * @param memory the in-memory backend
  * @param redis the Redis backend
  * @param jdbc the JDBC backend
- * @param web the HTTP {@code Idempotency-Key} support
+ * @param web the HTTP Idempotency-Key support and the problem details of the library's errors
  */
 @ConfigurationProperties("idempotency")
 public record IdempotencyProperties(
@@ -29,10 +40,80 @@ public record IdempotencyProperties(
     @DefaultValue("24h") Duration retention,
     @DefaultValue("reject") InProgressMode inProgress,
     @DefaultValue("5s") Duration maxWait,
+    @DefaultValue("true") boolean completeAfterCommit,
+    @DefaultValue("true") boolean startupCheck,
     @DefaultValue Memory memory,
     @DefaultValue Redis redis,
     @DefaultValue Jdbc jdbc,
     @DefaultValue Web web) {
+
+  /**
+   * Checks each value as it is bound, with the library's own rules.
+   *
+   * @param backend see above
+   * @param lease see above
+   * @param retention see above
+   * @param inProgress see above
+   * @param maxWait see above
+   * @param completeAfterCommit see above
+   * @param startupCheck see above
+   * @param memory see above
+   * @param redis see above
+   * @param jdbc see above
+   * @param web see above
+   * @throws InvalidInputException naming the first property whose value is refused
+   */
+  public IdempotencyProperties {
+    CallOptions.Builder options = CallOptions.builder();
+    property("idempotency.lease", () -> options.lease(lease));
+    property("idempotency.retention", () -> options.retention(retention));
+    property("idempotency.max-wait", () -> InProgressPolicy.await(maxWait));
+    property("idempotency.backend", () -> Require.nonNull(backend, "backend"));
+    property("idempotency.in-progress", () -> Require.nonNull(inProgress, "inProgress"));
+    require(memory.maximumEntities() == null || memory.maximumEntities() > 0, "idempotency.memory.maximum-entities",
+        "must be positive, was " + memory.maximumEntities());
+    require(memory.maximumWeightBytes() == null || memory.maximumWeightBytes() > 0,
+        "idempotency.memory.maximum-weight-bytes", "must be positive, was " + memory.maximumWeightBytes());
+    require(redis.port() == null || (redis.port() > 0 && redis.port() < 65536), "idempotency.redis.port",
+        "must be 1 to 65535, was " + redis.port());
+    require(redis.maxConnections() > 0, "idempotency.redis.max-connections",
+        "must be positive, was " + redis.maxConnections());
+    property("idempotency.redis.key-prefix", () -> Require.identifier(redis.keyPrefix(), "keyPrefix", 32));
+    property("idempotency.redis.timeout", () -> redis.timeout() == null ? null
+        : Require.positive(Require.waitTime(redis.timeout(), "timeout"), "timeout"));
+    property("idempotency.redis.connect-timeout", () -> redis.connectTimeout() == null ? null
+        : Require.positive(Require.waitTime(redis.connectTimeout(), "connectTimeout"), "connectTimeout"));
+    property("idempotency.web.header", () -> Require.keyText(web.header(), "header", 100));
+    property("idempotency.web.replayed-header",
+        () -> Require.keyText(web.replayedHeader(), "replayedHeader", 100));
+    require(web.maxBodyBytes() > 0, "idempotency.web.max-body-bytes", "must be positive, was " + web.maxBodyBytes());
+  }
+
+  /**
+   * Refuses a value.
+   *
+   * @throws InvalidInputException naming the property, unless the condition holds
+   */
+  static void require(boolean condition, String name, String reason) {
+    if (!condition) {
+      throw new InvalidInputException(name, reason);
+    }
+  }
+
+  /**
+   * Runs a check of the library's and names the property in what it throws.
+   *
+   * @throws InvalidInputException naming the property, if the check fails
+   */
+  static <T> T property(String name, Supplier<T> check) {
+    try {
+      return check.get();
+    } catch (InvalidInputException e) {
+      String message = e.getMessage();
+      String reason = message.startsWith(e.field() + ": ") ? message.substring(e.field().length() + 2) : message;
+      throw new InvalidInputException(name, reason);
+    }
+  }
 
   /** The backends. */
   public enum BackendType {
@@ -42,15 +123,15 @@ public record IdempotencyProperties(
     MEMORY,
     /** Redis, standalone or Cluster, through Jedis. */
     REDIS,
-    /** The application's {@code DataSource}. */
+    /** The application's DataSource. */
     JDBC
   }
 
   /** What a duplicate does while the first call runs. */
   public enum InProgressMode {
-    /** Refused at once ({@link dev.idempotency.RequestInProgressException}, 409). */
+    /** Refused at once (RequestInProgressException, 409). */
     REJECT,
-    /** Waits for the first call's result, up to {@code max-wait}. */
+    /** Waits for the first call's result, up to max-wait. */
     AWAIT
   }
 
@@ -63,24 +144,26 @@ public record IdempotencyProperties(
   public record Memory(Long maximumEntities, Long maximumWeightBytes) { }
 
   /**
-   * The Redis backend. Unset values come from Spring's {@code spring.data.redis.*} (url, host,
-   * port, username, password, database, ssl.enabled, timeout, connect-timeout, cluster.nodes).
+   * The Redis backend. Unset values come from Spring's spring.data.redis.* (url, host, port,
+   * username, password, database, ssl.enabled, ssl.bundle, timeout, connect-timeout,
+   * cluster.nodes).
    *
-   * @param url a {@code redis://} or {@code rediss://} URI
+   * @param url a redis:// or rediss:// URI
    * @param host the host
    * @param port the port
    * @param username the ACL user
    * @param password the password
    * @param database the database number (standalone only)
-   * @param ssl whether to use TLS
-   * @param clusterNodes {@code host:port} seeds of a Redis Cluster
+   * @param ssl whether to use TLS (trusting the JVM's default trust store)
+   * @param sslBundle the name of a Spring Boot SSL bundle (spring.ssl.bundle.*) to connect with over TLS
+   * @param clusterNodes host:port seeds of a Redis Cluster
    * @param timeout the socket timeout
    * @param connectTimeout the connect timeout
    * @param maxConnections the pool's size
    * @param keyPrefix the prefix of every key the library writes
    */
   public record Redis(String url, String host, Integer port, String username, String password, Integer database,
-      Boolean ssl, List<String> clusterNodes, Duration timeout, Duration connectTimeout,
+      Boolean ssl, String sslBundle, List<String> clusterNodes, Duration timeout, Duration connectTimeout,
       @DefaultValue("64") int maxConnections, @DefaultValue("idem") String keyPrefix) {
     /**
      * Whether any connection property is set here.
@@ -88,41 +171,48 @@ public record IdempotencyProperties(
      * @return true if one is
      */
     public boolean configured() {
-      return url != null || host != null || port != null || (clusterNodes != null && !clusterNodes.isEmpty());
+      return url != null || host != null || port != null || username != null || password != null
+          || database != null || ssl != null || sslBundle != null || (clusterNodes != null && !clusterNodes.isEmpty())
+          || timeout != null || connectTimeout != null;
     }
   }
 
   /**
-   * The JDBC backend, on the application's {@code DataSource}.
+   * The JDBC backend, on the application's DataSource.
    *
    * @param tablePrefix the prefix of the library's tables
    * @param createTables whether to create missing tables at start-up
-   * @param joinTransactions whether an {@code @Idempotent} method called inside a Spring
-   *     transaction on the same {@code DataSource} stores its claim and result in that transaction
+   * @param joinTransactions whether an Idempotent method called inside a Spring transaction on the
+   *     same DataSource stores its claim and result in that transaction
    */
   public record Jdbc(@DefaultValue("idem_") String tablePrefix, @DefaultValue("true") boolean createTables,
       @DefaultValue("true") boolean joinTransactions) { }
 
   /**
-   * The HTTP {@code Idempotency-Key} support of routes annotated with
-   * {@link dev.idempotency.spring.web.IdempotentRequest}.
+   * The HTTP Idempotency-Key support of routes annotated with
+   * IdempotentRequest, and how MVC answers the library's errors.
    *
    * @param enabled whether the filter is registered
    * @param header the request header carrying the key
    * @param replayedHeader the response header set on a replay
-   * @param storedHeaders response headers stored and replayed besides {@code Content-Type}
+   * @param storedHeaders response headers stored and replayed besides Content-Type
    * @param maxBodyBytes the largest request body read for the fingerprint, and the largest
    *     response stored; a larger one is refused with 413, or not stored
    * @param storeFailure what a request does when the store cannot be reached before its route ran:
-   *     {@code reject} (503, nothing runs) or {@code proceed} (the route runs without this layer; for
-   *     applications whose own later layers stop duplicates)
+   *     reject (503, nothing runs) or proceed (the route runs without this layer; for applications
+   *     whose own later layers stop duplicates)
+   * @param problemDetails whether the library's exceptions thrown by any MVC handler (an
+   *     Idempotent service called by a controller) become application/problem+json with the
+   *     exception's status (409 and 503 with Retry-After); the application's own exception
+   *     handlers come first
    */
   public record Web(@DefaultValue("true") boolean enabled, @DefaultValue("Idempotency-Key") String header,
       @DefaultValue("Idempotent-Replayed") String replayedHeader,
       @DefaultValue({"Location", "Content-Language"}) List<String> storedHeaders,
-      @DefaultValue("1048576") int maxBodyBytes, @DefaultValue("reject") StoreFailure storeFailure) { }
+      @DefaultValue("1048576") int maxBodyBytes, @DefaultValue("reject") StoreFailure storeFailure,
+      @DefaultValue("true") boolean problemDetails) { }
 
-  /** What an {@code Idempotency-Key} request does when the store is down before its route ran. */
+  /** What an Idempotency-Key request does when the store is down before its route ran. */
   public enum StoreFailure {
     /** 503 with a problem body; the route does not run. */
     REJECT,

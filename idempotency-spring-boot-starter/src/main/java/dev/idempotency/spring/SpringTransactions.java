@@ -2,7 +2,6 @@ package dev.idempotency.spring;
 
 import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyListener;
-import dev.idempotency.annotation.IdempotentMethods;
 import dev.idempotency.jdbc.JdbcBackend;
 import dev.idempotency.spi.Backend;
 import javax.sql.DataSource;
@@ -11,7 +10,7 @@ import javax.sql.DataSource;
 final class SpringTransactions {
   private SpringTransactions() {}
 
-  static IdempotentMethods.CallRunner runner(Backend backend, IdempotencyEngine engine, IdempotencyListener listener) {
+  static SpringTransactionRunner runner(Backend backend, IdempotencyEngine engine, IdempotencyListener listener) {
     DataSource dataSource = BackendDataSource.of(backend);
     if (!(backend instanceof JdbcBackend jdbc) || dataSource == null) {
       return new SpringTransactionRunner(engine, null, null);

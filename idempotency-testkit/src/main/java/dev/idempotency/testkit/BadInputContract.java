@@ -229,4 +229,33 @@ public abstract class BadInputContract extends ContractSupport {
         c -> "ran again")).isInstanceOf(ResultNotStoredException.class);
     assertThat(storedEntries()).isEqualTo(before + 1);
   }
+
+  /**
+   * A result its codec writes but cannot read back (a mapper that writes {@code {}} for a type it
+   * cannot construct) is never stored as a value every replay would fail on: the caller gets its
+   * result, the key is completed with the marker, and a duplicate gets
+   * {@link ResultNotStoredException} without running the action again.
+   */
+  @Test
+  void aResultItsCodecCannotReadBackIsNotStoredAsAValue() {
+    IdempotencyEngine engine = IdempotencyEngine.builder(backend().idempotencyStore()).build();
+    dev.idempotency.codec.ResultCodec<String> writeOnly = new dev.idempotency.codec.ResultCodec<>() {
+      @Override
+      public byte[] encode(String value) {
+        return "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public String decode(byte[] bytes) {
+        throw new dev.idempotency.ResultCodecException("cannot construct a String from {}", null);
+      }
+    };
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    IdempotencyKey key = IdempotencyKey.of(ns, "write-only");
+    assertThat(engine.execute(key, Fingerprint.none(), writeOnly, c -> "ran " + runs.incrementAndGet()).value())
+        .isEqualTo("ran 1");
+    assertThatThrownBy(() -> engine.execute(key, Fingerprint.none(), writeOnly, c -> "ran " + runs.incrementAndGet()))
+        .isInstanceOf(ResultNotStoredException.class);
+    assertThat(runs).hasValue(1);
+  }
 }

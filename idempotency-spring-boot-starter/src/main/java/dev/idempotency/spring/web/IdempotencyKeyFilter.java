@@ -193,24 +193,7 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
 
   private void problem(HttpServletRequest request, HttpServletResponse response, IdempotencyException e)
       throws IOException {
-    HttpStatus status = HttpStatus.resolve(e.suggestedHttpStatus());
-    if (status == null) {
-      status = HttpStatus.INTERNAL_SERVER_ERROR;
-    }
-    String detail;
-    if (e instanceof RequestInProgressException) {
-      response.setHeader("Retry-After", "1");
-      detail = "A request with this " + header + " is still being processed; retry later.";
-    } else if (e instanceof KeyReusedException) {
-      detail = "This " + header + " was used with a different request.";
-    } else if (e instanceof InvalidInputException) {
-      detail = e.getMessage();
-    } else if (status.is5xxServerError()) {
-      detail = "The request could not be made idempotent right now; retry later.";
-    } else {
-      detail = status.getReasonPhrase();
-    }
-    Problems.write(request, response, status, detail);
+    Problems.write(request, response, e, "This " + header);
   }
 
   /** The response as stored, or null if it must not be (a retry should run again). */

@@ -17,13 +17,14 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 /**
  * The {@code Idempotency-Key} header for Spring MVC routes annotated with {@link IdempotentRequest}:
  * a servlet filter after the security filters (so the principal is known), off with
- * {@code idempotency.web.enabled=false}.
+ * {@code idempotency.web.enabled=false}; and problem details for the library's exceptions thrown by
+ * any handler ({@link IdempotencyExceptionResolver}), off with
+ * {@code idempotency.web.problem-details=false}.
  */
 @AutoConfiguration(after = IdempotencyAutoConfiguration.class,
     afterName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(name = {"org.springframework.web.servlet.DispatcherServlet", "jakarta.servlet.Filter"})
-@ConditionalOnProperty(prefix = "idempotency.web", name = "enabled", matchIfMissing = true)
 public class IdempotencyWebAutoConfiguration {
   /** The filter's order: after Spring Security's filter chain (-100), before the dispatcher. */
   public static final int FILTER_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
@@ -40,6 +41,7 @@ public class IdempotencyWebAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
+  @ConditionalOnProperty(prefix = "idempotency.web", name = "enabled", matchIfMissing = true)
   public IdempotentRoutes idempotentRoutes(
       ObjectProvider<RequestMappingHandlerMapping> mappings, IdempotencyEngine engine) {
     return new IdempotentRoutes(() -> mappings.orderedStream().toList(), engine.defaults());
@@ -55,6 +57,7 @@ public class IdempotencyWebAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean(name = "idempotencyKeyFilter")
+  @ConditionalOnProperty(prefix = "idempotency.web", name = "enabled", matchIfMissing = true)
   public FilterRegistrationBean<IdempotencyKeyFilter> idempotencyKeyFilter(IdempotencyEngine engine,
       IdempotentRoutes routes, IdempotencyProperties properties) {
     IdempotencyProperties.Web web = properties.web();
@@ -64,5 +67,17 @@ public class IdempotencyWebAutoConfiguration {
     registration.setOrder(FILTER_ORDER);
     registration.setName("idempotencyKeyFilter");
     return registration;
+  }
+
+  /**
+   * Problem details for the library's exceptions thrown by any handler.
+   *
+   * @return the resolver, after the application's exception handlers
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnProperty(prefix = "idempotency.web", name = "problem-details", matchIfMissing = true)
+  public IdempotencyExceptionResolver idempotencyExceptionResolver() {
+    return new IdempotencyExceptionResolver();
   }
 }
