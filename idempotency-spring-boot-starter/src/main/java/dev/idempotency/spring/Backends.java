@@ -91,7 +91,9 @@ final class Backends {
       } catch (RuntimeException closing) {
         e.addSuppressed(closing);
       }
-      throw new StoreUnreachableAtStartupException(backend.name(), properties, e);
+      // The store's own exception already names the store: the analysis shows what the driver said.
+      Throwable cause = e instanceof StoreUnavailableException && e.getCause() != null ? e.getCause() : e;
+      throw new StoreUnreachableAtStartupException(backend.name(), properties, cause);
     }
   }
 
