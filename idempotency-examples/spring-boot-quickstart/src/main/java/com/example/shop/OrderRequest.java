@@ -1,0 +1,3 @@
+package com.example.shop;
+
+public record OrderRequest(String userId, String submitToken) {}
