@@ -270,6 +270,13 @@ final class Canonical {
         }
       }, declared);
     } catch (IllegalAccessException e) {
+      Class<?> owner = method != null ? method.getDeclaringClass() : field.getDeclaringClass();
+      String hint = ModuleAccess.hint(owner);
+      if (!hint.isEmpty() && !ModuleAccess.jdk(owner)) {
+        // Skipping it would leave the property out of the fingerprint: two different requests under
+        // one key would look the same, and the second would be replayed the first one's result.
+        throw new InvalidInputException("fingerprint", "cannot read " + name + " of " + owner.getName() + "." + hint);
+      }
       return null;
     }
   }

@@ -176,7 +176,8 @@ public final class Idempotency {
       return h.asSpreader(Object[].class, m.getParameterCount())
           .asType(MethodType.methodType(Object.class, Object[].class));
     } catch (IllegalAccessException e) {
-      throw new dev.idempotency.InvalidInputException("iface", "cannot call " + m + ": " + e.getMessage());
+      throw new dev.idempotency.InvalidInputException("iface", "cannot call " + m + ": " + e.getMessage()
+          + ModuleAccess.hint(m.getDeclaringClass()));
     }
   }
 

@@ -134,7 +134,8 @@ final class PropertyPath {
       }
       return new HandleStep(name, h.asType(OBJECT_TO_OBJECT));
     } catch (IllegalAccessException e) {
-      throw new ResolutionException("cannot access " + member + ": " + e.getMessage());
+      throw new ResolutionException("cannot access " + member + ": " + e.getMessage()
+          + ModuleAccess.hint(member.getDeclaringClass()));
     }
   }
 
