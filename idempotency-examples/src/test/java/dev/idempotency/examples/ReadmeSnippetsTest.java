@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
@@ -21,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keeps the README honest: every {@code java} block in it compiles, as written, with the one import
- * block the README lists. Type declarations in a snippet become members of one generated class;
+ * Keeps the README honest: every {@code java} block in it compiles, as written, with the imports its
+ * section lists and against exactly the modules that section names (the sections on core alone
+ * compile without Redis, JDBC, Spring or the test kit on the class path). Type declarations in a snippet become members of one generated class;
  * statements become the body of a method of their own. The names the prose takes for granted
  * ({@code userId}, {@code dataSource}, {@code payments}, ...) are declared once in {@link #CONTEXT}.
  * The snippets are compiled, not run: they talk to servers the reader has.
@@ -38,7 +42,6 @@ class ReadmeSnippetsTest {
       String sku = "sku-1", card = "4242", submittedToken = "t", idempotencyKey = "ik-1";
       long amount = 1_000;
       javax.sql.DataSource dataSource, hikariDataSource;
-      JdbcBackend db;
       InMemoryBackend backend;
       IdempotencyEngine engine;
       IdempotencyKey key;
@@ -84,39 +87,126 @@ class ReadmeSnippetsTest {
       RateLimiter overallLimit() { return null; }
       String placeOrder(String body) { return body; }
       String placeOrder(PlaceOrder order) { return order.orderId(); }
+      """;
+
+  /** What sections on idempotency-jdbc also assume. */
+  private static final String JDBC_CONTEXT = """
+      JdbcBackend db;
       void shipOrder(Connection c, String orderId) {}
       String insertOrder(Connection c, String body) throws java.sql.SQLException { return body; }
       """;
 
-  @Test
-  void everyJavaSnippetInTheReadmeCompilesAsWritten(@TempDir Path out) throws IOException {
-    String readme = Files.readString(readme(), StandardCharsets.UTF_8);
-    List<String> blocks = new ArrayList<>();
-    Matcher m = JAVA_BLOCK.matcher(readme);
-    while (m.find()) {
-      blocks.add(m.group(1));
-    }
-    String imports = blocks.stream().filter(ReadmeSnippetsTest::onlyImports).findFirst()
-        .orElseThrow(() -> new AssertionError("the README lists no import block"));
-    StringBuilder members = new StringBuilder();
-    StringBuilder methods = new StringBuilder();
-    int snippets = 0;
-    for (String block : blocks) {
-      if (block == imports) {
-        continue;
+  /**
+   * What each of the library's modules brings onto the class path, by path fragments of its own jar
+   * and of the dependencies only it brings: a section compiles with the entries of the modules it
+   * names and without the others'.
+   */
+  private static final Map<String, List<String>> MODULE_PATHS = Map.of(
+      "idempotency-redis", List.of("idempotency-redis", "/redis/clients/"),
+      "idempotency-jdbc", List.of("idempotency-jdbc", "/com/zaxxer/"),
+      "idempotency-spring-boot-starter", List.of("idempotency-spring-boot-starter", "/org/springframework/"),
+      "idempotency-testkit", List.of("idempotency-testkit", "/org/junit/", "/org/assertj/"));
+
+  /** A {@code ## } section of the README: its heading, its own import block (or null) and its other Java blocks. */
+  private record Section(String heading, String imports, List<String> blocks) {
+    /** The library's modules the section names in its import block's first line, core always. */
+    Set<String> modules() {
+      Set<String> named = new TreeSet<>(Set.of("idempotency-core"));
+      if (imports != null) {
+        Matcher m = Pattern.compile("idempotency-[a-z-]+").matcher(imports.lines().findFirst().orElse(""));
+        while (m.find()) {
+          named.add(m.group());
+        }
       }
-      snippets++;
+      return named;
+    }
+  }
+
+  @Test
+  void everyJavaSnippetInTheReadmeCompilesWithExactlyTheModulesItsSectionNames(@TempDir Path out) throws IOException {
+    List<Section> sections = sections(Files.readString(readme(), StandardCharsets.UTF_8));
+    Section coreImports = sections.stream().filter(x -> x.imports() != null && x.modules().size() == 1).findFirst()
+        .orElseThrow(() -> new AssertionError("the README lists no idempotency-core import block"));
+    // The sections on core alone compile together; each section on another module compiles with them.
+    StringBuilder coreMembers = new StringBuilder();
+    StringBuilder coreMethods = new StringBuilder();
+    int[] snippets = {0};
+    for (Section section : sections) {
+      if (section.modules().size() == 1) {
+        collect(section, coreMembers, coreMethods, snippets);
+      }
+    }
+    List<String> failures = new ArrayList<>();
+    compile(out.resolve("core"), coreImports.imports(), Set.of("idempotency-core"), coreMembers.toString(),
+        coreMethods.toString(), failures, "the sections on idempotency-core alone");
+    for (Section section : sections) {
+      if (section.modules().size() > 1) {
+        StringBuilder members = new StringBuilder(coreMembers);
+        StringBuilder methods = new StringBuilder();
+        collect(section, members, methods, snippets);
+        compile(out.resolve("s" + snippets[0]), coreImports.imports() + section.imports(), section.modules(),
+            members.toString(), methods.toString(), failures, section.heading() + " " + section.modules());
+      }
+    }
+    assertThat(snippets[0]).as("java snippets in the README").isGreaterThanOrEqualTo(8);
+    assertThat(failures).as("the README's snippets compile").isEmpty();
+  }
+
+  @Test
+  void aSnippetNeedingAModuleItsSectionDoesNotNameFailsToCompile(@TempDir Path out) {
+    List<String> failures = new ArrayList<>();
+    compile(out, "import dev.idempotency.*;\n", Set.of("idempotency-core"), "",
+        "  void snippet() { dev.idempotency.redis.RedisBackend.builder(); }\n", failures, "redis without its module");
+    assertThat(failures).hasSize(1);
+  }
+
+  private static List<Section> sections(String readme) {
+    List<Section> sections = new ArrayList<>();
+    String[] parts = readme.split("\n(?=## )");
+    for (String part : parts) {
+      String heading = part.lines().findFirst().orElse("");
+      String imports = null;
+      List<String> blocks = new ArrayList<>();
+      Matcher m = JAVA_BLOCK.matcher(part);
+      while (m.find()) {
+        if (onlyImports(m.group(1)) && imports == null) {
+          imports = m.group(1);
+        } else {
+          blocks.add(m.group(1));
+        }
+      }
+      sections.add(new Section(heading, imports, blocks));
+    }
+    return sections;
+  }
+
+  private static void collect(Section section, StringBuilder members, StringBuilder methods, int[] snippets) {
+    for (String block : section.blocks()) {
+      snippets[0]++;
       StringBuilder statements = new StringBuilder();
       split(block, members, statements);
       if (!statements.toString().isBlank()) {
         String returnType = statements.toString().matches("(?s).*^\\s*return .*") ? "Object" : "void";
-        methods.append("  ").append(returnType).append(" snippet").append(snippets).append("() throws Exception {\n")
+        methods.append("  ").append(returnType).append(" snippet").append(snippets[0]).append("() throws Exception {\n")
             .append(statements).append("  }\n\n");
       }
     }
-    assertThat(snippets).as("java snippets in the README").isGreaterThanOrEqualTo(8);
-    String source = imports + "\nclass ReadmeSnippets {\n" + CONTEXT + "\n" + members + "\n" + methods + "}\n";
+  }
 
+  /** Compiles one unit against the class path of the named modules only; adds a failure if it does not compile. */
+  private static void compile(Path out, String imports, Set<String> modules, String members, String methods,
+      List<String> failures, String what) {
+    String context = CONTEXT + (modules.contains("idempotency-jdbc") ? JDBC_CONTEXT : "");
+    String source = imports + "\nclass ReadmeSnippets {\n" + context + "\n" + members + "\n" + methods + "}\n";
+    List<String> classPath = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      String path = entry.replace('\\', '/');
+      boolean excluded = MODULE_PATHS.entrySet().stream().anyMatch(e -> !modules.contains(e.getKey())
+          && e.getValue().stream().anyMatch(path::contains));
+      if (!excluded) {
+        classPath.add(entry);
+      }
+    }
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter diagnostics = new StringWriter();
     JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///ReadmeSnippets.java"), JavaFileObject.Kind.SOURCE) {
@@ -125,11 +215,17 @@ class ReadmeSnippetsTest {
         return source;
       }
     };
+    try {
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     boolean ok = javac.getTask(diagnostics, null, null,
-        List.of("-d", out.toString(), "-classpath", System.getProperty("java.class.path"), "-parameters",
+        List.of("-d", out.toString(), "-classpath", String.join(java.io.File.pathSeparator, classPath), "-parameters",
             "-proc:none", "-Xlint:none"), null, List.of(file)).call();
-    assertThat(ok).as("the README's snippets compile:\n%s\n--- generated source ---\n%s", diagnostics, numbered(source))
-        .isTrue();
+    if (!ok) {
+      failures.add(what + ":\n" + diagnostics + "\n--- generated source ---\n" + numbered(source));
+    }
   }
 
   private static Path readme() {
@@ -142,7 +238,7 @@ class ReadmeSnippetsTest {
   }
 
   private static boolean onlyImports(String block) {
-    return block.lines().allMatch(l -> l.isBlank() || l.startsWith("import "));
+    return block.lines().allMatch(l -> l.isBlank() || l.startsWith("import ") || l.startsWith("//"));
   }
 
   /** Sends top-level type declarations to {@code members}, everything else to {@code statements}. */
