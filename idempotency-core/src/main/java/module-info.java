@@ -13,6 +13,9 @@ module dev.idempotency.core {
   // its own mapper to Jackson2Codecs or Jackson3Codecs requires that Jackson itself.
   requires static com.fasterxml.jackson.databind;
   requires static tools.jackson.databind;
+  // Optional: only an @Idempotent method returning Mono or Flux touches Reactor.
+  requires static reactor.core;
+  requires static org.reactivestreams;
 
   exports dev.idempotency;
   exports dev.idempotency.annotation;

@@ -6,6 +6,7 @@ module dev.idempotency.testkit {
   requires transitive org.junit.jupiter.api;
   requires transitive org.assertj.core;
   requires transitive java.sql;
+  requires transitive reactor.core;
 
   exports dev.idempotency.testkit;
   exports dev.idempotency.testkit.soak;

@@ -285,6 +285,9 @@ public final class IdempotentMethods {
     Idempotency.LastCall last = Idempotency.last();
     last.key = null;
     IdempotencyKey key = plan.key(args);
+    if (plan.kind == MethodPlan.Kind.MONO || plan.kind == MethodPlan.Kind.FLUX) {
+      return ReactiveCalls.call(plan, engine, key, plan.fingerprint(args), proceed);
+    }
     if (plan.kind == MethodPlan.Kind.FUTURE) {
       CompletableFuture<CallResult<Object>> f = engine.executeAsync(key, plan.fingerprint(args), plan.codec,
           plan.options, claim -> {
@@ -313,7 +316,7 @@ public final class IdempotentMethods {
     }
   }
 
-  private static Object proceedOrRethrow(Proceed proceed) {
+  static Object proceedOrRethrow(Proceed proceed) {
     try {
       return proceed.proceed();
     } catch (Throwable t) {

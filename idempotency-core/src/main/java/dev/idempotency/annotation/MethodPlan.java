@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 final class MethodPlan {
   /** How the method returns its result. */
   enum Kind {
-    PLAIN, VOID, OPTIONAL, FUTURE
+    PLAIN, VOID, OPTIONAL, FUTURE, MONO, FLUX
   }
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -146,6 +146,13 @@ final class MethodPlan {
       } else if (raw == CompletableFuture.class || raw == CompletionStage.class) {
         kind = Kind.FUTURE;
         valueType = typeArgument(returnType, display);
+      } else if (raw.getName().equals("reactor.core.publisher.Mono")) {
+        // By name: Reactor is optional, and its classes load only for such a method.
+        kind = Kind.MONO;
+        valueType = typeArgument(returnType, display);
+      } else if (raw.getName().equals("reactor.core.publisher.Flux")) {
+        kind = Kind.FLUX;
+        valueType = new ListOf(typeArgument(returnType, display));
       } else {
         kind = Kind.PLAIN;
         valueType = returnType;
@@ -155,6 +162,29 @@ final class MethodPlan {
       return new MethodPlan(display, kind, namespace, key, principal, fingerprint, none, codec, options);
     } catch (PropertyPath.ResolutionException e) {
       throw new InvalidInputException("@Idempotent", iface.getName() + "." + method.getName() + ": " + e.getMessage());
+    }
+  }
+
+  /** {@code List<T>}: what a {@code Flux<T>} method stores, its elements collected in order. */
+  private record ListOf(Type element) implements ParameterizedType {
+    @Override
+    public Type[] getActualTypeArguments() {
+      return new Type[] {element};
+    }
+
+    @Override
+    public Type getRawType() {
+      return List.class;
+    }
+
+    @Override
+    public Type getOwnerType() {
+      return null;
+    }
+
+    @Override
+    public String getTypeName() {
+      return "java.util.List<" + element.getTypeName() + ">";
     }
   }
 

@@ -23,6 +23,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The idempotent call (docs/contract.md, section 2) through {@link Idempotent} methods of a proxied
@@ -117,6 +119,44 @@ public abstract class IdempotentProxyContract extends ContractSupport {
     CompletableFuture<Long> ship(@Key String key);
 
     /**
+     * A reactive result: nothing runs until it is subscribed.
+     *
+     * @param key the idempotency key
+     * @param fail whether the Mono fails
+     * @return the quote, later
+     */
+    @Idempotent(namespace = "quotes")
+    Mono<String> quote(@Key String key, boolean fail);
+
+    /**
+     * A reactive result that may be empty.
+     *
+     * @param key the idempotency key
+     * @return nothing, later
+     */
+    @Idempotent(namespace = "quotes-empty")
+    Mono<String> nothing(@Key String key);
+
+    /**
+     * Reactive elements, stored as the list they make.
+     *
+     * @param key the idempotency key
+     * @param n how many
+     * @return the elements, later
+     */
+    @Idempotent(namespace = "lines")
+    Flux<String> lines(@Key String key, int n);
+
+    /**
+     * A reactive result that duplicates wait for.
+     *
+     * @param key the idempotency key
+     * @return the quote, after 50 ms
+     */
+    @Idempotent(namespace = "quotes-await", inProgress = InProgress.AWAIT, maxWait = "20s")
+    Mono<String> quoteAwaiting(@Key String key);
+
+    /**
      * A short retention.
      *
      * @param key the idempotency key
@@ -143,6 +183,8 @@ public abstract class IdempotentProxyContract extends ContractSupport {
     final AtomicInteger notified = new AtomicInteger();
     final AtomicInteger shipped = new AtomicInteger();
     final AtomicInteger plainCalls = new AtomicInteger();
+    final AtomicInteger quotes = new AtomicInteger();
+    final AtomicInteger lines = new AtomicInteger();
     volatile CountDownLatch gate;
     volatile RuntimeException failNext;
 
@@ -191,6 +233,35 @@ public abstract class IdempotentProxyContract extends ContractSupport {
     @Override
     public CompletableFuture<Long> ship(String key) {
       return CompletableFuture.supplyAsync(() -> (long) shipped.incrementAndGet() * 100);
+    }
+
+    @Override
+    public Mono<String> quote(String key, boolean fail) {
+      return Mono.fromCallable(() -> {
+        int n = quotes.incrementAndGet();
+        if (fail) {
+          throw new IllegalStateException("quote " + n + " failed");
+        }
+        return "quote-" + n;
+      });
+    }
+
+    @Override
+    public Mono<String> nothing(String key) {
+      return Mono.fromRunnable(quotes::incrementAndGet);
+    }
+
+    @Override
+    public Flux<String> lines(String key, int n) {
+      return Flux.defer(() -> {
+        int run = lines.incrementAndGet();
+        return Flux.range(1, n).map(i -> "line-" + i + "-of-run-" + run);
+      });
+    }
+
+    @Override
+    public Mono<String> quoteAwaiting(String key) {
+      return Mono.fromCallable(() -> "awaited-" + quotes.incrementAndGet()).delayElement(Duration.ofMillis(50));
     }
 
     @Override
@@ -314,6 +385,46 @@ public abstract class IdempotentProxyContract extends ContractSupport {
     assertThat(service().ship(ns + "-s").get(10, TimeUnit.SECONDS)).isEqualTo(100L);
     assertThat(Idempotency.lastCall()).get().extracting(CallInfo::replayed).isEqualTo(true);
     assertThat(real.shipped).hasValue(1);
+  }
+
+  @Test
+  void monoAndFluxRunNothingBeforeSubscriptionAndReplayTheirValues() {
+    OrderService orders = service();
+    Mono<String> quote = orders.quote(ns + "-q", false);
+    assertThat(real.quotes).as("nothing runs before subscription").hasValue(0);
+    assertThat(quote.block(Duration.ofSeconds(10))).isEqualTo("quote-1");
+    assertThat(orders.quote(ns + "-q", false).block(Duration.ofSeconds(10))).isEqualTo("quote-1");
+    assertThat(service().quote(ns + "-q", false).block(Duration.ofSeconds(10))).isEqualTo("quote-1");
+    assertThat(real.quotes).hasValue(1);
+
+    assertThat(orders.nothing(ns + "-e").blockOptional(Duration.ofSeconds(10))).isEmpty();
+    assertThat(orders.nothing(ns + "-e").blockOptional(Duration.ofSeconds(10))).isEmpty();
+    assertThat(real.quotes).as("an empty Mono is replayed empty").hasValue(2);
+
+    List<String> first = orders.lines(ns + "-l", 3).collectList().block(Duration.ofSeconds(10));
+    assertThat(first).containsExactly("line-1-of-run-1", "line-2-of-run-1", "line-3-of-run-1");
+    assertThat(orders.lines(ns + "-l", 3).collectList().block(Duration.ofSeconds(10))).isEqualTo(first);
+    assertThat(real.lines).hasValue(1);
+    assertThatThrownBy(() -> orders.lines(ns + "-l", 4).blockLast(Duration.ofSeconds(10)))
+        .isInstanceOf(KeyReusedException.class);
+  }
+
+  @Test
+  void aFailingMonoReleasesItsKeySoTheRetryRuns() {
+    OrderService orders = service();
+    assertThatThrownBy(() -> orders.quote(ns + "-qf", true).block(Duration.ofSeconds(10)))
+        .isInstanceOf(IllegalStateException.class).hasMessage("quote 1 failed");
+    assertThat(orders.quote(ns + "-qf", true).onErrorResume(e -> Mono.just(e.getMessage()))
+        .block(Duration.ofSeconds(10))).isEqualTo("quote 2 failed");
+  }
+
+  @Test
+  void sixtyFourConcurrentSubscriptionsToAnAwaitingMonoRunTheTargetOnce() {
+    OrderService orders = service();
+    List<String> all = Flux.range(0, 64).flatMap(i -> orders.quoteAwaiting(ns + "-qa"), 64)
+        .collectList().block(Duration.ofSeconds(30));
+    assertThat(all).hasSize(64).containsOnly("awaited-1");
+    assertThat(real.quotes).hasValue(1);
   }
 
   @Test
