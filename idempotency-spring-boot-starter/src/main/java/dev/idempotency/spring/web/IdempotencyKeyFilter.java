@@ -112,12 +112,12 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    Optional<IdempotentRoutes.Route> found = routes.find(request);
+    Optional<RouteSpec> found = routes.find(request);
     if (found.isEmpty()) {
       chain.doFilter(request, response);
       return;
     }
-    IdempotentRoutes.Route route = found.get();
+    RouteSpec route = found.get();
     String value = request.getHeader(header);
     if (value == null) {
       if (route.required()) {
@@ -135,7 +135,8 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
     }
     IdempotencyKey key;
     try {
-      key = new IdempotencyKey(route.scope(request), value);
+      java.security.Principal principal = request.getUserPrincipal();
+      key = new IdempotencyKey(route.scope(principal == null ? null : principal.getName()), value);
     } catch (InvalidInputException e) {
       Problems.write(request, response, HttpStatus.BAD_REQUEST, "The " + header + " header is not a valid key: "
           + e.getMessage());
@@ -235,13 +236,7 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
 
   /** Method, path, query and body: the same key with any of them different is another request. */
   private static Fingerprint fingerprint(HttpServletRequest request, byte[] body) {
-    String query = request.getQueryString();
-    byte[] head = (request.getMethod().toUpperCase(Locale.ROOT) + ' ' + request.getRequestURI()
-        + (query == null ? "" : "?" + query) + '\n').getBytes(StandardCharsets.UTF_8);
-    byte[] all = new byte[head.length + body.length];
-    System.arraycopy(head, 0, all, 0, head.length);
-    System.arraycopy(body, 0, all, head.length, body.length);
-    return Fingerprint.sha256(all);
+    return RouteSpec.fingerprint(request.getMethod(), request.getRequestURI(), request.getQueryString(), body);
   }
 
   /** The whole body, or null if it is larger than the limit. */

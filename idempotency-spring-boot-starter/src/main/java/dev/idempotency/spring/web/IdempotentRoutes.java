@@ -1,10 +1,6 @@
 package dev.idempotency.spring.web;
 
 import dev.idempotency.CallOptions;
-import dev.idempotency.InvalidInputException;
-import dev.idempotency.Scope;
-import dev.idempotency.annotation.IdempotentMethods;
-import dev.idempotency.internal.Hashing;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -13,8 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -26,31 +20,9 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * the application's {@link RequestMappingHandlerMapping}. Thread-safe.
  */
 public final class IdempotentRoutes implements SmartInitializingSingleton {
-  /**
-   * One opted-in route.
-   *
-   * @param namespace the namespace of its keys
-   * @param options its call options
-   * @param required whether a request without a key is refused
-   */
-  record Route(String namespace, CallOptions options, boolean required) {
-    Scope scope(HttpServletRequest request) {
-      java.security.Principal p = request.getUserPrincipal();
-      if (p == null || p.getName() == null || p.getName().isEmpty()) {
-        return Scope.of(namespace);
-      }
-      try {
-        return Scope.of(namespace, p.getName());
-      } catch (InvalidInputException e) {
-        // A name the key format cannot hold (too long, control characters) is scoped by its hash.
-        return Scope.of(namespace, Hashing.sha256Hex(p.getName()));
-      }
-    }
-  }
-
   private final Supplier<List<RequestMappingHandlerMapping>> mappings;
   private final CallOptions defaults;
-  private final Map<Method, Optional<Route>> routes = new ConcurrentHashMap<>();
+  private final Map<Method, Optional<RouteSpec>> routes = new ConcurrentHashMap<>();
 
   /**
    * Routes of a handler mapping.
@@ -72,7 +44,7 @@ public final class IdempotentRoutes implements SmartInitializingSingleton {
   }
 
   /** The route a request goes to, if it opted in. */
-  Optional<Route> find(HttpServletRequest request) {
+  Optional<RouteSpec> find(HttpServletRequest request) {
     boolean parsed = ServletRequestPathUtils.hasParsedRequestPath(request);
     try {
       if (!parsed) {
@@ -95,32 +67,8 @@ public final class IdempotentRoutes implements SmartInitializingSingleton {
     }
   }
 
-  private Optional<Route> route(HandlerMethod handler) {
-    return routes.computeIfAbsent(handler.getMethod(), k -> compile(handler));
+  private Optional<RouteSpec> route(HandlerMethod handler) {
+    return routes.computeIfAbsent(handler.getMethod(), k -> RouteSpec.compile(handler.getMethod(),
+        handler.getBeanType(), defaults));
   }
-
-  private Optional<Route> compile(HandlerMethod handler) {
-    Method method = handler.getMethod();
-    Class<?> type = ClassUtils.getUserClass(handler.getBeanType());
-    IdempotentRequest a = AnnotatedElementUtils.findMergedAnnotation(method, IdempotentRequest.class);
-    if (a == null) {
-      a = AnnotatedElementUtils.findMergedAnnotation(type, IdempotentRequest.class);
-    }
-    if (a == null) {
-      return Optional.empty();
-    }
-    String where = type.getName() + "." + method.getName();
-    String namespace = a.namespace().isEmpty() ? IdempotentMethods.derivedNamespace(type, method.getName()) : a.namespace();
-    try {
-      Scope.of(namespace);
-    } catch (InvalidInputException e) {
-      throw new InvalidInputException("@IdempotentRequest", where + ": namespace \"" + namespace + "\": " + e.getMessage());
-    }
-    CallOptions.Builder options = defaults.toBuilder();
-    if (!a.retention().isEmpty()) {
-      options.retention(IdempotentMethods.parseDuration(a.retention(), "@IdempotentRequest(retention) of " + where));
-    }
-    return Optional.of(new Route(namespace, options.build(), a.required()));
-  }
-
 }
