@@ -144,7 +144,7 @@ public abstract class IdempotentProxyContract extends ContractSupport {
      * @param n how many
      * @return the elements, later
      */
-    @Idempotent(namespace = "lines")
+    @Idempotent(namespace = "lines", codec = LinesCodec.class)
     Flux<String> lines(@Key String key, int n);
 
     /**
@@ -171,6 +171,40 @@ public abstract class IdempotentProxyContract extends ContractSupport {
      * @return the count of calls
      */
     int plain();
+  }
+
+  /** The list a {@code Flux<String>} stores, without Jackson (a backend's tests may not have it). */
+  public static final class LinesCodec implements dev.idempotency.codec.ResultCodec<List<String>> {
+    /** For {@code @Idempotent(codec = ...)}. */
+    public LinesCodec() {}
+
+    @Override
+    public byte[] encode(List<String> lines) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        out.writeInt(lines.size());
+        for (String line : lines) {
+          out.writeUTF(line);
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return bytes.toByteArray();
+    }
+
+    @Override
+    public List<String> decode(byte[] bytes) {
+      try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        int n = in.readInt();
+        List<String> lines = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          lines.add(in.readUTF());
+        }
+        return lines;
+      } catch (IOException e) {
+        throw new dev.idempotency.ResultCodecException("not a list of lines", e);
+      }
+    }
   }
 
   /** The real service, counting what it does. */
