@@ -145,14 +145,18 @@ public final class Report {
     all.addAll(new Runner((full
         ? new OptionsBuilder().forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
             .measurementIterations(8).measurementTime(TimeValue.seconds(1))
-        : new OptionsBuilder().forks(1).warmupIterations(0).measurementIterations(1)
+        : new OptionsBuilder().forks(SMOKE_FORKS).warmupIterations(0).measurementIterations(1)
             .measurementTime(TimeValue.milliseconds(200)))
         .include(Report.class.getPackageName() + ".PairedBenchmarks\\.")
         .param("pair", pairs().toArray(String[]::new))
         .threads(1).build()).run());
+    if (!full) {
+      // The smoke runs in this JVM (no fork), where the storms read the file's name from here.
+      System.setProperty("bench.storms", storms.toAbsolutePath().toString());
+    }
     all.addAll(new Runner(new OptionsBuilder()
         .include(Report.class.getPackageName() + ".StormBenchmarks\\.")
-        .forks(1).warmupIterations(full ? 1 : 0).measurementIterations(full ? 5 : 1)
+        .forks(full ? 1 : SMOKE_FORKS).warmupIterations(full ? 1 : 0).measurementIterations(full ? 5 : 1)
         .jvmArgsAppend("-Dbench.storms=" + storms.toAbsolutePath()).build()).run());
     List<Storm> shots = new ArrayList<>();
     for (String line : Files.readAllLines(storms, StandardCharsets.UTF_8)) {
@@ -169,9 +173,15 @@ public final class Report {
       return options.forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
           .measurementIterations(5).measurementTime(TimeValue.seconds(2));
     }
-    return options.forks(1).warmupIterations(0).measurementIterations(1)
+    return options.forks(SMOKE_FORKS).warmupIterations(0).measurementIterations(1)
         .measurementTime(TimeValue.milliseconds(200));
   }
+
+  /**
+   * The smoke's figures mean nothing, so it runs every benchmark in this JVM: a fork per benchmark
+   * (about sixty) cost CI over two minutes of JVM start-ups alone. Measurements always fork.
+   */
+  private static final int SMOKE_FORKS = 0;
 
   /** The short name of a benchmark method. */
   static String method(RunResult r) {
