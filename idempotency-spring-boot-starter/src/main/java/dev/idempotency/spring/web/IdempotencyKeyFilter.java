@@ -6,8 +6,6 @@ import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyException;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.InvalidInputException;
-import dev.idempotency.KeyReusedException;
-import dev.idempotency.RequestInProgressException;
 import dev.idempotency.StoreUnavailableException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -24,11 +22,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -41,8 +36,6 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  */
 public final class IdempotencyKeyFilter extends OncePerRequestFilter {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IdempotencyKeyFilter.class);
-  /** Statuses that say "try again": never stored, so the retry runs. */
-  private static final Set<Integer> TRANSIENT = Set.of(408, 409, 425, 429);
 
   private final IdempotencyEngine engine;
   private final IdempotentRoutes routes;
@@ -199,24 +192,11 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
 
   /** The response as stored, or null if it must not be (a retry should run again). */
   private StoredResponse captured(ContentCachingResponseWrapper capture) {
-    int status = capture.getStatus();
-    byte[] body = capture.getContentAsByteArray();
-    if (status >= 500 || TRANSIENT.contains(status) || body.length > maxBodyBytes || capture.isCommitted()) {
+    if (capture.isCommitted()) {
       return null;
     }
-    List<String> headers = new ArrayList<>();
-    String contentType = capture.getContentType();
-    if (contentType != null) {
-      headers.add("Content-Type");
-      headers.add(contentType);
-    }
-    for (String name : storedHeaders) {
-      for (String v : capture.getHeaders(name)) {
-        headers.add(name);
-        headers.add(v);
-      }
-    }
-    return new StoredResponse(status, headers, body);
+    return StoredResponse.of(capture.getStatus(), capture.getContentType(), capture::getHeaders, storedHeaders,
+        capture.getContentAsByteArray(), maxBodyBytes);
   }
 
   private void replay(HttpServletResponse response, StoredResponse stored) throws IOException {

@@ -7,10 +7,8 @@ import dev.idempotency.IdempotencyKey;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
 import java.security.Principal;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -50,8 +48,6 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class IdempotencyKeyWebFilter implements WebFilter, Ordered {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeyWebFilter.class);
-  /** Statuses that say "try again": never stored, so the retry runs. */
-  private static final Set<Integer> TRANSIENT = Set.of(408, 409, 425, 429);
 
   /** Where outcomes are stored, off the event loops and apart from the claims' threads. */
   private static final class Settling {
@@ -185,28 +181,10 @@ public final class IdempotencyKeyWebFilter implements WebFilter, Ordered {
   /** The response as stored, or null if it must not be (a retry should run again). */
   private StoredResponse stored(Capture capture) {
     HttpStatusCode code = capture.getStatusCode();
-    int status = code == null ? 200 : code.value();
-    byte[] body = capture.body();
-    if (status >= 500 || TRANSIENT.contains(status) || body.length > maxBodyBytes) {
-      return null;
-    }
-    List<String> headers = new ArrayList<>();
     HttpHeaders h = capture.getHeaders();
     MediaType contentType = h.getContentType();
-    if (contentType != null) {
-      headers.add("Content-Type");
-      headers.add(contentType.toString());
-    }
-    for (String name : storedHeaders) {
-      List<String> values = h.get(name);
-      if (values != null) {
-        for (String v : values) {
-          headers.add(name);
-          headers.add(v);
-        }
-      }
-    }
-    return new StoredResponse(status, headers, body);
+    return StoredResponse.of(code == null ? 200 : code.value(), contentType == null ? null : contentType.toString(),
+        name -> h.getOrEmpty(name), storedHeaders, capture.body(), maxBodyBytes);
   }
 
   private Mono<Void> replay(ServerWebExchange exchange, StoredResponse stored) {

@@ -20,8 +20,39 @@ import java.util.List;
 record StoredResponse(int status, List<String> headers, byte[] body) {
   private static final int VERSION = 1;
 
+  /** Statuses that say "try again": never stored, so the retry runs. */
+  private static final java.util.Set<Integer> TRANSIENT = java.util.Set.of(408, 409, 425, 429);
+
   StoredResponse {
     headers = List.copyOf(headers);
+  }
+
+  /**
+   * What a route's response stores, or null when it must not be stored (a retry should run again):
+   * a 5xx, 408, 409, 425 or 429, or a body over the limit.
+   *
+   * @param contentType the response's content type, or null
+   * @param values a header's values by name (never null)
+   * @param storedHeaders the headers stored besides {@code Content-Type}
+   */
+  static StoredResponse of(int status, String contentType,
+      java.util.function.Function<String, ? extends java.util.Collection<String>> values, List<String> storedHeaders,
+      byte[] body, int maxBodyBytes) {
+    if (status >= 500 || TRANSIENT.contains(status) || body.length > maxBodyBytes) {
+      return null;
+    }
+    List<String> headers = new ArrayList<>();
+    if (contentType != null) {
+      headers.add("Content-Type");
+      headers.add(contentType);
+    }
+    for (String name : storedHeaders) {
+      for (String v : values.apply(name)) {
+        headers.add(name);
+        headers.add(v);
+      }
+    }
+    return new StoredResponse(status, headers, body);
   }
 
   /** A compact binary form: version, status, header count, pairs, body; checked when read. */
