@@ -11,7 +11,21 @@ public sealed interface ClaimResult permits ClaimResult.Acquired, ClaimResult.Ex
    *
    * @param fencingToken greater than every token issued before for this key
    */
-  record Acquired(long fencingToken) implements ClaimResult {}
+  record Acquired(long fencingToken) implements ClaimResult {
+    /**
+     * Checks the token the store issued.
+     *
+     * @param fencingToken zero or more
+     * @throws dev.idempotency.CorruptRecordException if it is negative: the store's counter was
+     *     tampered with
+     */
+    public Acquired {
+      if (fencingToken < 0) {
+        throw new dev.idempotency.CorruptRecordException("the store issued a negative fencing token ("
+            + fencingToken + ")", null);
+      }
+    }
+  }
 
   /**
    * A live record exists: in progress under another owner, or completed.

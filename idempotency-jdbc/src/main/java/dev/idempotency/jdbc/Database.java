@@ -121,8 +121,17 @@ final class Database {
     });
   }
 
-  /** The library's exception for a database failure of an operation. */
-  StoreUnavailableException unavailable(String operation, SQLException e) {
+  /**
+   * The library's exception for a database failure of an operation: a numeric value out of range
+   * (SQLState 22003; MariaDB's "BIGINT UNSIGNED value is out of range" when a statement computes
+   * with a tampered fencing token) comes from stored data, since arguments are checked before any
+   * statement runs, and is a corrupt record; anything else is the store being unavailable.
+   */
+  dev.idempotency.IdempotencyException unavailable(String operation, SQLException e) {
+    if ("22003".equals(e.getSQLState())) {
+      return new dev.idempotency.CorruptRecordException("store " + name + ": a stored value is out of range during "
+          + operation + ": " + e.getMessage(), e);
+    }
     return new StoreUnavailableException(name, operation, e);
   }
 

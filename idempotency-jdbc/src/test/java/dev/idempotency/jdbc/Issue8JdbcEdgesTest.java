@@ -363,4 +363,33 @@ class Issue8JdbcEdgesTest {
     assertThatThrownBy(() -> engine.execute(key, Fingerprint.none(), Codecs.string(), c -> "y"))
         .isInstanceOf(CorruptRecordException.class);
   }
+
+  /**
+   * A fencing token tampered out of range (negative) is a corrupt record, not the caller's bad input
+   * (400 on PostgreSQL and H2 before) nor an unavailable store (503 on MariaDB before, whose
+   * statements compute with the token as unsigned).
+   */
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aRecordWithAnOutOfRangeFencingTokenIsCorrupt(TestDatabase db) throws Exception {
+    HikariDataSource ds = pool(db);
+    JdbcBackend backend = JdbcBackend.builder(ds).tablePrefix(db.prefix).build();
+    IdempotencyEngine engine = IdempotencyEngine.builder(backend.idempotencyStore()).build();
+    IdempotencyKey key = IdempotencyKey.of("orders", UUID.randomUUID().toString());
+    engine.execute(key, Fingerprint.none(), Codecs.string(), CallOptions.DEFAULTS, c -> "x");
+    String tampered = "-5";
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "UPDATE " + db.prefix + "records SET fencing_token = " + tampered + " WHERE key_text = ?")) {
+      ps.setString(1, key.storageKey());
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+    AtomicInteger runs = new AtomicInteger();
+    assertThatThrownBy(() -> engine.execute(key, Fingerprint.none(), Codecs.string(), c -> "y" + runs.incrementAndGet()))
+        .isInstanceOf(CorruptRecordException.class);
+    assertThatThrownBy(() -> engine.lookup(key)).isInstanceOf(CorruptRecordException.class);
+    assertThat(runs).hasValue(0);
+  }
 }

@@ -126,11 +126,14 @@ class Issue8RedisEdgesTest {
       IdempotencyKey badToken = IdempotencyKey.of("orders", "bad-token");
       admin.hset(redis.keys().key(RedisKeys.Type.RECORD, badToken.storageKey()),
           java.util.Map.of("s", "1", "f", Fingerprint.none().value(), "t", "twelve", "p", "\u0001x"));
+      IdempotencyKey negativeToken = IdempotencyKey.of("orders", "negative-token");
+      admin.hset(redis.keys().key(RedisKeys.Type.RECORD, negativeToken.storageKey()),
+          java.util.Map.of("s", "1", "f", Fingerprint.none().value(), "t", "-5", "p", "\u0001x"));
       IdempotencyKey badStatus = IdempotencyKey.of("orders", "bad-status");
       admin.hset(redis.keys().key(RedisKeys.Type.RECORD, badStatus.storageKey()),
           java.util.Map.of("s", "7", "f", Fingerprint.none().value(), "t", "1", "p", "\u0001x"));
       AtomicInteger runs = new AtomicInteger();
-      for (IdempotencyKey key : new IdempotencyKey[] {noFingerprint, badToken, badStatus}) {
+      for (IdempotencyKey key : new IdempotencyKey[] {noFingerprint, badToken, negativeToken, badStatus}) {
         assertThatThrownBy(() -> engine.execute(key, Fingerprint.none(), Codecs.string(), c -> "" + runs.incrementAndGet()))
             .as(key.toString()).isInstanceOf(CorruptRecordException.class);
         assertThatThrownBy(() -> engine.lookup(key)).isInstanceOf(CorruptRecordException.class);
