@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.idempotency.TimeSource;
 import dev.idempotency.internal.Gcra;
 import dev.idempotency.spi.RateLimitStore;
+import dev.idempotency.spi.StoreArguments;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,6 +68,7 @@ final class InMemoryRateLimitStore implements RateLimitStore {
 
   @Override
   public long acquire(String key, List<Tier> tiers, long permits) {
+    StoreArguments.rateLimit(key, tiers, permits);
     State state = states.get(key, k -> new State(ttlNanos(tiers)));
     while (true) {
       long now = time.nanoTime() / 1_000L;

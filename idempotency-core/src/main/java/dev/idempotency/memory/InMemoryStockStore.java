@@ -6,6 +6,7 @@ import dev.idempotency.stock.ReleaseOutcome;
 import dev.idempotency.stock.Reservation;
 import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockLevels;
+import dev.idempotency.spi.StoreArguments;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -52,11 +53,15 @@ final class InMemoryStockStore implements StockStore {
 
   @Override
   public boolean declare(String item, long available) {
+    StoreArguments.item(item);
+    StoreArguments.units(available, "available");
     return items.putIfAbsent(item, new Item(available)) == null;
   }
 
   @Override
   public Optional<StockLevels> repair(String item, long available) {
+    StoreArguments.item(item);
+    StoreArguments.units(available, "available");
     Item fresh = new Item(available);
     Item existing = items.putIfAbsent(item, fresh);
     if (existing == null) {
@@ -71,6 +76,9 @@ final class InMemoryStockStore implements StockStore {
 
   @Override
   public ReservationResult reserve(String item, String holder, long quantity) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
+    StoreArguments.quantity(quantity);
     Item i = items.get(item);
     if (i == null) {
       return new ReservationResult(ReservationResult.Outcome.NOT_STOCKED, null, 0);
@@ -93,6 +101,8 @@ final class InMemoryStockStore implements StockStore {
 
   @Override
   public ReleaseOutcome release(String item, String holder) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
     Item i = items.get(item);
     if (i == null) {
       return ReleaseOutcome.NOT_RESERVED;
@@ -114,6 +124,8 @@ final class InMemoryStockStore implements StockStore {
 
   @Override
   public ConfirmOutcome confirm(String item, String holder) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
     Item i = items.get(item);
     if (i == null) {
       return ConfirmOutcome.NOT_RESERVED;
@@ -135,6 +147,7 @@ final class InMemoryStockStore implements StockStore {
 
   @Override
   public Optional<StockLevels> levels(String item) {
+    StoreArguments.item(item);
     Item i = items.get(item);
     if (i == null) {
       return Optional.empty();
@@ -146,6 +159,8 @@ final class InMemoryStockStore implements StockStore {
 
   @Override
   public Optional<Reservation> reservation(String item, String holder) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
     Item i = items.get(item);
     if (i == null) {
       return Optional.empty();

@@ -131,8 +131,7 @@ public final class StockReservations {
   public ReservationResult reserve(String item, String holder, long quantity) {
     String i = item(item);
     String h = holder(holder);
-    Require.argument(quantity > 0 && quantity <= MAX_QUANTITY, "quantity",
-        "must be 1 to " + MAX_QUANTITY + ", was " + quantity);
+    dev.idempotency.spi.StoreArguments.quantity(quantity);
     return call("reserve", () -> store.reserve(i, h, quantity));
   }
 
@@ -196,16 +195,15 @@ public final class StockReservations {
   }
 
   private static String item(String item) {
-    return Require.keyText(item, "item", MAX_TEXT_LENGTH);
+    return dev.idempotency.spi.StoreArguments.item(item);
   }
 
   private static String holder(String holder) {
-    return Require.keyText(holder, "holder", MAX_TEXT_LENGTH);
+    return dev.idempotency.spi.StoreArguments.holder(holder);
   }
 
   private static long units(long units, String field) {
-    Require.argument(units >= 0 && units <= MAX_UNITS, field, "must be 0 to " + MAX_UNITS + ", was " + units);
-    return units;
+    return dev.idempotency.spi.StoreArguments.units(units, field);
   }
 
   private <R> R call(String operation, Supplier<R> call) {

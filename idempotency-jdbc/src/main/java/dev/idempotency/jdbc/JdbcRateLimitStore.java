@@ -2,6 +2,7 @@ package dev.idempotency.jdbc;
 
 import dev.idempotency.internal.Gcra;
 import dev.idempotency.spi.RateLimitStore;
+import dev.idempotency.spi.StoreArguments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,6 +41,7 @@ final class JdbcRateLimitStore implements RateLimitStore {
 
   @Override
   public long acquire(String key, List<Tier> tiers, long permits) {
+    StoreArguments.rateLimit(key, tiers, permits);
     String hash = Database.hash(key);
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       Long decided = db.run("rate-limit", c -> optimistic(c, key, hash, tiers, permits));

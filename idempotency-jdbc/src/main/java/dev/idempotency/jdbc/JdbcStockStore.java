@@ -6,6 +6,7 @@ import dev.idempotency.stock.ReleaseOutcome;
 import dev.idempotency.stock.Reservation;
 import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockLevels;
+import dev.idempotency.spi.StoreArguments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,11 +39,15 @@ final class JdbcStockStore implements StockStore {
 
   @Override
   public boolean declare(String item, long available) {
+    StoreArguments.item(item);
+    StoreArguments.units(available, "available");
     return db.run("stock-declare", c -> insertItemIfAbsent(c, item, available));
   }
 
   @Override
   public Optional<StockLevels> repair(String item, long available) {
+    StoreArguments.item(item);
+    StoreArguments.units(available, "available");
     // Items are never deleted, so this ends: an insert that finds the row makes the next lock find
     // it. The locking read of a missing item ends its transaction before anything is inserted.
     for (;;) {
@@ -69,26 +74,36 @@ final class JdbcStockStore implements StockStore {
 
   @Override
   public ReservationResult reserve(String item, String holder, long quantity) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
+    StoreArguments.quantity(quantity);
     return db.transaction("stock-reserve", c -> reserve(c, item, holder, quantity));
   }
 
   @Override
   public ReleaseOutcome release(String item, String holder) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
     return db.transaction("stock-release", c -> release(c, item, holder));
   }
 
   @Override
   public ConfirmOutcome confirm(String item, String holder) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
     return db.transaction("stock-confirm", c -> confirm(c, item, holder));
   }
 
   @Override
   public Optional<StockLevels> levels(String item) {
+    StoreArguments.item(item);
     return db.run("stock-levels", c -> levels(c, sql.findItem, item));
   }
 
   @Override
   public Optional<Reservation> reservation(String item, String holder) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
     return db.run("stock-reservation", c -> holder(c, sql.findHolder, item, holder));
   }
 

@@ -7,6 +7,7 @@ import dev.idempotency.stock.ConfirmOutcome;
 import dev.idempotency.stock.ReleaseOutcome;
 import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockReservations;
+import dev.idempotency.spi.StoreArguments;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -54,8 +55,7 @@ public final class TransactionalStock {
    * @throws StoreUnavailableException if a statement fails (roll the transaction back)
    */
   public ReservationResult reserve(Connection connection, String item, String holder, long quantity) {
-    Require.argument(quantity > 0 && quantity <= StockReservations.MAX_QUANTITY, "quantity",
-        "must be 1 to " + StockReservations.MAX_QUANTITY + ", was " + quantity);
+    StoreArguments.quantity(quantity);
     return onHolder("stock-reserve", connection, item, holder, (c, i, h) -> store.reserve(c, i, h, quantity));
   }
 
@@ -95,8 +95,8 @@ public final class TransactionalStock {
 
   private <T> T onHolder(String operation, Connection connection, String item, String holder, HolderStep<T> step) {
     Require.nonNull(connection, "connection");
-    String i = Require.keyText(item, "item", StockReservations.MAX_TEXT_LENGTH);
-    String h = Require.keyText(holder, "holder", StockReservations.MAX_TEXT_LENGTH);
+    String i = StoreArguments.item(item);
+    String h = StoreArguments.holder(holder);
     try {
       return step.run(connection, i, h);
     } catch (SQLException e) {

@@ -1,6 +1,7 @@
 package dev.idempotency.redis;
 
 import dev.idempotency.spi.RateLimitStore;
+import dev.idempotency.spi.StoreArguments;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,7 @@ final class RedisRateLimitStore implements RateLimitStore {
 
   @Override
   public long acquire(String key, List<Tier> tiers, long permits) {
+    StoreArguments.rateLimit(key, tiers, permits);
     List<byte[]> args = new ArrayList<>(1 + 2 * tiers.size());
     args.add(Bytes.ascii(permits));
     for (Tier t : tiers) {

@@ -7,6 +7,7 @@ import dev.idempotency.stock.ReleaseOutcome;
 import dev.idempotency.stock.Reservation;
 import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockLevels;
+import dev.idempotency.spi.StoreArguments;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -41,12 +42,16 @@ final class RedisStockStore implements StockStore {
 
   @Override
   public boolean declare(String item, long available) {
+    StoreArguments.item(item);
+    StoreArguments.units(available, "available");
     return Bytes.number(redis.run("stock-declare", StockScripts.DECLARE, key(item),
         List.of(Bytes.ascii(available), ttl))) == 1;
   }
 
   @Override
   public Optional<StockLevels> repair(String item, long available) {
+    StoreArguments.item(item);
+    StoreArguments.units(available, "available");
     List<?> r = (List<?>) redis.run("stock-repair", StockScripts.REPAIR, key(item), List.of(Bytes.ascii(available), ttl));
     return r.isEmpty() ? Optional.empty()
         : Optional.of(new StockLevels(Bytes.number(r.get(0)), Bytes.number(r.get(1)), Bytes.number(r.get(2))));
@@ -54,6 +59,9 @@ final class RedisStockStore implements StockStore {
 
   @Override
   public ReservationResult reserve(String item, String holder, long quantity) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
+    StoreArguments.quantity(quantity);
     List<?> r = (List<?>) redis.run("stock-reserve", StockScripts.RESERVE, key(item),
         List.of(field(holder), Bytes.ascii(quantity), ttl));
     switch ((int) Bytes.number(r.get(0))) {
@@ -72,18 +80,23 @@ final class RedisStockStore implements StockStore {
 
   @Override
   public ReleaseOutcome release(String item, String holder) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
     long r = Bytes.number(redis.run("stock-release", StockScripts.RELEASE, key(item), List.of(field(holder), ttl)));
     return r == 1 ? ReleaseOutcome.RELEASED : r == 2 ? ReleaseOutcome.ALREADY_CONFIRMED : ReleaseOutcome.NOT_RESERVED;
   }
 
   @Override
   public ConfirmOutcome confirm(String item, String holder) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
     long r = Bytes.number(redis.run("stock-confirm", StockScripts.CONFIRM, key(item), List.of(field(holder), ttl)));
     return r == 1 ? ConfirmOutcome.CONFIRMED : r == 2 ? ConfirmOutcome.ALREADY_CONFIRMED : ConfirmOutcome.NOT_RESERVED;
   }
 
   @Override
   public Optional<StockLevels> levels(String item) {
+    StoreArguments.item(item);
     List<byte[]> r = redis.call("stock-levels", j -> j.hmget(key(item), LEVELS));
     if (r.get(0) == null) {
       return Optional.empty();
@@ -93,6 +106,8 @@ final class RedisStockStore implements StockStore {
 
   @Override
   public Optional<Reservation> reservation(String item, String holder) {
+    StoreArguments.item(item);
+    StoreArguments.holder(holder);
     byte[] h = redis.call("stock-reservation", j -> j.hget(key(item), field(holder)));
     return h == null ? Optional.empty() : Optional.of(holding(holder, h));
   }

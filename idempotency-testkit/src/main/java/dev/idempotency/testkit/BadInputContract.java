@@ -156,6 +156,33 @@ public abstract class BadInputContract extends ContractSupport {
     for (long permits : new long[] {0, -1, 6}) {
       add.accept(new Object[] {"rate-limit permits " + permits, (Executable) () -> limiter.tryAcquire("k", permits)});
     }
+    // The same values straight at the stores' door, as a caller of the SPI would hand them.
+    String spiItem = ns + "-spi-item";
+    for (long units : new long[] {-5, Long.MIN_VALUE, StockReservations.MAX_UNITS + 1}) {
+      add.accept(new Object[] {"SPI stock declare " + units, (Executable) () -> b.stockStore().declare(spiItem, units)});
+      add.accept(new Object[] {"SPI stock repair " + units, (Executable) () -> b.stockStore().repair(spiItem, units)});
+    }
+    for (long q : new long[] {0, -3, Long.MIN_VALUE, StockReservations.MAX_QUANTITY + 1}) {
+      add.accept(new Object[] {"SPI stock reserve " + q, (Executable) () -> b.stockStore().reserve(spiItem, "h", q)});
+    }
+    for (String t : badTexts(StockReservations.MAX_TEXT_LENGTH)) {
+      add.accept(new Object[] {"SPI stock item " + show(t), (Executable) () -> b.stockStore().declare(t, 5)});
+      add.accept(new Object[] {"SPI stock holder " + show(t), (Executable) () -> b.stockStore().reserve(spiItem, t, 1)});
+    }
+    dev.idempotency.spi.RateLimitStore.Tier tier = new dev.idempotency.spi.RateLimitStore.Tier(1_000_000, 5_000_000);
+    for (long permits : new long[] {0, -1, Long.MIN_VALUE}) {
+      add.accept(new Object[] {"SPI rate-limit permits " + permits, (Executable) () ->
+          b.rateLimitStore().acquire(ns + ":spi", List.of(tier), permits)});
+    }
+    add.accept(new Object[] {"SPI rate-limit no tiers", (Executable) () -> b.rateLimitStore().acquire(ns + ":spi", List.of(), 1)});
+    add.accept(new Object[] {"SPI rate-limit null tiers", (Executable) () -> b.rateLimitStore().acquire(ns + ":spi", null, 1)});
+    add.accept(new Object[] {"SPI rate-limit zero interval", (Executable) () -> b.rateLimitStore().acquire(ns + ":spi",
+        List.of(new dev.idempotency.spi.RateLimitStore.Tier(0, 5_000_000)), 1)});
+    add.accept(new Object[] {"SPI rate-limit negative capacity", (Executable) () -> b.rateLimitStore().acquire(ns + ":spi",
+        List.of(new dev.idempotency.spi.RateLimitStore.Tier(1_000_000, -1)), 1)});
+    for (String k : badTexts(256)) {
+      add.accept(new Object[] {"SPI rate-limit key " + show(k), (Executable) () -> b.rateLimitStore().acquire(k, List.of(tier), 1)});
+    }
     for (String n : BAD_IDENTIFIERS) {
       add.accept(new Object[] {"state store entity type " + show(n), (Executable) () -> b.stateStore(n)});
       add.accept(new Object[] {"rate limiter name " + show(n), (Executable) () -> RateLimiter.builder(b.rateLimitStore(), n)});
