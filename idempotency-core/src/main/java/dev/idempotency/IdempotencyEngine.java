@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *       caller waits; duplicates see the call in progress.</li>
  *   <li>A result that can never be stored (the codec refuses it, it is larger than
  *       {@link CallOptions#maxResultBytes()} or the store's {@code maxPayloadBytes()}, the store
- *       refuses it through the whole lease) completes the key with a marker: duplicates get
+ *       refuses it through the whole lease while it takes a small record) completes the key with a
+ *       marker; a store that was only unreachable and is back before the lease ends gets the result
+ *       itself, never the marker (the result is tried first on every attempt). Duplicates of a marked key get
  *       {@link ResultNotStoredException} for the retention, and the action never runs again. The
  *       first caller gets its result.</li>
  * </ul>

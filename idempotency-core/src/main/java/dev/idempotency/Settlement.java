@@ -37,8 +37,8 @@ final class Settlement {
    */
   record Owned(IdempotencyKey key, String storageKey, FencingToken token, long leaseEndsNanos, Flights.Flight flight) {}
 
-  /** How storing an outcome ended. */
-  private enum Completion { STORED, LOST, FAILED }
+  /** How storing an outcome ended: stored, or (with a fallback) the fallback stored instead. */
+  private enum Completion { STORED, MARKED, LOST, FAILED }
 
   /** Settles a failed action: stores a terminal failure or releases the claim; returns the failure. */
   Throwable afterFailure(Owned owned, CallOptions options, Throwable failure) {
@@ -80,28 +80,34 @@ final class Settlement {
     IdempotencyKey key = owned.key();
     Completion done = complete(owned, options, owned.leaseEndsNanos() - margin, envelope);
     if (done == Completion.FAILED) {
-      // The store kept failing. If it answers the marker, it was this payload it refused (and would
-      // refuse forever): the marker keeps any duplicate from running the action. If it does not
-      // answer either, nothing more can be done within the lease.
+      // The store kept failing. Until the lease ends, each attempt still tries the result first: a
+      // store that was only away and is back takes it. Only when the store refuses the result and
+      // takes the marker in the same attempt was it this payload it refused (and would refuse
+      // forever): the marker then keeps any duplicate from running the action. If it answers
+      // neither, nothing more can be done within the lease.
       byte[] marker = Envelope.notStored("the store failed on every attempt to store it");
-      if (complete(owned, options, owned.leaseEndsNanos(), marker) == Completion.STORED) {
+      done = complete(owned, options, owned.leaseEndsNanos(), envelope, marker);
+      if (done == Completion.MARKED) {
         report(IdempotencyEvent.RESULT_NOT_STORED, key);
         LOG.error("the result of {} could not be stored in {} within the lease; completed it with a "
             + "marker, so duplicates get ResultNotStoredException", key, store.name());
-      } else {
+      } else if (done == Completion.FAILED) {
         report(IdempotencyEvent.COMPLETION_FAILED, key);
         LOG.error("the action for {} ran but its result could not be stored in {} within the lease ({}); "
             + "duplicates see it in progress until the lease ends, after which one may run it again "
             + "unless the action's writes are fenced by claim.fencingToken()", key, store.name(), options.lease());
       }
-    } else if (done == Completion.LOST) {
+      if (done == Completion.MARKED || done == Completion.FAILED) {
+        return new CallResult<>(value, false, owned.token());
+      }
+    }
+    if (done == Completion.LOST) {
       report(IdempotencyEvent.CLAIM_LOST, key);
       LOG.warn("claim on {} (fencing token {}) expired before completion and was taken over; "
           + "the lease ({}) is shorter than the action", key, owned.token(), options.lease());
       throw new ClaimLostException(key, owned.token());
-    } else {
-      report(IdempotencyEvent.EXECUTED, key);
     }
+    report(IdempotencyEvent.EXECUTED, key);
     return new CallResult<>(value, false, owned.token());
   }
 
@@ -142,36 +148,67 @@ final class Settlement {
    * complete it. In the caller's transaction nothing is retried: the failure is thrown.
    */
   private Completion complete(Owned owned, CallOptions options, long deadlineNanos, byte[] envelope) {
+    return complete(owned, options, deadlineNanos, envelope, null);
+  }
+
+  /**
+   * As {@link #complete(Owned, CallOptions, long, byte[])}; with a fallback, each attempt whose
+   * envelope the store fails on tries the fallback at once ({@link Completion#MARKED} if it is
+   * stored), so that the envelope is stored whenever the store can take it.
+   */
+  private Completion complete(Owned owned, CallOptions options, long deadlineNanos, byte[] envelope,
+      byte[] fallback) {
     if (store.joinsCallerTransaction()) {
       boolean stored = StoreCalls.call(store.name(), "complete", listener, owned.key().namespace(),
           () -> store.complete(owned.storageKey(), owned.token().value(), envelope, options.retention()));
       return stored ? Completion.STORED : Completion.LOST;
     }
-    int[] attempts = {0};
+    AttemptCount attempts = new AttemptCount();
     try {
       return Polling.poll(time, deadlineNanos, 10, 1000, () -> {
-        if (attempts[0]++ > 0) {
+        if (attempts.next() > 0) {
           report(IdempotencyEvent.COMPLETION_RETRIED, owned.key());
         }
-        try {
-          boolean stored = store.complete(owned.storageKey(), owned.token().value(), envelope, options.retention());
-          if (stored && owned.flight() != null) {
-            owned.flight().stored(envelope);
-          }
-          return Optional.of(stored ? Completion.STORED : Completion.LOST);
-        } catch (RuntimeException e) {
-          if (attempts[0] == 1) {
-            LOG.warn("storing the outcome of {} in {} failed; retrying within the lease: {}", owned.key(),
-                store.name(), e.toString());
-          } else {
-            LOG.debug("storing the outcome of {} in {} failed again: {}", owned.key(), store.name(), e.toString());
-          }
-          return Optional.empty();
-        }
+        Optional<Completion> stored = attempt(owned, options, envelope, Completion.STORED, attempts);
+        return stored.isEmpty() && fallback != null ? attempt(owned, options, fallback, Completion.MARKED, attempts)
+            : stored;
       }).orElse(Completion.FAILED);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Completion.FAILED;
+    }
+  }
+
+  /** One completion: {@code success} if stored, LOST if the claim is gone, empty if the store failed. */
+  private Optional<Completion> attempt(Owned owned, CallOptions options, byte[] envelope, Completion success,
+      AttemptCount attempts) {
+    try {
+      boolean stored = store.complete(owned.storageKey(), owned.token().value(), envelope, options.retention());
+      if (stored && owned.flight() != null) {
+        owned.flight().stored(envelope);
+      }
+      return Optional.of(stored ? success : Completion.LOST);
+    } catch (RuntimeException e) {
+      if (attempts.count() == 1) {
+        LOG.warn("storing the outcome of {} in {} failed; retrying within the lease: {}", owned.key(),
+            store.name(), e.toString());
+      } else {
+        LOG.debug("storing the outcome of {} in {} failed again: {}", owned.key(), store.name(), e.toString());
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** Attempts so far of one completion; confined to the settling thread. */
+  private static final class AttemptCount {
+    private int count;
+
+    int next() {
+      return count++;
+    }
+
+    int count() {
+      return count;
     }
   }
 
