@@ -40,12 +40,12 @@ import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Issue 8 on PostgreSQL, MariaDB and H2: the backend committed a caller's transaction through a
+ * Edge cases on PostgreSQL, MariaDB and H2, each once a defect: the backend committed a caller's transaction through a
  * transaction-aware DataSource; an idempotent call inside a transaction that rolled back left a
  * phantom result; concurrent {@code createTablesIfMissing} failed on PostgreSQL; a reserved word
  * passed as a table name; absurd durations and huge results surfaced as "store unavailable".
  */
-class Issue8JdbcEdgesTest {
+class JdbcEdgeCasesTest {
   private final List<HikariDataSource> pools = new ArrayList<>();
 
   static Stream<TestDatabase> databases() {

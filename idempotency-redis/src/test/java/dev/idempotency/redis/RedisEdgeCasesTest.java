@@ -24,13 +24,13 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /**
- * Issue 8 on a real Redis: a success whose result could not be stored ran again (a server paused
+ * Edge cases on a real Redis, each once a defect: a success whose result could not be stored ran again (a server paused
  * past the socket timeout, or restarted, at completion); a lease of {@code Long.MAX_VALUE} ms left a
  * record without expiry; a record missing a field threw a raw {@code NullPointerException}; a
  * non-numeric token was reported as "store unavailable"; an absurd socket timeout threw a raw
  * {@code ArithmeticException}.
  */
-class Issue8RedisEdgesTest {
+class RedisEdgeCasesTest {
   private RedisProcess own;
 
   @AfterEach

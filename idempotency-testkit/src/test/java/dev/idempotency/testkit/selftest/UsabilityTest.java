@@ -32,8 +32,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Issue 8, section 4: defects a new user met when trying the README. */
-class Issue8UsabilityTest {
+/** What a new user met when trying the README, each once a defect. */
+class UsabilityTest {
   private final InMemoryBackend memory = InMemoryBackend.create();
   private final IdempotencyEngine engine = IdempotencyEngine.builder(memory.idempotencyStore()).build();
 

@@ -1,17 +1,8 @@
-package dev.idempotency.issues;
+package dev.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.idempotency.CallOptions;
-import dev.idempotency.CorruptRecordException;
-import dev.idempotency.Fingerprint;
-import dev.idempotency.IdempotencyEngine;
-import dev.idempotency.IdempotencyKey;
-import dev.idempotency.InProgressPolicy;
-import dev.idempotency.InvalidInputException;
-import dev.idempotency.Limits;
-import dev.idempotency.ResultCodecException;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.dedup.Deduplicator;
@@ -39,11 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 8, section 3: hostile and absurd input got raw errors, {@code OutOfMemoryError}, or a record
+ * Hostile and absurd input, which once got raw errors, {@code OutOfMemoryError}, or a record
  * without an expiry; a refused class was loaded before being refused; JSON without Jackson threw
  * outside the exception root.
  */
-class Issue8HostileInputTest {
+class HostileInputTest {
   private final InMemoryBackend memory = InMemoryBackend.create();
 
   @Test

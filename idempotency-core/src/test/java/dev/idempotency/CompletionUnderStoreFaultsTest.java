@@ -1,16 +1,8 @@
-package dev.idempotency.issues;
+package dev.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.idempotency.CallOptions;
-import dev.idempotency.CallResult;
-import dev.idempotency.CountingListener;
-import dev.idempotency.Fingerprint;
-import dev.idempotency.IdempotencyEngine;
-import dev.idempotency.IdempotencyEvent;
-import dev.idempotency.IdempotencyKey;
-import dev.idempotency.ResultNotStoredException;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.memory.InMemoryBackend;
@@ -24,12 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8, section 1: a success whose result was never stored ran again. A store failing at
+ * A success whose result was never stored must not run again. A store failing at
  * completion was swallowed (the record stayed in progress and, after the lease, a retry ran the
  * action a second time), and a result the codec could not encode released the claim (the retry ran
  * it again).
  */
-class Issue8CompletionTest {
+class CompletionUnderStoreFaultsTest {
   private final IdempotencyKey key = IdempotencyKey.of("payments", "p-1");
 
   /** Completion fails a given number of times (a socket timeout, a restart), then works. */
