@@ -14,8 +14,12 @@ import dev.idempotency.spi.LockStore;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Distributed, re-entrant locks with fencing tokens, leases and an optional watchdog.
@@ -41,7 +45,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * </ul>
  *
  * <p>Round trips: acquire 1 (plus one per backoff step while waiting), release 1, extend 1.
- * Thread-safe; {@link #close()} stops the watchdog scheduler it created.
+ * A watchdog tells its owner of a lost lock at least a tenth of the lease before the lease it last
+ * secured ends, on a timer of its own (see {@link LockOptions.Builder#watchdog}).
+ * Thread-safe; {@link #close()} stops the watchdog scheduler and renewal threads it created.
  */
 public final class DistributedLocks implements AutoCloseable {
   private final LockStore store;
@@ -51,6 +57,7 @@ public final class DistributedLocks implements AutoCloseable {
   private final ScheduledExecutorService suppliedScheduler;
   private final TimeSource time;
   private volatile ScheduledExecutorService ownScheduler;
+  private volatile ExecutorService renewals;
 
   private DistributedLocks(Builder b) {
     this.store = b.store;
@@ -122,12 +129,16 @@ public final class DistributedLocks implements AutoCloseable {
     return handle;
   }
 
-  /** Stops the watchdog scheduler this instance created (a supplied one is left alone). */
+  /** Stops the watchdog scheduler and renewal threads this instance created (a supplied scheduler is left alone). */
   @Override
   public void close() {
     ScheduledExecutorService s = ownScheduler;
     if (s != null) {
       s.shutdownNow();
+    }
+    ExecutorService r = renewals;
+    if (r != null) {
+      r.shutdownNow();
     }
   }
 
@@ -162,6 +173,29 @@ public final class DistributedLocks implements AutoCloseable {
       }
     }
     return s;
+  }
+
+  /**
+   * Where watchdog renewals run: threads of their own, so a renewal hanging on a frozen server never
+   * delays a watchdog's deadline on the scheduler. Idle threads end after a minute.
+   */
+  ExecutorService renewals() {
+    ExecutorService r = renewals;
+    if (r == null) {
+      synchronized (this) {
+        r = renewals;
+        if (r == null) {
+          ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+              new SynchronousQueue<>(), runnable -> {
+                Thread t = new Thread(runnable, "idempotency-lock-renewal");
+                t.setDaemon(true);
+                return t;
+              });
+          renewals = r = pool;
+        }
+      }
+    }
+    return r;
   }
 
   /** Builds {@link DistributedLocks}; not thread-safe. */

@@ -7,6 +7,7 @@ import dev.idempotency.internal.Listeners;
 import dev.idempotency.internal.Require;
 import dev.idempotency.internal.StoreCalls;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,12 +18,17 @@ import org.slf4j.LoggerFactory;
  * A held lock of {@link DistributedLocks}: releases and extends only as its owner, and renews its
  * lease from a watchdog if asked, every third of the lease.
  *
- * <p>When renewals fail, the owner is told (through {@link LockHandle#isLost()} and the options'
- * callback) <b>while the lease it last secured still holds</b>: as soon as a renewal has failed and
- * the next one could no longer come before that lease ends. The secured lease is counted from the
- * moment the last successful renewal (or the acquisition) was <em>sent</em>, since the server
- * started it no earlier. So the owner learns of the loss at least a third of the lease, less one
- * store timeout, before another owner can take the lock, and can stop its work in time. Thread-safe.
+ * <p>The watchdog keeps its own deadline. The lease it last secured is counted from the moment the
+ * last successful renewal (or the acquisition) was <em>sent</em>, since the server started it no
+ * earlier. A timer set a tenth of the lease before that lease ends tells the owner (through
+ * {@link LockHandle#isLost()} and the options' callback) unless a renewal has succeeded since; it
+ * does not wait for a renewal call that hangs on a frozen or partitioned server, which may take
+ * longer than the lease (a pool replacing a broken connection inside the call takes two socket
+ * timeouts). Renewals run on their own threads, one at a time per lock, and a renewal that returns
+ * after the owner was told changes nothing. The owner is also told at once when the store answers
+ * that it no longer holds the lock, or when a renewal failed and the next could not come before the
+ * deadline. So the owner hears of a loss at least a tenth of the lease before another owner can take
+ * the lock (less the time the JVM itself is paused), and can stop its work in time. Thread-safe.
  */
 final class FencedLock implements LockHandle {
   private static final Logger LOG = LoggerFactory.getLogger(FencedLock.class);
@@ -35,13 +41,16 @@ final class FencedLock implements LockHandle {
   private final LockOptions options;
   private final AtomicBoolean released = new AtomicBoolean();
   private final AtomicBoolean lost = new AtomicBoolean();
+  private final AtomicBoolean renewing = new AtomicBoolean();
   private volatile ScheduledFuture<?> watchdog;
-  private volatile long lastRenewalNanos;
+  /** When the lease last secured ends, by {@link DistributedLocks#time()}; guarded by {@code this}. */
+  private long securedUntilNanos;
+  private ScheduledFuture<?> deadline;
 
   FencedLock(DistributedLocks locks, IdempotencyKey key, String storageKey, String owner, FencingToken fencingToken,
       LockOptions options, long acquisitionSentNanos) {
     this.locks = locks;
-    this.lastRenewalNanos = acquisitionSentNanos;
+    this.securedUntilNanos = acquisitionSentNanos + options.lease().toNanos();
     this.key = key;
     this.storageKey = storageKey;
     this.owner = owner;
@@ -53,46 +62,104 @@ final class FencedLock implements LockHandle {
     return Math.max(1, options.lease().toMillis() / 3);
   }
 
+  /** How long before the secured lease ends the owner is told at the latest: a tenth of the lease. */
+  private long marginNanos() {
+    return options.lease().toNanos() / 10;
+  }
+
   void startWatchdog() {
     long period = periodMillis();
-    watchdog = locks.scheduler().scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+    synchronized (this) {
+      armDeadline();
+    }
+    watchdog = locks.scheduler().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Sets the timer that tells the owner unless a renewal succeeds first. Called holding {@code this}. */
+  private void armDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+    long delay = Math.max(0, securedUntilNanos - marginNanos() - locks.time().nanoTime());
+    deadline = locks.scheduler().schedule(this::deadlinePassed, delay, TimeUnit.NANOSECONDS);
+  }
+
+  private void tick() {
+    if (released.get() || lost.get() || !renewing.compareAndSet(false, true)) {
+      return; // a renewal still in flight is not doubled; the deadline watches it
+    }
+    try {
+      locks.renewals().execute(this::renew);
+    } catch (RejectedExecutionException e) {
+      renewing.set(false); // closing
+    }
   }
 
   private void renew() {
-    if (released.get() || lost.get()) {
-      return;
-    }
     long sentNanos = locks.time().nanoTime();
-    boolean extended;
     try {
-      extended = locks.store().extend(storageKey, owner, options.lease());
+      if (locks.store().extend(storageKey, owner, options.lease())) {
+        secured(sentNanos + options.lease().toNanos());
+      } else {
+        lose("the store answered that this owner no longer holds it");
+      }
     } catch (RuntimeException e) {
-      // A passing failure: try again at the next period if that still comes before the lease we
-      // last secured ends; otherwise tell the owner now, while that lease still holds.
-      long securedUntil = lastRenewalNanos + options.lease().toNanos();
       long nextAttempt = locks.time().nanoTime() + TimeUnit.MILLISECONDS.toNanos(periodMillis());
-      if (nextAttempt < securedUntil) {
+      long tellBy;
+      synchronized (this) {
+        tellBy = securedUntilNanos - marginNanos();
+      }
+      if (nextAttempt < tellBy) {
         LOG.debug("lock {} renewal failed, retrying: {}", key, e.toString());
+      } else {
+        LOG.warn("lock {} could not be renewed; its lease ends in {} ms", key,
+            TimeUnit.NANOSECONDS.toMillis(tellBy + marginNanos() - locks.time().nanoTime()), e);
+        lose("renewals failed and the next could not come before the lease ends");
+      }
+    } finally {
+      renewing.set(false);
+    }
+  }
+
+  /**
+   * An extension sent at a known moment succeeded: the lease now ends no earlier than {@code until}
+   * (and it replaced the one before, which may have ended later).
+   */
+  private synchronized void secured(long until) {
+    if (lost.get() || released.get()) {
+      return; // told already: a late success changes nothing the owner was told
+    }
+    securedUntilNanos = until;
+    armDeadline();
+  }
+
+  private void deadlinePassed() {
+    synchronized (this) {
+      if (locks.time().nanoTime() < securedUntilNanos - marginNanos()) {
+        armDeadline(); // a renewal succeeded as the timer fired
         return;
       }
-      LOG.warn("lock {} could not be renewed; its lease ends in {} ms", key,
-          TimeUnit.NANOSECONDS.toMillis(securedUntil - locks.time().nanoTime()), e);
-      extended = false;
     }
-    if (extended) {
-      lastRenewalNanos = sentNanos;
+    lose("no renewal succeeded in time");
+  }
+
+  private void lose(String why) {
+    if (released.get() || !lost.compareAndSet(false, true)) {
       return;
     }
-    if (lost.compareAndSet(false, true)) {
-      cancelWatchdog();
-      Listeners.report(locks.listener(), IdempotencyEvent.LOCK_RENEWAL_FAILED, key.namespace());
-      LOG.warn("lock {} (fencing token {}) was lost: its lease could not be renewed", key, fencingToken);
-      if (options.onRenewalFailure() != null) {
-        try {
-          options.onRenewalFailure().accept(this);
-        } catch (RuntimeException e) {
-          LOG.warn("onRenewalFailure callback of lock {} failed", key, e);
-        }
+    cancelWatchdog();
+    long leftMillis;
+    synchronized (this) {
+      leftMillis = TimeUnit.NANOSECONDS.toMillis(securedUntilNanos - locks.time().nanoTime());
+    }
+    Listeners.report(locks.listener(), IdempotencyEvent.LOCK_RENEWAL_FAILED, key.namespace());
+    LOG.warn("lock {} (fencing token {}) was lost: {}; the lease it last secured ends in {} ms", key, fencingToken,
+        why, leftMillis);
+    if (options.onRenewalFailure() != null) {
+      try {
+        options.onRenewalFailure().accept(this);
+      } catch (RuntimeException e) {
+        LOG.warn("onRenewalFailure callback of lock {} failed", key, e);
       }
     }
   }
@@ -101,6 +168,11 @@ final class FencedLock implements LockHandle {
     ScheduledFuture<?> w = watchdog;
     if (w != null) {
       w.cancel(false);
+    }
+    synchronized (this) {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
     }
   }
 
@@ -125,8 +197,13 @@ final class FencedLock implements LockHandle {
     if (released.get()) {
       return false;
     }
-    return StoreCalls.call(locks.store().name(), "extend lock", locks.listener(), key.namespace(),
+    long sentNanos = locks.time().nanoTime();
+    boolean extended = StoreCalls.call(locks.store().name(), "extend lock", locks.listener(), key.namespace(),
         () -> locks.store().extend(storageKey, owner, lease));
+    if (extended && watchdog != null) {
+      secured(sentNanos + lease.toNanos());
+    }
+    return extended;
   }
 
   @Override

@@ -96,10 +96,10 @@ public record LockOptions(Duration lease, Duration maxWait, boolean watchdog, St
      * Renews the lease while the lock is held, every third of the lease.
      *
      * @param onRenewalFailure called once, or null, when the lock is lost: the store answered that
-     *     this owner no longer holds it, or renewals failed and the next one could not come before
-     *     the lease last secured ends. In the second case the call comes while that lease still
-     *     holds: at least a third of the lease, less one store timeout, before another owner can
-     *     take the lock
+     *     this owner no longer holds it, or no renewal succeeded in time. In the second case the call
+     *     comes while the lease last secured (counted from when its renewal was sent) still holds,
+     *     at least a tenth of the lease before it ends and another owner can take the lock, however
+     *     long a renewal call hangs on a frozen or partitioned server
      * @return this builder
      */
     public Builder watchdog(Consumer<LockHandle> onRenewalFailure) {

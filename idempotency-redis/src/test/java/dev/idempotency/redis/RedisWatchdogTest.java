@@ -17,10 +17,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A lock's watchdog losing Redis (the server paused): the owner is told while the lease it last
- * secured still holds, so it can stop before another owner can take the lock. Before, it was told
- * only once a full lease had passed since the last renewal had <em>returned</em>: after the lease
- * had already ended on the server, by up to a third of the lease.
+ * A lock's watchdog losing Redis: the owner is told while the lease it last secured still holds, so
+ * it can stop before another owner can take the lock, however long the failing renewal call takes.
+ * A lease of 2 s with a socket timeout of 1 s is the case that broke before: the first call against a
+ * frozen server takes two socket timeouts (the pool replaces the broken connection inside the call),
+ * and the watchdog decided only when that call returned, after the lease had ended (told 670 to
+ * 700 ms late; partitioned, a second owner held the lock for 632 ms before the first was told).
  */
 class RedisWatchdogTest {
   private RedisProcess own;
@@ -72,32 +74,69 @@ class RedisWatchdogTest {
     }
   }
 
+  private static final Duration LEASE = Duration.ofMillis(2_000);
+  private static final IdempotencyKey KEY = IdempotencyKey.of("jobs", "nightly");
+
+  private static RedisBackend backend(String uri) {
+    return RedisBackend.builder().uri(uri).connectTimeout(Duration.ofSeconds(1)).socketTimeout(Duration.ofSeconds(1))
+        .build();
+  }
+
   @Test
-  void theOwnerIsToldWhileTheLeaseItLastSecuredStillHolds() throws Exception {
+  void theOwnerIsToldBeforeTheLeaseEndsWhenTheServerFreezes() throws Exception {
     own = RedisProcess.start();
-    Duration lease = Duration.ofMillis(1_500);
-    try (RedisBackend redis = RedisBackend.builder().uri(own.uri()).connectTimeout(Duration.ofMillis(200))
-        .socketTimeout(Duration.ofMillis(200)).build()) {
+    try (RedisBackend redis = backend(own.uri())) {
       Recording store = new Recording(redis.lockStore());
       CompletableFuture<Long> told = new CompletableFuture<>();
       try (DistributedLocks locks = DistributedLocks.builder(store).build()) {
-        LockHandle handle = locks.tryLock(IdempotencyKey.of("jobs", "nightly"),
-            LockOptions.builder().lease(lease).watchdog(h -> told.complete(System.nanoTime())).build()).orElseThrow();
-        Thread.sleep(1_300); // a few renewals
+        LockHandle handle = locks.tryLock(KEY,
+            LockOptions.builder().lease(LEASE).watchdog(h -> told.complete(System.nanoTime())).build()).orElseThrow();
+        Thread.sleep(1_500); // two renewals
         assertThat(handle.isLost()).isFalse();
         own.signal("STOP");
         long toldAt;
         try {
-          toldAt = told.get(5, TimeUnit.SECONDS);
+          toldAt = told.get(6, TimeUnit.SECONDS);
         } finally {
           own.signal("CONT");
         }
-        long leaseEnds = store.lastSecuredSentNanos.get() + lease.toNanos();
+        long leaseEnds = store.lastSecuredSentNanos.get() + LEASE.toNanos();
         long marginMillis = TimeUnit.NANOSECONDS.toMillis(leaseEnds - toldAt);
-        System.out.println("RELIABILITY | redis lock watchdog losing the server (paused) | lease 1500 ms, told "
-            + marginMillis + " ms before the lease it last secured ends");
+        System.out.println("RELIABILITY | redis lock watchdog, server paused | lease 2000 ms, socket timeout 1000 ms,"
+            + " told " + marginMillis + " ms before the lease it last secured ends");
         assertThat(handle.isLost()).isTrue();
         assertThat(marginMillis).as("told before the lease ends, by ms").isPositive();
+      }
+    }
+  }
+
+  @Test
+  void theOwnerIsToldBeforeASecondOwnerTakesTheLockWhenOnlyItsConnectionsArePartitioned() throws Exception {
+    own = RedisProcess.start();
+    try (TcpRelay relay = TcpRelay.to(own.port());
+        RedisBackend ownersRedis = backend("redis://127.0.0.1:" + relay.port());
+        RedisBackend othersRedis = backend(own.uri());
+        DistributedLocks owners = DistributedLocks.builder(ownersRedis.lockStore()).build();
+        DistributedLocks others = DistributedLocks.builder(othersRedis.lockStore()).build()) {
+      CompletableFuture<Long> told = new CompletableFuture<>();
+      LockHandle first = owners.tryLock(KEY,
+          LockOptions.builder().lease(LEASE).watchdog(h -> told.complete(System.nanoTime())).build()).orElseThrow();
+      Thread.sleep(1_500);
+      assertThat(first.isLost()).isFalse();
+      relay.freeze();
+      try {
+        LockHandle second = others.tryLock(KEY, LockOptions.builder().lease(LEASE).maxWait(Duration.ofSeconds(8))
+            .owner("second").build()).orElseThrow();
+        long secondAt = System.nanoTime();
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        assertThat(told).as("the first owner was told").isDone();
+        long marginMillis = TimeUnit.NANOSECONDS.toMillis(secondAt - told.get());
+        System.out.println("RELIABILITY | redis lock watchdog, owner partitioned | lease 2000 ms, socket timeout"
+            + " 1000 ms, told " + marginMillis + " ms before a second owner took the lock");
+        assertThat(marginMillis).as("told before the second owner took it, by ms").isPositive();
+        second.release();
+      } finally {
+        relay.thaw();
       }
     }
   }

@@ -1,0 +1,158 @@
+package dev.idempotency.redis;
+
+import dev.idempotency.testkit.RedisProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A TCP relay on a free loopback port in front of a server, for faults of the network rather than of
+ * the server: {@link #freeze()} holds every byte in both directions (a partition that leaves the
+ * connections open, as a dropped route does), and {@link #delay(Duration)} forwards each byte only
+ * after a delay (a replication link that lags). Bounded to the test that starts it; {@link #close()}
+ * closes every connection. Thread-safe.
+ */
+final class TcpRelay implements AutoCloseable {
+  private record Chunk(byte[] bytes, long readAtNanos) {}
+
+  private final ServerSocket listener;
+  private final int targetPort;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile boolean frozen;
+  private volatile long delayNanos;
+  private volatile boolean closed;
+
+  private TcpRelay(int targetPort) throws IOException {
+    this.targetPort = targetPort;
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread accept = new Thread(this::acceptLoop, "relay-accept-" + listener.getLocalPort());
+    accept.setDaemon(true);
+    accept.start();
+  }
+
+  /**
+   * Starts a relay to {@code 127.0.0.1:targetPort}.
+   *
+   * @param targetPort the server's port
+   * @return the running relay
+   */
+  static TcpRelay to(int targetPort) {
+    try {
+      return new TcpRelay(targetPort);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int port() {
+    return listener.getLocalPort();
+  }
+
+  /** Holds every byte in both directions until {@link #thaw()}. */
+  void freeze() {
+    frozen = true;
+  }
+
+  void thaw() {
+    frozen = false;
+  }
+
+  /** Forwards each byte this long after it was read (zero: at once). */
+  void delay(Duration delay) {
+    delayNanos = delay.toNanos();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        Socket client = listener.accept();
+        Socket server = new Socket();
+        server.connect(new InetSocketAddress("127.0.0.1", targetPort), 2_000);
+        client.setTcpNoDelay(true);
+        server.setTcpNoDelay(true);
+        sockets.add(client);
+        sockets.add(server);
+        pipe(client, server);
+        pipe(server, client);
+      } catch (IOException e) {
+        if (!closed) {
+          RedisProcess.sleep(10);
+        }
+      }
+    }
+  }
+
+  private void pipe(Socket from, Socket to) throws IOException {
+    InputStream in = from.getInputStream();
+    OutputStream out = to.getOutputStream();
+    LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      byte[] buf = new byte[16 * 1024];
+      try {
+        for (int n; (n = in.read(buf)) >= 0; ) {
+          queue.put(new Chunk(Arrays.copyOf(buf, n), System.nanoTime()));
+        }
+      } catch (IOException | InterruptedException e) {
+        // closed
+      }
+      queue.add(new Chunk(null, 0));
+    }, "relay-read");
+    Thread writer = new Thread(() -> {
+      try {
+        while (true) {
+          Chunk c = queue.take();
+          if (c.bytes() == null) {
+            break;
+          }
+          long due = c.readAtNanos() + delayNanos;
+          while (frozen || System.nanoTime() < due) {
+            if (closed) {
+              return;
+            }
+            Thread.sleep(1);
+            due = c.readAtNanos() + delayNanos;
+          }
+          out.write(c.bytes());
+          out.flush();
+        }
+      } catch (IOException | InterruptedException e) {
+        // closed
+      }
+      closeQuietly(to);
+      closeQuietly(from);
+    }, "relay-write");
+    reader.setDaemon(true);
+    writer.setDaemon(true);
+    reader.start();
+    writer.start();
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      listener.close();
+    } catch (IOException e) {
+      // already closed
+    }
+    sockets.forEach(TcpRelay::closeQuietly);
+  }
+}
