@@ -16,13 +16,14 @@ import javax.net.ssl.SSLContext;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Every store of the contract on Redis, standalone or Redis Cluster, through Jedis'
- * {@link UnifiedJedis} (a pooled {@link RedisClient} or a {@link RedisClusterClient}; the same code
- * serves both).
+ * Every store of the contract on Redis, standalone, behind Sentinel or Redis Cluster, through Jedis'
+ * {@link UnifiedJedis} (a pooled {@link RedisClient}, a {@link RedisSentinelClient} or a
+ * {@link RedisClusterClient}; the same code serves all three).
  *
  * <pre>{@code
  * try (RedisBackend redis = RedisBackend.builder().uri("redis://127.0.0.1:6379").build()) {
@@ -45,6 +46,12 @@ import redis.clients.jedis.UnifiedJedis;
  *       every write).</li>
  *   <li>Connection refused, timeouts and cluster-down become {@link StoreUnavailableException}
  *       naming the endpoint; the pool reconnects by itself once Redis is back.</li>
+ *   <li>With {@link Builder#replicas(int, Duration)}, every write (claim, completion, release, token,
+ *       dedup mark, lock, state, stock and rate-limit operations) is acknowledged by that many
+ *       replicas ({@code WAIT}) before it is reported done; fewer in time is
+ *       {@link StoreUnavailableException}, and a claim or mark made on the primary alone is undone,
+ *       so the action does not run. What this does and does not guarantee through a failover is in
+ *       {@code docs/contract.md} (section 10b).</li>
  *   <li>Passwords never appear in {@link #toString()}, logs or exception messages.</li>
  * </ul>
  * Thread-safe. {@link #close()} closes the client if this backend created it.
@@ -55,8 +62,9 @@ public final class RedisBackend implements Backend {
   private final RedisKeys keys;
   private final Duration stateTtl;
 
-  private RedisBackend(UnifiedJedis jedis, boolean ownsClient, String name, String prefix, Duration stateTtl) {
-    this.redis = new RedisExecutor(jedis, name);
+  private RedisBackend(UnifiedJedis jedis, boolean ownsClient, String name, String prefix, Duration stateTtl,
+      RedisExecutor.Replication replication) {
+    this.redis = new RedisExecutor(jedis, name, replication, prefix);
     this.ownsClient = ownsClient;
     this.keys = new RedisKeys(prefix);
     this.stateTtl = stateTtl;
@@ -84,7 +92,7 @@ public final class RedisBackend implements Backend {
     Require.nonNull(jedis, "jedis");
     Require.keyText(name, "name", 256);
     Require.identifier(keyPrefix, "keyPrefix", 32);
-    return new RedisBackend(jedis, false, name, keyPrefix, Builder.DEFAULT_STATE_TTL);
+    return new RedisBackend(jedis, false, name, keyPrefix, Builder.DEFAULT_STATE_TTL, RedisExecutor.Replication.NONE);
   }
 
   @Override
@@ -164,7 +172,7 @@ public final class RedisBackend implements Backend {
   /**
    * Configures a {@link RedisBackend}; not thread-safe. Settings are validated as they are set.
    * Defaults: 127.0.0.1:6379, no TLS, database 0, 2 s connect and socket timeouts, 16 pooled
-   * connections, key prefix {@code "idem"}, state TTL 30 days.
+   * connections, key prefix {@code "idem"}, state TTL 30 days, no replica acknowledgement.
    */
   public static final class Builder {
     static final Duration DEFAULT_STATE_TTL = Duration.ofDays(30);
@@ -172,6 +180,11 @@ public final class RedisBackend implements Backend {
     private String host = "127.0.0.1";
     private int port = 6379;
     private final List<HostAndPort> clusterNodes = new ArrayList<>();
+    private String sentinelMaster;
+    private final List<HostAndPort> sentinelNodes = new ArrayList<>();
+    private String sentinelUser;
+    private String sentinelPassword;
+    private RedisExecutor.Replication replication = RedisExecutor.Replication.NONE;
     private String user;
     private String password;
     private boolean tls;
@@ -233,9 +246,66 @@ public final class RedisBackend implements Backend {
      * @return this builder
      */
     public Builder cluster(List<String> nodes) {
-      List<HostAndPort> parsed = RedisEndpoint.parseNodes(nodes);
+      List<HostAndPort> parsed = RedisEndpoint.parseNodes(nodes, "cluster");
       clusterNodes.clear();
       clusterNodes.addAll(parsed);
+      sentinelNodes.clear();
+      sentinelMaster = null;
+      return this;
+    }
+
+    /**
+     * Connects to the primary that Redis Sentinel names for a master, following it through a
+     * failover (Jedis listens for Sentinel's {@code +switch-master}). Calls in flight during a
+     * failover are {@link StoreUnavailableException}; pair it with {@link #replicas(int, Duration)}
+     * so that what a failover promotes holds every acknowledged write.
+     *
+     * @param masterName the master's name in Sentinel's configuration
+     * @param nodes at least one Sentinel ({@code host:port} each)
+     * @return this builder
+     */
+    public Builder sentinel(String masterName, List<String> nodes) {
+      List<HostAndPort> parsed = RedisEndpoint.parseNodes(nodes, "sentinel");
+      this.sentinelMaster = Require.keyText(masterName, "masterName", 256);
+      sentinelNodes.clear();
+      sentinelNodes.addAll(parsed);
+      clusterNodes.clear();
+      return this;
+    }
+
+    /**
+     * Sets the credentials of the Sentinels themselves (the primary's are {@link #user} and
+     * {@link #password}). Never logged, printed or put in a message.
+     *
+     * @param user the ACL user, or null for the default user
+     * @param password the password
+     * @return this builder
+     */
+    public Builder sentinelCredentials(String user, String password) {
+      this.sentinelUser = user == null ? null : Require.keyText(user, "sentinelUser", 256);
+      this.sentinelPassword = Require.nonNull(password, "sentinelPassword");
+      return this;
+    }
+
+    /**
+     * Asks that many replicas to acknowledge every write before it is reported done: Redis's
+     * {@code WAIT replicas timeout}, sent in the same round trip after the write on the same
+     * connection. A write fewer replicas acknowledged in time is {@link StoreUnavailableException};
+     * a claim (or a token or dedup mark) made on the primary alone is undone first, so the action
+     * does not run and a retry can claim again. With {@code replicas} at least one and Sentinel
+     * promoting only a replica that acknowledged, a failover loses no acknowledged claim or result;
+     * {@code WAIT} is not consensus, so a failover that promotes a replica that missed the write
+     * still can (see {@code docs/contract.md}, section 10b). Standalone and Sentinel only.
+     *
+     * @param replicas 0 (the default: the primary's write alone) to 16
+     * @param timeout how long to wait for them; positive, at most {@link dev.idempotency.Limits#MAX_WAIT}
+     * @return this builder
+     */
+    public Builder replicas(int replicas, Duration timeout) {
+      Require.argument(replicas >= 0 && replicas <= 16, "replicas", "must be 0 to 16, was " + replicas);
+      Require.positive(Require.waitTime(timeout, "replicaTimeout"), "replicaTimeout");
+      this.replication = replicas == 0 ? RedisExecutor.Replication.NONE
+          : new RedisExecutor.Replication(replicas, timeout);
       return this;
     }
 
@@ -373,21 +443,26 @@ public final class RedisBackend implements Backend {
 
     /**
      * Creates the client and the backend. Connections are opened lazily, so a server that is down
-     * now is reported by the first call, not here.
+     * now is reported by the first call, not here; behind Sentinel, the Sentinels are asked for the
+     * primary now.
      *
      * @return the backend
+     * @throws StoreUnavailableException if no Sentinel answers with the master's address
      */
     public RedisBackend build() {
       Require.argument(clusterNodes.isEmpty() || database == 0, "database", "Redis Cluster has only database 0");
+      Require.argument(clusterNodes.isEmpty() || replication.replicas() == 0, "replicas",
+          "replica acknowledgement is supported on a standalone server and behind Sentinel, not on Redis Cluster");
       RedisEndpoint.Client client = RedisEndpoint.connect(new RedisEndpoint.Settings(host, port,
-          List.copyOf(clusterNodes), user, password, tls, sslOptions, sslContext, database, connectTimeout, socketTimeout,
-          maxConnections));
-      return new RedisBackend(client.jedis(), true, client.name(), keyPrefix, stateTtl);
+          List.copyOf(clusterNodes), sentinelMaster, List.copyOf(sentinelNodes), sentinelUser, sentinelPassword, user,
+          password, tls, sslOptions, sslContext, database, connectTimeout, socketTimeout, maxConnections));
+      return new RedisBackend(client.jedis(), true, client.name(), keyPrefix, stateTtl, replication);
     }
 
     @Override
     public String toString() {
-      return "RedisBackend.Builder[" + (clusterNodes.isEmpty() ? host + ":" + port : clusterNodes)
+      return "RedisBackend.Builder[" + (!clusterNodes.isEmpty() ? clusterNodes
+          : sentinelMaster != null ? sentinelMaster + "@" + sentinelNodes : host + ":" + port)
           + ", user=" + user + ", password=" + (password == null ? "none" : "***") + ", tls=" + tls + "]";
     }
   }

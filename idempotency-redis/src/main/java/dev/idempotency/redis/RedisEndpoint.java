@@ -1,6 +1,7 @@
 package dev.idempotency.redis;
 
 import dev.idempotency.InvalidInputException;
+import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.internal.Require;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,8 +20,10 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Where a {@link RedisBackend} connects: parsing URIs and cluster seed lists into validated
@@ -33,12 +36,14 @@ final class RedisEndpoint {
   record Uri(String host, int port, boolean tls, String user, String password, Integer database) {}
 
   /** Everything the client is built from. */
-  record Settings(String host, int port, List<HostAndPort> clusterNodes, String user, String password,
+  record Settings(String host, int port, List<HostAndPort> clusterNodes, String sentinelMaster,
+      List<HostAndPort> sentinelNodes, String sentinelUser, String sentinelPassword, String user, String password,
       boolean tls, SslOptions sslOptions, SSLContext sslContext, int database, Duration connectTimeout, Duration socketTimeout,
       int maxConnections) {
     @Override
     public String toString() {
-      return "Settings[" + (clusterNodes.isEmpty() ? host + ":" + port : clusterNodes) + ", user=" + user
+      return "Settings[" + (!clusterNodes.isEmpty() ? clusterNodes
+          : sentinelMaster != null ? sentinelMaster + "@" + sentinelNodes : host + ":" + port) + ", user=" + user
           + ", password=" + (password == null ? "none" : "***") + ", tls=" + tls + "]";
     }
   }
@@ -81,22 +86,23 @@ final class RedisEndpoint {
         password, database);
   }
 
-  /** Parses cluster seed nodes, each {@code host:port}. */
-  static List<HostAndPort> parseNodes(List<String> nodes) {
-    Require.nonNull(nodes, "cluster");
-    Require.argument(!nodes.isEmpty(), "cluster", "needs at least one node");
+  /** Parses cluster seed nodes or Sentinels, each {@code host:port}. */
+  static List<HostAndPort> parseNodes(List<String> nodes, String what) {
+    Require.nonNull(nodes, what);
+    Require.argument(!nodes.isEmpty(), what, "needs at least one node");
+    String field = what + " node";
     List<HostAndPort> parsed = new ArrayList<>();
     for (String n : nodes) {
-      Require.keyText(n, "cluster node", 300);
+      Require.keyText(n, field, 300);
       int colon = n.lastIndexOf(':');
-      Require.argument(colon > 0, "cluster node", "must be host:port, was " + n);
+      Require.argument(colon > 0, field, "must be host:port, was " + n);
       int port;
       try {
         port = Integer.parseInt(n.substring(colon + 1));
       } catch (NumberFormatException e) {
-        throw new InvalidInputException("cluster node", "must be host:port, was " + n);
+        throw new InvalidInputException(field, "must be host:port, was " + n);
       }
-      Require.argument(port > 0 && port < 65536, "cluster node", "port must be 1 to 65535, was " + n);
+      Require.argument(port > 0 && port < 65536, field, "port must be 1 to 65535, was " + n);
       parsed.add(new HostAndPort(n.substring(0, colon), port));
     }
     return parsed;
@@ -141,7 +147,28 @@ final class RedisEndpoint {
 
     UnifiedJedis client;
     String name;
-    if (s.clusterNodes().isEmpty()) {
+    if (s.sentinelMaster() != null) {
+      config.database(s.database());
+      DefaultJedisClientConfig.Builder sentinelConfig = DefaultJedisClientConfig.builder()
+          .connectionTimeoutMillis(Math.toIntExact(s.connectTimeout().toMillis()))
+          .socketTimeoutMillis(Math.toIntExact(s.socketTimeout().toMillis()))
+          .clientName("idempotency-sentinel");
+      if (s.sentinelUser() != null) {
+        sentinelConfig.user(s.sentinelUser());
+      }
+      if (s.sentinelPassword() != null) {
+        sentinelConfig.password(s.sentinelPassword());
+      }
+      Set<HostAndPort> sentinels = new LinkedHashSet<>(s.sentinelNodes());
+      name = "redis-sentinel " + s.sentinelMaster() + "@"
+          + sentinels.stream().map(HostAndPort::toString).collect(Collectors.joining(","));
+      try {
+        client = RedisSentinelClient.builder().masterName(s.sentinelMaster()).sentinels(sentinels)
+            .sentinelClientConfig(sentinelConfig.build()).clientConfig(config.build()).poolConfig(pool).build();
+      } catch (JedisException e) {
+        throw new StoreUnavailableException(name, "asking Sentinel for the primary", e);
+      }
+    } else if (s.clusterNodes().isEmpty()) {
       config.database(s.database());
       client = RedisClient.builder().hostAndPort(s.host(), s.port()).clientConfig(config.build()).poolConfig(pool).build();
       name = "redis " + s.host() + ":" + s.port() + (s.database() == 0 ? "" : "/" + s.database());

@@ -36,12 +36,28 @@ final class RedisIdempotencyStore implements IdempotencyStore {
 
   @Override
   public ClaimResult claim(String key, String fingerprint, Duration lease) {
-    Object reply = redis.run("claim", Scripts.CLAIM, recordKey(key),
-        List.of(Bytes.utf8(fingerprint), Bytes.millis(lease, "lease")));
+    Object reply;
+    try {
+      reply = redis.run("claim", Scripts.CLAIM, recordKey(key),
+          List.of(Bytes.utf8(fingerprint), Bytes.millis(lease, "lease")));
+    } catch (RedisExecutor.NotReplicatedException e) {
+      if (e.reply() instanceof Long token) {
+        undoClaim(key, token); // claimed on the primary alone: the action must not run, and a retry may claim
+      }
+      throw e;
+    }
     if (reply instanceof List<?> existing) {
       return new ClaimResult.Existing(record(existing));
     }
     return new ClaimResult.Acquired(Bytes.number(reply));
+  }
+
+  private void undoClaim(String key, long token) {
+    try {
+      redis.call("release", j -> Scripts.RELEASE.run(j, List.of(recordKey(key)), List.of(Bytes.ascii(token))));
+    } catch (RuntimeException e) {
+      // the claim stays, ownerless, until its lease ends, as when a claim's reply is lost
+    }
   }
 
   @Override

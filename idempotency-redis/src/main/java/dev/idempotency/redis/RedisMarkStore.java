@@ -27,11 +27,28 @@ final class RedisMarkStore implements MarkStore {
   @Override
   public boolean mark(String key, Duration ttl) {
     SetParams params = SetParams.setParams().nx().px(Require.storedMillis(ttl, "ttl"));
-    return redis.call("mark", j -> j.set(keys.bytes(type, key), ONE, params)) != null;
+    byte[] k = keys.bytes(type, key);
+    try {
+      return redis.write("mark", j -> j.set(k, ONE, params), p -> p.set(k, ONE, params)) != null;
+    } catch (RedisExecutor.NotReplicatedException e) {
+      if (e.reply() != null) {
+        undo(k); // marked on the primary alone: a caller told it failed retries, and must find it unmarked
+      }
+      throw e;
+    }
+  }
+
+  private void undo(byte[] k) {
+    try {
+      redis.call("unmark", j -> j.del(k));
+    } catch (RuntimeException e) {
+      // the mark stays until its TTL, as when a reply is lost
+    }
   }
 
   @Override
   public boolean unmark(String key) {
-    return redis.call("unmark", j -> j.del(keys.bytes(type, key))) == 1;
+    byte[] k = keys.bytes(type, key);
+    return redis.write("unmark", j -> j.del(k), p -> p.del(k)) == 1;
   }
 }

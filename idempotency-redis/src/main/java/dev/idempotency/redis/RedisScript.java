@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -33,6 +35,16 @@ final class RedisScript {
     } catch (JedisNoScriptException e) {
       return jedis.eval(source, keys, args);
     }
+  }
+
+  /** Queues EVALSHA on a pipeline. */
+  Response<Object> evalsha(Pipeline p, List<byte[]> keys, List<byte[]> args) {
+    return p.evalsha(sha, keys, args);
+  }
+
+  /** Queues EVAL (after NOSCRIPT) on a pipeline. */
+  Response<Object> eval(Pipeline p, List<byte[]> keys, List<byte[]> args) {
+    return p.eval(source, keys, args);
   }
 
   private static String sha1Hex(byte[] bytes) {

@@ -14,10 +14,18 @@ final class RedisClients implements BackendFixture {
   private final List<String> cluster;
   private final String prefix = "it" + UUID.randomUUID().toString().substring(0, 8);
   private final List<RedisBackend> opened = new ArrayList<>();
+  private int replicas;
 
   private RedisClients(String uri, List<String> cluster) {
     this.uri = uri;
     this.cluster = cluster;
+  }
+
+  /** Backends on a primary that wait for this many replicas to acknowledge every write. */
+  static RedisClients replicated(String primaryUri, int replicas) {
+    RedisClients c = new RedisClients(primaryUri, null);
+    c.replicas = replicas;
+    return c;
   }
 
   static RedisClients standalone() {
@@ -48,6 +56,9 @@ final class RedisClients implements BackendFixture {
       b.cluster(cluster);
     } else {
       b.uri(uri);
+    }
+    if (replicas > 0) {
+      b.replicas(replicas, java.time.Duration.ofSeconds(2));
     }
     RedisBackend backend = b.build();
     opened.add(backend);

@@ -18,8 +18,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * A TCP relay on a free loopback port in front of a server, for faults of the network rather than of
  * the server: {@link #freeze()} holds every byte in both directions (a partition that leaves the
- * connections open, as a dropped route does), and {@link #delay(Duration)} forwards each byte only
- * after a delay (a replication link that lags). Bounded to the test that starts it; {@link #close()}
+ * connections open, as a dropped route does), and {@link #delay(Duration)} forwards each byte from
+ * the server only after a delay (a replication stream that lags, while the replica's
+ * acknowledgements travel at once). Bounded to the test that starts it; {@link #close()}
  * closes every connection. Thread-safe.
  */
 final class TcpRelay implements AutoCloseable {
@@ -67,23 +68,38 @@ final class TcpRelay implements AutoCloseable {
     frozen = false;
   }
 
-  /** Forwards each byte this long after it was read (zero: at once). */
+  /** Forwards each byte from the server this long after it was read (zero: at once). */
   void delay(Duration delay) {
     delayNanos = delay.toNanos();
   }
 
+  /**
+   * Closes every connection now, dropping the bytes still held: what a primary that dies loses of
+   * the replication stream it had not yet delivered. New connections are still relayed.
+   */
+  void cutAll() {
+    sockets.forEach(TcpRelay::closeQuietly);
+    sockets.clear();
+  }
+
   private void acceptLoop() {
     while (!closed) {
+      Socket client = null;
       try {
-        Socket client = listener.accept();
+        client = listener.accept();
         Socket server = new Socket();
-        server.connect(new InetSocketAddress("127.0.0.1", targetPort), 2_000);
+        try {
+          server.connect(new InetSocketAddress("127.0.0.1", targetPort), 2_000);
+        } catch (IOException e) {
+          closeQuietly(client);
+          continue;
+        }
         client.setTcpNoDelay(true);
         server.setTcpNoDelay(true);
         sockets.add(client);
         sockets.add(server);
-        pipe(client, server);
-        pipe(server, client);
+        pipe(client, server, false);
+        pipe(server, client, true);
       } catch (IOException e) {
         if (!closed) {
           RedisProcess.sleep(10);
@@ -92,7 +108,7 @@ final class TcpRelay implements AutoCloseable {
     }
   }
 
-  private void pipe(Socket from, Socket to) throws IOException {
+  private void pipe(Socket from, Socket to, boolean delayed) throws IOException {
     InputStream in = from.getInputStream();
     OutputStream out = to.getOutputStream();
     LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
@@ -114,13 +130,11 @@ final class TcpRelay implements AutoCloseable {
           if (c.bytes() == null) {
             break;
           }
-          long due = c.readAtNanos() + delayNanos;
-          while (frozen || System.nanoTime() < due) {
+          while (frozen || (delayed && System.nanoTime() < c.readAtNanos() + delayNanos)) {
             if (closed) {
               return;
             }
             Thread.sleep(1);
-            due = c.readAtNanos() + delayNanos;
           }
           out.write(c.bytes());
           out.flush();
