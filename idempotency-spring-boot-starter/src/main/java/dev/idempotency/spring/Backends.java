@@ -56,7 +56,13 @@ final class Backends {
     switch (type) {
       case REDIS -> {
         require(ClassUtils.isPresent(REDIS_BACKEND, cl), "redis", "dev.idempotency:idempotency-redis");
-        built = new Built(Redis.create(p.redis(), env, bundles), null);
+        try {
+          built = new Built(Redis.create(p.redis(), env, bundles), null);
+        } catch (StoreUnavailableException e) {
+          // Behind Sentinel, the backend asks the Sentinels for the primary as it is built.
+          throw new StoreUnreachableAtStartupException(e.store(), List.of(p.redis().sentinel().master() != null
+              ? "idempotency.redis.sentinel.nodes" : "spring.data.redis.sentinel.nodes"), e.getCause());
+        }
       }
       case JDBC -> {
         require(ClassUtils.isPresent(JDBC_BACKEND, cl), "jdbc", "dev.idempotency:idempotency-jdbc");
@@ -104,8 +110,9 @@ final class Backends {
     }
     List<String> named = new java.util.ArrayList<>();
     for (String name : List.of("idempotency.redis.url", "idempotency.redis.host", "idempotency.redis.port",
-        "idempotency.redis.cluster-nodes", "spring.data.redis.url", "spring.data.redis.host",
-        "spring.data.redis.port", "spring.data.redis.cluster.nodes")) {
+        "idempotency.redis.cluster-nodes", "idempotency.redis.sentinel.nodes", "spring.data.redis.url",
+        "spring.data.redis.host", "spring.data.redis.port", "spring.data.redis.cluster.nodes",
+        "spring.data.redis.sentinel.nodes")) {
       if (env.containsProperty(name) || env.containsProperty(name + "[0]")) {
         named.add(name);
       }
@@ -152,8 +159,20 @@ final class Backends {
       List<String> nodes = r.clusterNodes() != null && !r.clusterNodes().isEmpty() ? r.clusterNodes()
           : binder.bind("spring.data.redis.cluster.nodes", Bindable.listOf(String.class)).orElse(List.of());
       String url = first(r.url(), env.getProperty("spring.data.redis.url"));
+      boolean ownSentinel = r.sentinel().master() != null;
+      String master = ownSentinel ? r.sentinel().master() : env.getProperty("spring.data.redis.sentinel.master");
       if (!nodes.isEmpty()) {
         b.cluster(nodes);
+      } else if (master != null) {
+        String prefix = ownSentinel ? "idempotency.redis.sentinel." : "spring.data.redis.sentinel.";
+        List<String> sentinels = ownSentinel ? r.sentinel().nodes()
+            : binder.bind("spring.data.redis.sentinel.nodes", Bindable.listOf(String.class)).orElse(List.of());
+        IdempotencyProperties.property(prefix + "nodes", () -> b.sentinel(master, sentinels));
+        String sentinelUser = ownSentinel ? r.sentinel().username() : env.getProperty(prefix + "username");
+        String sentinelPassword = ownSentinel ? r.sentinel().password() : env.getProperty(prefix + "password");
+        if (sentinelPassword != null) {
+          IdempotencyProperties.property(prefix + "username", () -> b.sentinelCredentials(sentinelUser, sentinelPassword));
+        }
       } else if (url != null) {
         b.uri(url);
       } else {
@@ -194,6 +213,9 @@ final class Backends {
           : binder.bind("spring.data.redis.connect-timeout", Duration.class).orElse(null);
       if (connect != null) {
         b.connectTimeout(connect);
+      }
+      if (r.replicas() > 0) {
+        IdempotencyProperties.property("idempotency.redis.replicas", () -> b.replicas(r.replicas(), r.replicaTimeout()));
       }
       return b.maxConnections(r.maxConnections()).keyPrefix(r.keyPrefix()).build();
     }

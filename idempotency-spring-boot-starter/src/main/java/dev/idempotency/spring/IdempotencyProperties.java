@@ -79,6 +79,12 @@ public record IdempotencyProperties(
     require(redis.maxConnections() > 0, "idempotency.redis.max-connections",
         "must be positive, was " + redis.maxConnections());
     property("idempotency.redis.key-prefix", () -> Require.identifier(redis.keyPrefix(), "keyPrefix", 32));
+    require(redis.replicas() >= 0 && redis.replicas() <= 16, "idempotency.redis.replicas",
+        "must be 0 to 16, was " + redis.replicas());
+    property("idempotency.redis.replica-timeout",
+        () -> Require.positive(Require.waitTime(redis.replicaTimeout(), "replicaTimeout"), "replicaTimeout"));
+    require(redis.sentinel().master() == null || (redis.sentinel().nodes() != null && !redis.sentinel().nodes().isEmpty()),
+        "idempotency.redis.sentinel.nodes", "must name at least one Sentinel when idempotency.redis.sentinel.master is set");
     property("idempotency.redis.timeout", () -> redis.timeout() == null ? null
         : Require.positive(Require.waitTime(redis.timeout(), "timeout"), "timeout"));
     property("idempotency.redis.connect-timeout", () -> redis.connectTimeout() == null ? null
@@ -121,7 +127,7 @@ public record IdempotencyProperties(
     AUTO,
     /** In this JVM (Caffeine): one instance only. */
     MEMORY,
-    /** Redis, standalone or Cluster, through Jedis. */
+    /** Redis, standalone, behind Sentinel or Cluster, through Jedis. */
     REDIS,
     /** The application's DataSource. */
     JDBC
@@ -146,7 +152,7 @@ public record IdempotencyProperties(
   /**
    * The Redis backend. Unset values come from Spring's spring.data.redis.* (url, host, port,
    * username, password, database, ssl.enabled, ssl.bundle, timeout, connect-timeout,
-   * cluster.nodes).
+   * cluster.nodes, sentinel.master, sentinel.nodes, sentinel.username, sentinel.password).
    *
    * @param url a redis:// or rediss:// URI
    * @param host the host
@@ -157,14 +163,20 @@ public record IdempotencyProperties(
    * @param ssl whether to use TLS (trusting the JVM's default trust store)
    * @param sslBundle the name of a Spring Boot SSL bundle (spring.ssl.bundle.*) to connect with over TLS
    * @param clusterNodes host:port seeds of a Redis Cluster
+   * @param sentinel the Sentinels that name the primary, instead of a host or a cluster
+   * @param replicas how many replicas must acknowledge every write (WAIT) before it counts; 0 (the
+   *     default) counts the primary's write alone. Standalone and Sentinel only
+   * @param replicaTimeout how long a write waits for the replicas before it is refused as the store
+   *     being unavailable
    * @param timeout the socket timeout
    * @param connectTimeout the connect timeout
    * @param maxConnections the pool's size
    * @param keyPrefix the prefix of every key the library writes
    */
   public record Redis(String url, String host, Integer port, String username, String password, Integer database,
-      Boolean ssl, String sslBundle, List<String> clusterNodes, Duration timeout, Duration connectTimeout,
-      @DefaultValue("64") int maxConnections, @DefaultValue("idem") String keyPrefix) {
+      Boolean ssl, String sslBundle, List<String> clusterNodes, @DefaultValue Sentinel sentinel,
+      @DefaultValue("0") int replicas, @DefaultValue("1s") Duration replicaTimeout, Duration timeout,
+      Duration connectTimeout, @DefaultValue("64") int maxConnections, @DefaultValue("idem") String keyPrefix) {
     /**
      * Whether any connection property is set here.
      *
@@ -173,9 +185,20 @@ public record IdempotencyProperties(
     public boolean configured() {
       return url != null || host != null || port != null || username != null || password != null
           || database != null || ssl != null || sslBundle != null || (clusterNodes != null && !clusterNodes.isEmpty())
-          || timeout != null || connectTimeout != null;
+          || sentinel.master() != null || timeout != null || connectTimeout != null;
     }
   }
+
+  /**
+   * Redis Sentinel: the library connects to the primary the Sentinels name and follows it through a
+   * failover.
+   *
+   * @param master the master's name in Sentinel's configuration
+   * @param nodes host:port of each Sentinel
+   * @param username the Sentinels' own ACL user, if they have one
+   * @param password the Sentinels' own password, if they have one
+   */
+  public record Sentinel(String master, List<String> nodes, String username, String password) { }
 
   /**
    * The JDBC backend, on the application's DataSource.
