@@ -133,6 +133,7 @@ public abstract class StateMachineContract extends ContractSupport {
     orders().transition(id, OrderState.PAID);
     List<Race.Outcome<TransitionResult<OrderState>>> outcomes = Race.run(64, i -> () ->
         orders().transition(id, i % 2 == 0 ? OrderState.SHIPPED : OrderState.CANCELLED));
+    assertThat(outcomes).as("every racer is answered").allSatisfy(o -> assertThat(o.failure()).isNull());
     List<TransitionResult<OrderState>> applied = outcomes.stream().map(Race.Outcome::value)
         .filter(r -> r.outcome() == Outcome.APPLIED).toList();
     assertThat(applied).hasSize(1);
