@@ -280,12 +280,20 @@ final class Sql {
     }
   }
 
-  /** Deletes up to {@code ?} expired rows of a table. */
+  /**
+   * Deletes up to {@code ?} expired rows of a table, walking its {@code expires_at} index. The
+   * cut-off is a time the database holds still for the statement: PostgreSQL's transaction time
+   * (each batch is its own transaction), never {@code clock_timestamp()}, which is volatile, so a
+   * comparison with it cannot be an index condition; and the batch's rows are then deleted by
+   * primary key.
+   */
   String purge(String table) {
     switch (dialect) {
       case POSTGRESQL:
-        return "DELETE FROM " + table + " WHERE key_hash IN (SELECT key_hash FROM " + table
-            + " WHERE expires_at <= " + now() + " LIMIT ?)";
+        // = ANY (ARRAY(...)) looks the batch up by primary key; IN (SELECT ...) was planned as a
+        // hash join over a sequential scan of the whole table, for every batch.
+        return "DELETE FROM " + table + " WHERE key_hash = ANY (ARRAY(SELECT key_hash FROM " + table
+            + " WHERE expires_at <= CURRENT_TIMESTAMP LIMIT ?))";
       case MYSQL:
         return "DELETE FROM " + table + " WHERE expires_at <= " + now() + " LIMIT ?";
       default:
