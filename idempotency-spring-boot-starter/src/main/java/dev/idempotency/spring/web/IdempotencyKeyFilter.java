@@ -112,6 +112,14 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
     }
     RouteSpec route = found.get();
     String value = request.getHeader(header);
+    int count = value == null ? 0 : java.util.Collections.list(request.getHeaders(header)).size();
+    if (count > 1) {
+      // Which one would a retry repeat? Neither is taken: the first winning silently let a proxy or
+      // client that appends its own key run one intent under two keys.
+      Problems.write(request, response, HttpStatus.BAD_REQUEST,
+          "Send one " + header + " header; this request has " + count + ".");
+      return;
+    }
     if (value == null) {
       if (route.required()) {
         Problems.write(request, response, HttpStatus.BAD_REQUEST, "This request needs an " + header + " header.");

@@ -99,7 +99,12 @@ public final class IdempotencyKeyWebFilter implements WebFilter, Ordered {
   }
 
   private Mono<Void> handle(RouteSpec route, ServerWebExchange exchange, WebFilterChain chain) {
-    String value = exchange.getRequest().getHeaders().getFirst(header);
+    java.util.List<String> values = exchange.getRequest().getHeaders().get(header);
+    if (values != null && values.size() > 1) {
+      return write(exchange, new Problem(HttpStatus.BAD_REQUEST,
+          "Send one " + header + " header; this request has " + values.size() + ".", false));
+    }
+    String value = values == null || values.isEmpty() ? null : values.get(0);
     if (value == null) {
       return route.required()
           ? write(exchange, new Problem(HttpStatus.BAD_REQUEST, "This request needs an " + header + " header.", false))

@@ -54,6 +54,19 @@ class IdempotencyKeyMockMvcTest {
   }
 
   @Test
+  void twoKeyHeadersAre400AndNothingRuns() throws Exception {
+    String key = UUID.randomUUID().toString();
+    mvc.perform(post("/orders").header("Idempotency-Key", key, UUID.randomUUID().toString())
+            .contentType(MediaType.APPLICATION_JSON).content(BODY))
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value("Send one Idempotency-Key header; this request has 2."));
+    mvc.perform(post("/orders").header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON).content(BODY))
+        .andExpect(status().isCreated())
+        .andExpect(header().doesNotExist("Idempotent-Replayed"));
+  }
+
+  @Test
   void aMalformedKeyIs400() throws Exception {
     mvc.perform(post("/orders").header("Idempotency-Key", "x".repeat(300))
             .contentType(MediaType.APPLICATION_JSON).content(BODY))

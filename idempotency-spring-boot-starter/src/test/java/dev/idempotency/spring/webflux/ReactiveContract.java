@@ -75,6 +75,17 @@ abstract class ReactiveContract {
   }
 
   @Test
+  void twoKeyHeadersAre400AndNothingRuns() {
+    String key = UUID.randomUUID().toString();
+    client.post().uri("/orders").contentType(MediaType.APPLICATION_JSON)
+        .header("Idempotency-Key", key, UUID.randomUUID().toString()).bodyValue(BODY).exchange()
+        .expectStatus().isBadRequest()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.detail").isEqualTo("Send one Idempotency-Key header; this request has 2.");
+    order(key, BODY).expectStatus().isCreated().expectHeader().doesNotExist("Idempotent-Replayed");
+  }
+
+  @Test
   void aMissingKeyIs400AndAnotherBodyWithTheSameKeyIs422AsProblemJson() {
     order(null, BODY).expectStatus().isBadRequest()
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
