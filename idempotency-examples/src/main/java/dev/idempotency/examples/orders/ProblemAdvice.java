@@ -67,6 +67,23 @@ class ProblemAdvice {
         + " of the expected shape"));
   }
 
+  /** What Spring MVC refuses before a route runs (a wrong method, media type or path), also as problem+json. */
+  @ExceptionHandler({org.springframework.web.HttpRequestMethodNotSupportedException.class,
+      org.springframework.web.HttpMediaTypeNotSupportedException.class,
+      org.springframework.web.HttpMediaTypeNotAcceptableException.class,
+      org.springframework.web.servlet.resource.NoResourceFoundException.class,
+      org.springframework.web.bind.MissingServletRequestParameterException.class,
+      org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class})
+  ResponseEntity<ProblemDetail> refusedByMvc(Exception e) {
+    if (e instanceof org.springframework.web.ErrorResponse r) {
+      HttpStatus status = HttpStatus.valueOf(r.getStatusCode().value());
+      ProblemDetail p = problem(status, status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+          r.getBody().getDetail());
+      return ResponseEntity.status(status).headers(r.getHeaders()).body(p);
+    }
+    return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "bad-request", "the request is not valid"));
+  }
+
   @ExceptionHandler(IdempotencyException.class)
   ResponseEntity<ProblemDetail> library(IdempotencyException e) {
     HttpStatus status = HttpStatus.valueOf(e.suggestedHttpStatus());

@@ -108,6 +108,27 @@ abstract class OrderServiceContract {
   }
 
   @Test
+  void aFractionalQuantityAWrongMethodAndAWrongMediaTypeAreProblemJsonAndOrderNothing() throws Exception {
+    String user = "u9-" + run;
+    Http.Response fractional = http.post("/orders", Map.of("userId", user, "productId", "p1", "quantity", 1.5,
+        "submitToken", token(user)), UUID.randomUUID().toString());
+    assertThat(fractional.status()).isEqualTo(400);
+    assertThat(fractional.contentType()).startsWith("application/problem+json");
+    Http.Response put = http.send("PUT", "/orders", form(user, token(user)), UUID.randomUUID().toString());
+    assertThat(put.status()).isEqualTo(405);
+    assertThat(put.contentType()).startsWith("application/problem+json");
+    java.net.http.HttpResponse<String> text = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+            .header("Content-Type", "text/plain").header("Idempotency-Key", UUID.randomUUID().toString())
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("quantity=1")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(text.statusCode()).isEqualTo(415);
+    assertThat(text.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(store.jdbc().queryForObject("SELECT COUNT(*) FROM shop_orders WHERE user_id = ?", Integer.class, user))
+        .isZero();
+  }
+
+  @Test
   void theLifecycleRepeatsAMoveAsASuccessAndRefusesAnIllegalOneNamingTheState() throws Exception {
     String user = "u4-" + run;
     String orderId = http.post("/orders", form(user, token(user)), UUID.randomUUID().toString()).text("orderId");
