@@ -41,8 +41,9 @@ final class RedisIdempotencyStore implements IdempotencyStore {
       reply = redis.run("claim", Scripts.CLAIM, recordKey(key),
           List.of(Bytes.utf8(fingerprint), Bytes.millis(lease, "lease")));
     } catch (RedisExecutor.NotReplicatedException e) {
-      if (e.reply() instanceof Long token) {
-        undoClaim(key, token); // claimed on the primary alone: the action must not run, and a retry may claim
+      if (e.reply() != null && !(e.reply() instanceof List<?>)) {
+        // Claimed on the primary alone: the action must not run, and a retry may claim again.
+        undoClaim(key, Bytes.number(e.reply()));
       }
       throw e;
     }
