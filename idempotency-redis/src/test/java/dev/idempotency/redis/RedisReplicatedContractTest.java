@@ -20,21 +20,9 @@ class RedisReplicatedContractTest extends BackendContract {
         replica.stop();
         primary.stop();
       }));
-      awaitReplica(primary);
+      primary.awaitOnlineReplicas(1);
     }
     return primary.uri();
-  }
-
-  private static void awaitReplica(RedisProcess primary) {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", primary.port(), 1000)) {
-      while (!j.info("replication").contains("state=online")) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the replica did not connect");
-        }
-        RedisProcess.sleep(20);
-      }
-    }
   }
 
   @Override

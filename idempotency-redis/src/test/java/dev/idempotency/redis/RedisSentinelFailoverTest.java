@@ -80,7 +80,7 @@ class RedisSentinelFailoverTest {
         relays.add(relay);
         replicaProcesses.add(RedisProcess.start("--replicaof", "127.0.0.1", Integer.toString(relay.port())));
       }
-      awaitConnectedReplicas(primary, 2);
+      primary.awaitOnlineReplicas(2);
       sentinel = RedisSentinel.watching(primary.port());
       sentinel.awaitReplicas(2);
       for (int i = 0; i < 2; i++) {
@@ -175,18 +175,6 @@ class RedisSentinelFailoverTest {
       REFUSALS.computeIfAbsent(e.getClass().getSimpleName(), c -> new AtomicInteger()).incrementAndGet();
       RedisProcess.sleep(20); // unavailable, in progress: a client retries later
       return false;
-    }
-  }
-
-  private static void awaitConnectedReplicas(RedisProcess primary, int count) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", primary.port(), 1000)) {
-      while (j.info("replication").split("state=online", -1).length - 1 < count) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("replicas did not connect: " + j.info("replication"));
-        }
-        RedisProcess.sleep(50);
-      }
     }
   }
 }

@@ -118,6 +118,28 @@ public final class RedisProcess {
   }
 
   /**
+   * Waits until this many replicas replicate from this server and have finished their first sync
+   * ({@code state=online} in {@code INFO replication}; a replica counted as connected may still be
+   * waiting for its snapshot, and acknowledges nothing until it has it).
+   *
+   * @param count how many
+   * @throws IllegalStateException if they are not online within 30 s
+   */
+  public void awaitOnlineReplicas(int count) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      String info = (String) RedisSentinel.command(port, "INFO", "replication");
+      if (info.split("state=online", -1).length - 1 >= count) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(count + " replicas of port " + port + " not online: " + info);
+      }
+      sleep(20);
+    }
+  }
+
+  /**
    * Whether the server process is running.
    *
    * @return true if it was launched and has not ended

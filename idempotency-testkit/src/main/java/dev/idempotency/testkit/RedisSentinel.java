@@ -104,7 +104,7 @@ public final class RedisSentinel implements AutoCloseable {
   }
 
   /** One command over RESP, without a client library: strings, numbers, errors and arrays. */
-  private static Object command(int port, String... args) {
+  static Object command(int port, String... args) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
       socket.setSoTimeout(2_000);
