@@ -180,8 +180,7 @@ public abstract class StrategyBenchmarks {
    */
   @Benchmark
   public ReleaseOutcome stockReserveAndRelease() {
-    stock.reserve("bench-sku", "holder");
-    return stock.release("bench-sku", "holder");
+    return stock.release(stock.reserve("bench-sku", "holder").reservation());
   }
 
   /**

@@ -21,6 +21,7 @@ import dev.idempotency.ratelimit.RateLimitDecision;
 import dev.idempotency.ratelimit.RateLimiter;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.state.TransitionResult;
+import dev.idempotency.stock.Reservation;
 import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockReservations;
 import dev.idempotency.token.OneTimeTokens;
@@ -371,8 +372,9 @@ public final class Layers {
    * Reserves stock before letting the request through, and gives it back if the inner layers or
    * the action fail or stop: a declined payment or a failed order insert never loses a unit. Sold
    * out, already reserved (one per holder) and not stocked stop the request. On success the units
-   * stay reserved: confirm them when the order is paid ({@link StockReservations#confirm}), or
-   * release them when it times out.
+   * stay reserved for the reservations' hold: confirm them when the order is paid (the reservation
+   * is {@link StockReservations#reservation}{@code (item, holder)}; {@link StockReservations#confirm}),
+   * release them when it is cancelled, or let the hold end.
    *
    * @param <R> the request type
    * @param <T> the result type
@@ -399,6 +401,7 @@ public final class Layers {
         String i = item.apply(request);
         String h = holder.apply(request);
         ReservationResult r = stock.reserve(i, h, quantity.applyAsLong(request));
+        Reservation taken = r.reservation();
         switch (r.outcome()) {
           case RESERVED:
             break;
@@ -416,14 +419,14 @@ public final class Layers {
           inner = next.proceed();
         } catch (Exception | Error e) {
           try {
-            stock.release(i, h);
+            stock.release(taken);
           } catch (RuntimeException releaseFailure) {
             e.addSuppressed(releaseFailure);
           }
           throw e;
         }
         if (inner instanceof DefenceOutcome.Stopped<T>) {
-          stock.release(i, h);
+          stock.release(taken);
         }
         return inner;
       }

@@ -50,7 +50,7 @@ public final class InMemoryBackend implements Backend {
   private final InMemoryLockStore locks;
   private final InMemoryMarkStore dedup;
   private final Map<String, InMemoryStateStore> states = new ConcurrentHashMap<>();
-  private final InMemoryStockStore stock = new InMemoryStockStore();
+  private final InMemoryStockStore stock;
   private final InMemoryRateLimitStore rates;
 
   private InMemoryBackend(Builder b) {
@@ -60,6 +60,7 @@ public final class InMemoryBackend implements Backend {
     this.locks = new InMemoryLockStore(new ExpiringMap<>(b.time, b.maximumWeightBytes), fencing);
     this.dedup = new InMemoryMarkStore(new ExpiringMap<>(b.time, b.maximumWeightBytes));
     this.rates = new InMemoryRateLimitStore(b.time, b.maximumEntities);
+    this.stock = new InMemoryStockStore(b.time);
   }
 
   /**

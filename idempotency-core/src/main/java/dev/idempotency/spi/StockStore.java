@@ -5,15 +5,25 @@ import dev.idempotency.stock.ReleaseOutcome;
 import dev.idempotency.stock.Reservation;
 import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockLevels;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The backend of stock reservation ({@link dev.idempotency.stock.StockReservations}): per item, the
  * available, reserved and confirmed counts and one reservation per holder. Every method is one
- * atomic step over the item's counts and its holders (a Lua script on one key, one transaction on a
- * locked row, a monitor in memory), so stock never goes below zero and a holder never holds twice.
+ * atomic step over the item's counts and its holders (a Lua script on the item's keys, one
+ * transaction on a locked row, a monitor in memory), so stock never goes below zero and a holder
+ * never holds twice.
  *
- * <p>Items and holders arrive validated by the core; the store treats them as opaque text.
+ * <p><b>Holds.</b> An unconfirmed reservation holds its units until its hold ends, on the store's
+ * clock (the server's or the database's where there is one). After that it is not a reservation:
+ * no read reports it, {@link #release} and {@link #confirm} answer not reserved, the holder may
+ * reserve again, and its units count as available (a store may move them back lazily, on the
+ * item's next operation, as long as every answer is as if they had moved when the hold ended).
+ * Available + reserved + confirmed never changes except by {@link #declare} and {@link #repair}.
+ *
+ * <p>Every method checks its arguments with {@link StoreArguments} before anything is written; the
+ * core has checked them already, so a refusal here means a caller bypassed the core.
  */
 public interface StockStore extends Store {
   /**
@@ -37,34 +47,42 @@ public interface StockStore extends Store {
   Optional<StockLevels> repair(String item, long available);
 
   /**
-   * In one atomic step: not stocked if the item is unknown; already reserved if the holder holds
-   * a reservation of it; sold out if fewer than {@code quantity} units are available; otherwise
-   * moves the units from available to reserved and records the holder.
+   * In one atomic step: not stocked if the item is unknown; already reserved (with the existing
+   * reservation and its id) if the holder holds a live reservation of it; sold out if fewer than
+   * {@code quantity} units are available; otherwise moves the units from available to reserved and
+   * records the holder's reservation under {@code id}, held for {@code hold}.
    *
    * @param item the item
    * @param holder the holder
-   * @param quantity positive
+   * @param quantity 1 to {@link dev.idempotency.stock.StockReservations#MAX_QUANTITY}
+   * @param id the new reservation's id ({@link StoreArguments#reservationId})
+   * @param hold how long it holds its units unless confirmed ({@link StoreArguments#hold})
    * @return the outcome
    */
-  ReservationResult reserve(String item, String holder, long quantity);
+  ReservationResult reserve(String item, String holder, long quantity, String id, Duration hold);
 
   /**
-   * Gives an unconfirmed reservation's units back to the available stock and forgets it, once.
+   * Gives the units of the holder's unconfirmed reservation {@code id} back to the available stock
+   * and forgets it, once. A reservation of the holder with another id is not touched.
    *
    * @param item the item
    * @param holder the holder
-   * @return released, not reserved, or already confirmed
+   * @param id the reservation's id
+   * @return released; not reserved (never, released before, its hold ended, or another id is
+   *     held); or already confirmed
    */
-  ReleaseOutcome release(String item, String holder);
+  ReleaseOutcome release(String item, String holder, String id);
 
   /**
-   * Makes a reservation final: its units move from reserved to confirmed, once.
+   * Makes the holder's reservation {@code id} final while it holds: its units move from reserved
+   * to confirmed, once. A reservation of the holder with another id is not touched.
    *
    * @param item the item
    * @param holder the holder
-   * @return confirmed, already confirmed, or not reserved
+   * @param id the reservation's id
+   * @return confirmed, already confirmed, or not reserved (as for {@link #release})
    */
-  ConfirmOutcome confirm(String item, String holder);
+  ConfirmOutcome confirm(String item, String holder, String id);
 
   /**
    * Reads an item's counts.
@@ -75,7 +93,7 @@ public interface StockStore extends Store {
   Optional<StockLevels> levels(String item);
 
   /**
-   * Reads one holder's reservation.
+   * Reads one holder's live reservation (confirmed, or unconfirmed and still holding).
    *
    * @param item the item
    * @param holder the holder

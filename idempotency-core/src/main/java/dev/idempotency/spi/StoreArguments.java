@@ -65,6 +65,41 @@ public final class StoreArguments {
   }
 
   /**
+   * The id of a reservation, as {@link dev.idempotency.stock.StockReservations} mints it and a
+   * service carries it (in a message, a column) to release or confirm later.
+   *
+   * @param id 1 to {@link StockReservations#MAX_ID_LENGTH} ASCII letters, digits, {@code -} or {@code _}
+   * @return the id
+   * @throws InvalidInputException if it is not
+   */
+  public static String reservationId(String id) {
+    Require.argument(id != null, "reservationId", "must not be null");
+    boolean ok = !id.isEmpty() && id.length() <= StockReservations.MAX_ID_LENGTH;
+    for (int i = 0; ok && i < id.length(); i++) {
+      char c = id.charAt(i);
+      ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+    }
+    Require.argument(ok, "reservationId", "must be 1 to " + StockReservations.MAX_ID_LENGTH
+        + " ASCII letters, digits, '-' or '_', was " + id.length() + " characters");
+    return id;
+  }
+
+  /**
+   * How long an unconfirmed reservation holds its units.
+   *
+   * @param hold 1 ms to {@link StockReservations#MAX_HOLD}; stores count whole milliseconds
+   * @return the hold
+   * @throws InvalidInputException if out of range
+   */
+  public static java.time.Duration hold(java.time.Duration hold) {
+    Require.argument(hold != null, "hold", "must not be null");
+    Require.argument(hold.compareTo(java.time.Duration.ofMillis(1)) >= 0
+        && hold.compareTo(StockReservations.MAX_HOLD) <= 0, "hold",
+        "must be 1 ms to " + StockReservations.MAX_HOLD + ", was " + hold);
+    return hold;
+  }
+
+  /**
    * One rate-limit decision: a key of at most 256 characters, at least one tier whose interval is
    * positive and whose capacity is at least one interval, and a positive number of permits.
    *

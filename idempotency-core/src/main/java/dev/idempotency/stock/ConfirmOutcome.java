@@ -6,6 +6,9 @@ public enum ConfirmOutcome {
   CONFIRMED,
   /** It was confirmed before; nothing changed. */
   ALREADY_CONFIRMED,
-  /** The holder holds nothing of this item (never reserved, or released); nothing changed. */
+  /**
+   * The holder holds no reservation of this item with this id: never reserved, released, its hold
+   * ended (reserve again), or the holder now holds a newer one, which is left alone. Nothing changed.
+   */
   NOT_RESERVED
 }

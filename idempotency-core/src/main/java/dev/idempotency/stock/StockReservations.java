@@ -5,7 +5,9 @@ import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.internal.Require;
 import dev.idempotency.internal.StoreCalls;
 import dev.idempotency.spi.StockStore;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -13,15 +15,15 @@ import java.util.function.Supplier;
  * user, never sells one user two.
  *
  * <pre>{@code
- * StockReservations stock = StockReservations.of(backend.stockStore());
+ * StockReservations stock = StockReservations.of(backend.stockStore(), Duration.ofMinutes(15));
  * stock.declare("sku-42", 10);                                  // warm from the database; idempotent
  * ReservationResult r = stock.reserve("sku-42", userId, 1);     // one atomic step on the backend
  * if (r.reserved()) {
  *   try {
  *     placeOrder(...);
- *     stock.confirm("sku-42", userId);                          // sold
+ *     stock.confirm(r.reservation());                           // sold
  *   } catch (RuntimeException e) {
- *     stock.release("sku-42", userId);                          // the unit goes to someone else
+ *     stock.release(r.reservation());                           // the unit goes to someone else
  *     throw e;
  *   }
  * }
@@ -36,17 +38,25 @@ import java.util.function.Supplier;
  *       click) gets {@link ReservationResult.Outcome#ALREADY_RESERVED} with the existing one and takes
  *       nothing. Pass the user as holder for one per user; pass an order or request id to let a user
  *       buy several times, each request at most once.</li>
- *   <li>{@link #release} gives the units back exactly once; {@link #confirm} makes them final exactly
- *       once; repeats are no-ops with their own outcome. Released holders may reserve again.</li>
+ *   <li>Every reservation has an id, minted here; {@link #release} and {@link #confirm} act on that
+ *       id only. {@link #release} gives the units back exactly once; {@link #confirm} makes them
+ *       final exactly once; repeats are no-ops with their own outcome. A retried release of an old
+ *       reservation (its reply was lost, the holder reserved again) never touches the new one.
+ *       Released holders may reserve again.</li>
+ *   <li>An unconfirmed reservation holds its units for the hold given at construction, on the
+ *       backend's clock; then its units are available again by themselves, so a buyer who
+ *       vanished, a reply lost on the way back or a service that died before releasing costs the
+ *       sale nothing but the hold. A confirm after the hold ended is {@link ConfirmOutcome#NOT_RESERVED}:
+ *       confirm before the hold ends, or reserve again.</li>
  *   <li>Every unit is available, reserved or confirmed ({@link StockLevels#total()} is invariant), so
  *       a service reconciles the cache with its database by comparing totals and sold counts, and
  *       repairs with {@link #repair}.</li>
  *   <li>Declaring again ({@link #declare}) never adds stock: warming a cache twice is safe.</li>
  * </ul>
  *
- * <p>Reservations do not expire by themselves: a service that holds units for an unpaid order
- * releases them when the order times out. Items: 1 to 200 characters of text without control
- * characters, as are holders. Thread-safe.
+ * <p>Items: 1 to 200 characters of text without control characters, as are holders. Reservation
+ * ids are unique per item and holder (64 random bits), not secrets: a service that hands them to
+ * clients authorises the release itself. Thread-safe.
  */
 public final class StockReservations {
   /** The largest number of units an item can hold: exact in every backend (below 2^53). */
@@ -55,21 +65,61 @@ public final class StockReservations {
   public static final long MAX_QUANTITY = 1_000_000_000L;
   /** The longest item or holder, in UTF-16 units. */
   public static final int MAX_TEXT_LENGTH = 200;
+  /** The longest reservation id a store accepts. */
+  public static final int MAX_ID_LENGTH = 64;
+  /** The longest hold. */
+  public static final Duration MAX_HOLD = Duration.ofDays(365);
+  /** The hold of {@link #of(StockStore)}: long enough for a checkout, short enough for a sale. */
+  public static final Duration DEFAULT_HOLD = Duration.ofMinutes(15);
 
   private final StockStore store;
+  private final Duration hold;
 
-  private StockReservations(StockStore store) {
+  private StockReservations(StockStore store, Duration hold) {
     this.store = store;
+    this.hold = hold;
+  }
+
+  /**
+   * Reservations on a backend's stock store, holding unconfirmed units for {@link #DEFAULT_HOLD}.
+   *
+   * @param store for example {@code backend.stockStore()}
+   * @return the reservations
+   * @throws InvalidInputException if the store is null
+   */
+  public static StockReservations of(StockStore store) {
+    return of(store, DEFAULT_HOLD);
   }
 
   /**
    * Reservations on a backend's stock store.
    *
    * @param store for example {@code backend.stockStore()}
+   * @param hold how long an unconfirmed reservation holds its units: 1 ms to {@link #MAX_HOLD}
    * @return the reservations
+   * @throws InvalidInputException if the store is null or the hold out of range
    */
-  public static StockReservations of(StockStore store) {
-    return new StockReservations(Require.nonNull(store, "store"));
+  public static StockReservations of(StockStore store, Duration hold) {
+    return new StockReservations(Require.nonNull(store, "store"), dev.idempotency.spi.StoreArguments.hold(hold));
+  }
+
+  /**
+   * How long an unconfirmed reservation made here holds its units.
+   *
+   * @return the hold
+   */
+  public Duration hold() {
+    return hold;
+  }
+
+  /**
+   * A new reservation id: 64 random bits as 16 hex digits. Ids tell a holder's reservations apart,
+   * so they need to be unique per item and holder, not secret, and a non-blocking generator is used.
+   *
+   * @return the id
+   */
+  public static String newId() {
+    return String.format("%016x", ThreadLocalRandom.current().nextLong());
   }
 
   /**
@@ -132,38 +182,70 @@ public final class StockReservations {
     String i = item(item);
     String h = holder(holder);
     dev.idempotency.spi.StoreArguments.quantity(quantity);
-    return call("reserve", () -> store.reserve(i, h, quantity));
+    String id = newId();
+    return call("reserve", () -> store.reserve(i, h, quantity, id, hold));
   }
 
   /**
-   * Gives a holder's unconfirmed units back, once: a later step failed (payment declined, the order
-   * could not be written) or the order timed out.
+   * Gives a reservation's units back, once: a later step failed (payment declined, the order could
+   * not be written) or the order was cancelled.
+   *
+   * @param reservation what {@link #reserve} returned (new or existing)
+   * @return released; not reserved (released before, its hold ended, or it is not the holder's
+   *     current one); or already confirmed
+   * @throws InvalidInputException if the reservation is null or malformed
+   * @throws StoreUnavailableException if the backend cannot be reached
+   */
+  public ReleaseOutcome release(Reservation reservation) {
+    Require.nonNull(reservation, "reservation");
+    return release(reservation.item(), reservation.holder(), reservation.id());
+  }
+
+  /**
+   * Gives the units of the holder's reservation {@code id} back, once; see {@link #release(Reservation)}.
    *
    * @param item the item
    * @param holder the holder
+   * @param id the reservation's id
    * @return released, not reserved, or already confirmed
    * @throws InvalidInputException if an argument is malformed
    * @throws StoreUnavailableException if the backend cannot be reached
    */
-  public ReleaseOutcome release(String item, String holder) {
+  public ReleaseOutcome release(String item, String holder, String id) {
     String i = item(item);
     String h = holder(holder);
-    return call("release", () -> store.release(i, h));
+    String r = dev.idempotency.spi.StoreArguments.reservationId(id);
+    return call("release", () -> store.release(i, h, r));
   }
 
   /**
-   * Makes a holder's reservation final (the order was paid), once.
+   * Makes a reservation final (the order was paid), once, while it holds.
+   *
+   * @param reservation what {@link #reserve} returned (new or existing)
+   * @return confirmed, already confirmed, or not reserved (its hold ended: reserve again)
+   * @throws InvalidInputException if the reservation is null or malformed
+   * @throws StoreUnavailableException if the backend cannot be reached
+   */
+  public ConfirmOutcome confirm(Reservation reservation) {
+    Require.nonNull(reservation, "reservation");
+    return confirm(reservation.item(), reservation.holder(), reservation.id());
+  }
+
+  /**
+   * Makes the holder's reservation {@code id} final, once; see {@link #confirm(Reservation)}.
    *
    * @param item the item
    * @param holder the holder
+   * @param id the reservation's id
    * @return confirmed, already confirmed, or not reserved
    * @throws InvalidInputException if an argument is malformed
    * @throws StoreUnavailableException if the backend cannot be reached
    */
-  public ConfirmOutcome confirm(String item, String holder) {
+  public ConfirmOutcome confirm(String item, String holder, String id) {
     String i = item(item);
     String h = holder(holder);
-    return call("confirm", () -> store.confirm(i, h));
+    String r = dev.idempotency.spi.StoreArguments.reservationId(id);
+    return call("confirm", () -> store.confirm(i, h, r));
   }
 
   /**

@@ -349,6 +349,8 @@ public final class JdbcBackend implements Backend {
         where = describe(d, c.getMetaData().getURL());
         if (createTables) {
           Schema.create(c, d, ddl(d, tablePrefix), tablePrefix);
+        } else {
+          Schema.warnIfOutdated(c, d, tablePrefix);
         }
         return new JdbcBackend(own, d, where, tablePrefix, Schema.maxPayloadBytes(c, d),
             d == Dialect.MYSQL && Schema.takesInsertReturning(c));

@@ -70,7 +70,7 @@ final class Schema {
             lock.setLong(1, lockId(prefix));
             lock.execute();
           }
-          execute(c, ddl);
+          execute(c, dialect, ddl, prefix);
           c.commit();
         } catch (SQLException | RuntimeException e) {
           c.rollback();
@@ -92,7 +92,7 @@ final class Schema {
           }
         }
         try {
-          execute(c, ddl);
+          execute(c, dialect, ddl, prefix);
           if (!autoCommit) {
             c.commit();
           }
@@ -105,7 +105,7 @@ final class Schema {
         break;
       default:
         synchronized (H2_LOCK) {
-          execute(c, ddl);
+          execute(c, dialect, ddl, prefix);
           if (!autoCommit) {
             c.commit();
           }
@@ -114,10 +114,89 @@ final class Schema {
     LOG.debug("tables {}* are in place", prefix);
   }
 
-  private static void execute(Connection c, List<String> ddl) throws SQLException {
+  private static void execute(Connection c, Dialect dialect, List<String> ddl, String prefix) throws SQLException {
+    upgrade(c, dialect, prefix);
     try (Statement s = c.createStatement()) {
       for (String statement : ddl) {
         s.execute(statement);
+      }
+    }
+  }
+
+  /**
+   * Brings tables of an earlier release up to the shipped DDL before it runs: {@code stock_holds}
+   * gained {@code reservation_id} (earlier holds get {@code legacy}) and {@code expires_at} (earlier
+   * holds get none: they hold until released or confirmed) with their index. Only a table that
+   * lacks the column is altered, so a current schema takes no table lock at start.
+   */
+  static void upgrade(Connection c, Dialect dialect, String prefix) throws SQLException {
+    if (!outdated(c, dialect, prefix)) {
+      return;
+    }
+    String holds = prefix + "stock_holds";
+    try (Statement s = c.createStatement()) {
+      for (String statement : upgradeDdl(dialect, prefix)) {
+        s.execute(statement);
+      }
+    }
+    LOG.info("table {} upgraded: reservations now carry an id and a hold", holds);
+  }
+
+  /** Whether {@code stock_holds} exists in its earlier shape. */
+  private static boolean outdated(Connection c, Dialect dialect, String prefix) throws SQLException {
+    String holds = prefix + "stock_holds";
+    return hasColumn(c, dialect, holds, "holder_key") && !hasColumn(c, dialect, holds, "reservation_id");
+  }
+
+  /**
+   * Tells, when the backend does not manage the tables, that {@code stock_holds} needs the
+   * statements of {@link #upgradeDdl} (stock operations fail until it has them).
+   */
+  static void warnIfOutdated(Connection c, Dialect dialect, String prefix) {
+    try {
+      if (outdated(c, dialect, prefix)) {
+        LOG.warn("table {}stock_holds predates reservation ids and holds; stock operations fail until your migration"
+            + " runs: {}", prefix, String.join("; ", upgradeDdl(dialect, prefix)));
+      }
+    } catch (SQLException e) {
+      LOG.debug("could not inspect {}stock_holds: {}", prefix, e.getMessage());
+    }
+  }
+
+  /** The statements that bring an earlier {@code stock_holds} up to the shipped DDL. */
+  static List<String> upgradeDdl(Dialect dialect, String prefix) {
+    String holds = prefix + "stock_holds";
+    List<String> alter = new ArrayList<>();
+    switch (dialect) {
+      case POSTGRESQL:
+        alter.add("ALTER TABLE " + holds + " ADD COLUMN reservation_id VARCHAR(64) NOT NULL DEFAULT 'legacy',"
+            + " ADD COLUMN expires_at TIMESTAMPTZ");
+        break;
+      case MYSQL:
+        alter.add("ALTER TABLE " + holds + " ADD COLUMN reservation_id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin"
+            + " NOT NULL DEFAULT 'legacy', ADD COLUMN expires_at DATETIME(3) NULL,"
+            + " ADD INDEX " + holds + "_expires (item_key, expires_at)");
+        break;
+      default:
+        alter.add("ALTER TABLE " + holds + " ADD COLUMN reservation_id VARCHAR(64) NOT NULL DEFAULT 'legacy'");
+        alter.add("ALTER TABLE " + holds + " ADD COLUMN expires_at TIMESTAMP(3) WITH TIME ZONE");
+        break;
+    }
+    if (dialect != Dialect.MYSQL) {
+      alter.add("CREATE INDEX IF NOT EXISTS " + holds + "_expires ON " + holds + " (item_key, expires_at)");
+    }
+    return alter;
+  }
+
+  private static boolean hasColumn(Connection c, Dialect dialect, String table, String column) throws SQLException {
+    String schema = dialect == Dialect.POSTGRESQL ? "current_schema()" : dialect == Dialect.MYSQL ? "DATABASE()"
+        : "CURRENT_SCHEMA";
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.columns WHERE table_schema = "
+        + schema + " AND LOWER(table_name) = ? AND LOWER(column_name) = ?")) {
+      ps.setString(1, table.toLowerCase(Locale.ROOT));
+      ps.setString(2, column);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
       }
     }
   }

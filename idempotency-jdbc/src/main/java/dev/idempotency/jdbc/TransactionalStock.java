@@ -5,11 +5,13 @@ import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.internal.Require;
 import dev.idempotency.stock.ConfirmOutcome;
 import dev.idempotency.stock.ReleaseOutcome;
+import dev.idempotency.stock.Reservation;
 import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockReservations;
 import dev.idempotency.spi.StoreArguments;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * Stock reservation in the caller's own connection and transaction: the reservation and the order
@@ -44,7 +46,7 @@ public final class TransactionalStock {
   }
 
   /**
-   * Reserves units in the caller's transaction.
+   * Reserves units in the caller's transaction, held for {@link StockReservations#DEFAULT_HOLD}.
    *
    * @param connection the caller's connection
    * @param item the item
@@ -55,36 +57,59 @@ public final class TransactionalStock {
    * @throws StoreUnavailableException if a statement fails (roll the transaction back)
    */
   public ReservationResult reserve(Connection connection, String item, String holder, long quantity) {
-    StoreArguments.quantity(quantity);
-    return onHolder("stock-reserve", connection, item, holder, (c, i, h) -> store.reserve(c, i, h, quantity));
+    return reserve(connection, item, holder, quantity, StockReservations.DEFAULT_HOLD);
   }
 
   /**
-   * Releases a holder's unconfirmed units in the caller's transaction.
+   * Reserves units in the caller's transaction.
    *
    * @param connection the caller's connection
    * @param item the item
-   * @param holder the holder
+   * @param holder the user (one per user) or the request (one per request)
+   * @param quantity 1 to {@link StockReservations#MAX_QUANTITY}
+   * @param hold how long the units are held unless confirmed: 1 ms to {@link StockReservations#MAX_HOLD}
+   * @return reserved, sold out, already reserved or not stocked
+   * @throws InvalidInputException if an argument is malformed
+   * @throws StoreUnavailableException if a statement fails (roll the transaction back)
+   */
+  public ReservationResult reserve(Connection connection, String item, String holder, long quantity, Duration hold) {
+    StoreArguments.quantity(quantity);
+    StoreArguments.hold(hold);
+    String id = StockReservations.newId();
+    return onHolder("stock-reserve", connection, item, holder, (c, i, h) -> store.reserve(c, i, h, quantity, id, hold));
+  }
+
+  /**
+   * Releases a reservation's unconfirmed units in the caller's transaction; as
+   * {@link StockReservations#release(Reservation)}.
+   *
+   * @param connection the caller's connection
+   * @param reservation what {@link #reserve} returned
    * @return released, not reserved, or already confirmed
    * @throws InvalidInputException if an argument is malformed
    * @throws StoreUnavailableException if a statement fails (roll the transaction back)
    */
-  public ReleaseOutcome release(Connection connection, String item, String holder) {
-    return onHolder("stock-release", connection, item, holder, store::release);
+  public ReleaseOutcome release(Connection connection, Reservation reservation) {
+    Require.nonNull(reservation, "reservation");
+    String id = StoreArguments.reservationId(reservation.id());
+    return onHolder("stock-release", connection, reservation.item(), reservation.holder(),
+        (c, i, h) -> store.release(c, i, h, id));
   }
 
   /**
-   * Confirms a holder's reservation in the caller's transaction.
+   * Confirms a reservation in the caller's transaction; as {@link StockReservations#confirm(Reservation)}.
    *
    * @param connection the caller's connection
-   * @param item the item
-   * @param holder the holder
+   * @param reservation what {@link #reserve} returned
    * @return confirmed, already confirmed, or not reserved
    * @throws InvalidInputException if an argument is malformed
    * @throws StoreUnavailableException if a statement fails (roll the transaction back)
    */
-  public ConfirmOutcome confirm(Connection connection, String item, String holder) {
-    return onHolder("stock-confirm", connection, item, holder, store::confirm);
+  public ConfirmOutcome confirm(Connection connection, Reservation reservation) {
+    Require.nonNull(reservation, "reservation");
+    String id = StoreArguments.reservationId(reservation.id());
+    return onHolder("stock-confirm", connection, reservation.item(), reservation.holder(),
+        (c, i, h) -> store.confirm(c, i, h, id));
   }
 
   /** A step on one holder's reservation. */

@@ -51,8 +51,11 @@ CREATE TABLE IF NOT EXISTS {prefix}stock_holds (
   holder     VARCHAR(256) NOT NULL,
   quantity   BIGINT       NOT NULL,
   status     SMALLINT     NOT NULL,
+  reservation_id VARCHAR(64) NOT NULL,
+  expires_at TIMESTAMP(3) WITH TIME ZONE,
   PRIMARY KEY (item_key, holder_key)
 );
+CREATE INDEX IF NOT EXISTS {prefix}stock_holds_expires ON {prefix}stock_holds (item_key, expires_at);
 CREATE TABLE IF NOT EXISTS {prefix}rates (
   key_hash   CHAR(64)     NOT NULL PRIMARY KEY,
   key_text   VARCHAR(768) NOT NULL,

@@ -54,7 +54,10 @@ CREATE TABLE IF NOT EXISTS {prefix}stock_holds (    -- one reservation per (item
   holder     VARCHAR(256) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
   quantity   BIGINT   NOT NULL,
   status     SMALLINT NOT NULL,                   -- 0 reserved, 1 confirmed
-  PRIMARY KEY (item_key, holder_key)
+  reservation_id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  expires_at DATETIME(3) NULL,                    -- the end of an unconfirmed hold; null once confirmed
+  PRIMARY KEY (item_key, holder_key),
+  INDEX {prefix}stock_holds_expires (item_key, expires_at)
 ) ENGINE=InnoDB;
 CREATE TABLE IF NOT EXISTS {prefix}rates (          -- rate limits: GCRA arrival times per key
   key_hash   CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,

@@ -53,8 +53,11 @@ CREATE TABLE IF NOT EXISTS {prefix}stock_holds (    -- one reservation per (item
   holder     VARCHAR(256) NOT NULL,
   quantity   BIGINT       NOT NULL,
   status     SMALLINT     NOT NULL,               -- 0 reserved, 1 confirmed
+  reservation_id VARCHAR(64) NOT NULL,            -- minted by the core; release and confirm name it
+  expires_at TIMESTAMPTZ,                         -- the end of an unconfirmed hold; null once confirmed
   PRIMARY KEY (item_key, holder_key)
 );
+CREATE INDEX IF NOT EXISTS {prefix}stock_holds_expires ON {prefix}stock_holds (item_key, expires_at);
 CREATE TABLE IF NOT EXISTS {prefix}rates (          -- rate limits: GCRA arrival times per key
   key_hash   CHAR(64)     NOT NULL PRIMARY KEY,
   key_text   VARCHAR(768) NOT NULL,

@@ -392,4 +392,33 @@ class JdbcEdgeCasesTest {
     assertThatThrownBy(() -> engine.lookup(key)).isInstanceOf(CorruptRecordException.class);
     assertThat(runs).hasValue(0);
   }
+
+  /** A reservation row tampered out of range is corrupt on every operation that reads it. */
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aReservationOutOfRangeIsCorrupt(TestDatabase db) throws Exception {
+    HikariDataSource ds = pool(db);
+    JdbcBackend backend = JdbcBackend.builder(ds).tablePrefix(db.prefix).build();
+    dev.idempotency.stock.StockReservations stock = dev.idempotency.stock.StockReservations.of(backend.stockStore());
+    String sku = "sku-" + UUID.randomUUID();
+    stock.declare(sku, 5);
+    dev.idempotency.stock.Reservation r = stock.reserve(sku, "mallory").reservation();
+    String[][] tampered = {{"-3", "0", r.id()}, {"1", "7", r.id()}, {"1", "0", "a b"}};
+    for (String[] t : tampered) {
+      String set = String.join(",", t);
+      try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+          "UPDATE " + db.prefix + "stock_holds SET quantity = " + t[0] + ", status = " + t[1] + ", reservation_id = ?"
+              + " WHERE holder = 'mallory'")) {
+        ps.setString(1, t[2]);
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+        if (!c.getAutoCommit()) {
+          c.commit();
+        }
+      }
+      assertThatThrownBy(() -> stock.reservation(sku, "mallory")).as(set).isInstanceOf(CorruptRecordException.class);
+      assertThatThrownBy(() -> stock.release(r)).as(set).isInstanceOf(CorruptRecordException.class);
+      assertThatThrownBy(() -> stock.confirm(r)).as(set).isInstanceOf(CorruptRecordException.class);
+      assertThatThrownBy(() -> stock.reserve(sku, "mallory")).as(set).isInstanceOf(CorruptRecordException.class);
+    }
+  }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.optimistic.OptimisticRetry;
 import dev.idempotency.stock.ReleaseOutcome;
+import dev.idempotency.stock.Reservation;
 import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockLevels;
 import dev.idempotency.stock.StockReservations;
@@ -68,8 +69,10 @@ abstract class JdbcGuardsContract {
     assertThat(stock.levels(sku)).contains(new StockLevels(2, 0, 0));
     assertThat(stock.reservation(sku, "alice")).isEmpty();
 
+    Reservation alice;
     try (Connection c = tx()) {
-      assertThat(tx.reserve(c, sku, "alice", 1).reserved()).isTrue();
+      alice = tx.reserve(c, sku, "alice", 1).reservation();
+      assertThat(alice).isNotNull();
       ReservationResult again = tx.reserve(c, sku, "alice", 1);
       assertThat(again.outcome()).isEqualTo(ReservationResult.Outcome.ALREADY_RESERVED);
       // The transaction is still usable after the repeat (no duplicate-key error aborted it).
@@ -78,7 +81,7 @@ abstract class JdbcGuardsContract {
     }
     assertThat(stock.levels(sku)).contains(new StockLevels(1, 1, 0));
     try (Connection c = tx()) {
-      assertThat(tx.release(c, sku, "alice")).isEqualTo(ReleaseOutcome.RELEASED);
+      assertThat(tx.release(c, alice)).isEqualTo(ReleaseOutcome.RELEASED);
       c.commit();
     }
     assertThat(stock.levels(sku)).contains(new StockLevels(2, 0, 0));

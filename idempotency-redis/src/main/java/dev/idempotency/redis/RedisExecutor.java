@@ -64,7 +64,11 @@ final class RedisExecutor {
    * @throws NotReplicatedException if fewer replicas acknowledged it in time (the script ran on the primary)
    */
   Object run(String operation, RedisScript script, byte[] key, List<byte[]> args) {
-    List<byte[]> keys = List.of(key);
+    return run(operation, script, List.of(key), args);
+  }
+
+  /** As {@link #run(String, RedisScript, byte[], List)}, for a script over several keys of one slot. */
+  Object run(String operation, RedisScript script, List<byte[]> keys, List<byte[]> args) {
     if (replication.replicas() == 0) {
       return call(operation, j -> script.run(j, keys, args));
     }

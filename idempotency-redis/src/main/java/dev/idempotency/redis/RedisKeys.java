@@ -19,6 +19,8 @@ final class RedisKeys {
     LOCK("lock"),
     /** Stock items: counts and holders in one hash. */
     STOCK("stock"),
+    /** A stock item's unconfirmed holders by the end of their hold: a sorted set beside the item. */
+    STOCK_HOLDS("stockholds"),
     /** Rate-limited keys: one arrival time per tier in one hash. */
     RATE("rate");
 

@@ -117,6 +117,26 @@ class RedisEdgeCasesTest {
   }
 
   @Test
+  void aMalformedStockHolderIsCorruptOnEveryOperationThatReadsIt() {
+    own = RedisProcess.start();
+    try (RedisBackend redis = backend(own); Jedis admin = new Jedis("127.0.0.1", own.port())) {
+      dev.idempotency.stock.StockReservations stock = dev.idempotency.stock.StockReservations.of(redis.stockStore());
+      stock.declare("sku", 10);
+      String item = redis.keys().key(RedisKeys.Type.STOCK, "sku");
+      String[] tampered = {"R-3:abc:1", "R3:abc", "C3:abc:17", "Rx:abc:1", "R3:a b:1", "", "C0:abc",
+          "R3:" + "x".repeat(65) + ":1"};
+      for (String value : tampered) {
+        admin.hset(item, "h:mallory", value);
+        assertThatThrownBy(() -> stock.reservation("sku", "mallory")).as(value).isInstanceOf(CorruptRecordException.class);
+        assertThatThrownBy(() -> stock.reserve("sku", "mallory")).as(value).isInstanceOf(CorruptRecordException.class);
+        assertThatThrownBy(() -> stock.release("sku", "mallory", "abc")).as(value).isInstanceOf(CorruptRecordException.class);
+        assertThatThrownBy(() -> stock.confirm("sku", "mallory", "abc")).as(value).isInstanceOf(CorruptRecordException.class);
+      }
+      assertThat(stock.levels("sku")).contains(new dev.idempotency.stock.StockLevels(10, 0, 0));
+    }
+  }
+
+  @Test
   void aRecordWithAMissingOrMalformedFieldIsCorruptNeverANullPointerOrUnavailable() {
     own = RedisProcess.start();
     try (RedisBackend redis = backend(own); Jedis admin = new Jedis("127.0.0.1", own.port())) {

@@ -7,6 +7,7 @@ import dev.idempotency.internal.Require;
 import dev.idempotency.jdbc.JdbcBackend;
 import dev.idempotency.stock.ConfirmOutcome;
 import dev.idempotency.stock.ReleaseOutcome;
+import dev.idempotency.stock.Reservation;
 import dev.idempotency.stock.ReservationResult;
 import java.sql.Connection;
 import java.time.Duration;
@@ -71,25 +72,23 @@ public final class SpringJdbcTransactions {
   /**
    * Releases a reservation in the current transaction.
    *
-   * @param item the item
-   * @param holder the holder
+   * @param reservation what {@link #reserve} returned
    * @return the outcome
    * @throws InvalidInputException if no Spring transaction on the backend's DataSource is active
    */
-  public ReleaseOutcome release(String item, String holder) {
-    return backend.transactionalStock().release(connection(), item, holder);
+  public ReleaseOutcome release(Reservation reservation) {
+    return backend.transactionalStock().release(connection(), reservation);
   }
 
   /**
    * Confirms a reservation in the current transaction.
    *
-   * @param item the item
-   * @param holder the holder
+   * @param reservation what {@link #reserve} returned
    * @return the outcome
    * @throws InvalidInputException if no Spring transaction on the backend's DataSource is active
    */
-  public ConfirmOutcome confirm(String item, String holder) {
-    return backend.transactionalStock().confirm(connection(), item, holder);
+  public ConfirmOutcome confirm(Reservation reservation) {
+    return backend.transactionalStock().confirm(connection(), reservation);
   }
 
   /** The transaction's connection; never released here (the transaction owns it). */

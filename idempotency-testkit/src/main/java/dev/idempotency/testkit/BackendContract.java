@@ -176,6 +176,11 @@ public abstract class BackendContract {
     protected StockStore newClient() {
       return fixture.newClient().stockStore();
     }
+
+    @Override
+    protected void advance(Duration d) throws InterruptedException {
+      fixture.advance(d);
+    }
   }
 
   /** {@link RateLimitContract} on this backend. */

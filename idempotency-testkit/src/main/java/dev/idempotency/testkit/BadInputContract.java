@@ -163,14 +163,26 @@ public abstract class BadInputContract extends ContractSupport {
       add.accept(new Object[] {"SPI stock repair " + units, (Executable) () -> b.stockStore().repair(spiItem, units)});
     }
     for (long q : new long[] {0, -3, Long.MIN_VALUE, StockReservations.MAX_QUANTITY + 1}) {
-      add.accept(new Object[] {"SPI stock reserve " + q, (Executable) () -> b.stockStore().reserve(spiItem, "h", q)});
+      add.accept(new Object[] {"SPI stock reserve " + q, (Executable) () ->
+          b.stockStore().reserve(spiItem, "h", q, "id", java.time.Duration.ofMinutes(1))});
+    }
+    for (String id : Arrays.asList(null, "", "a b", "é", "x".repeat(StockReservations.MAX_ID_LENGTH + 1))) {
+      add.accept(new Object[] {"SPI stock reserve id " + show(id), (Executable) () ->
+          b.stockStore().reserve(spiItem, "h", 1, id, java.time.Duration.ofMinutes(1))});
+      add.accept(new Object[] {"SPI stock release id " + show(id), (Executable) () -> b.stockStore().release(spiItem, "h", id)});
+      add.accept(new Object[] {"SPI stock confirm id " + show(id), (Executable) () -> b.stockStore().confirm(spiItem, "h", id)});
+    }
+    for (java.time.Duration hold : Arrays.asList(null, java.time.Duration.ZERO, java.time.Duration.ofMillis(-1),
+        StockReservations.MAX_HOLD.plusMillis(1))) {
+      add.accept(new Object[] {"SPI stock hold " + hold, (Executable) () -> b.stockStore().reserve(spiItem, "h", 1, "id", hold)});
     }
     // The stores apply the strategies' own text rule (the whole corpus of texts runs above); a few
     // of each kind show it is applied at the door too.
     List<String> spiTexts = Arrays.asList(null, "", "a\nb", "a\u202eb", "x".repeat(StockReservations.MAX_TEXT_LENGTH + 1));
     for (String t : spiTexts) {
       add.accept(new Object[] {"SPI stock item " + show(t), (Executable) () -> b.stockStore().declare(t, 5)});
-      add.accept(new Object[] {"SPI stock holder " + show(t), (Executable) () -> b.stockStore().reserve(spiItem, t, 1)});
+      add.accept(new Object[] {"SPI stock holder " + show(t), (Executable) () ->
+          b.stockStore().reserve(spiItem, t, 1, "id", java.time.Duration.ofMinutes(1))});
     }
     dev.idempotency.spi.RateLimitStore.Tier tier = new dev.idempotency.spi.RateLimitStore.Tier(1_000_000, 5_000_000);
     for (long permits : new long[] {0, -1, Long.MIN_VALUE}) {

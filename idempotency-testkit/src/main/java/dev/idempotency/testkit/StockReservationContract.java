@@ -41,13 +41,13 @@ public abstract class StockReservationContract extends ContractSupport {
    */
   protected abstract StockStore newClient();
 
-  @Override
-  protected void advance(java.time.Duration d) {
-    // Nothing in this suite expires.
-  }
-
   private StockReservations stock() {
     return StockReservations.of(newClient());
+  }
+
+  /** Reservations whose holds end after {@link #SHORT}. */
+  private StockReservations shortHolds() {
+    return StockReservations.of(newClient(), SHORT);
   }
 
   private String item(String name) {
@@ -61,20 +61,26 @@ public abstract class StockReservationContract extends ContractSupport {
     assertThat(s.declare(sku, 5)).isTrue();
     ReservationResult r = s.reserve(sku, "alice", 2);
     assertThat(r.outcome()).isEqualTo(Outcome.RESERVED);
-    assertThat(r.reservation()).isEqualTo(new Reservation("alice", 2, false));
+    Reservation alice = r.reservation();
+    assertThat(alice.id()).matches("[0-9a-f]{16}");
+    assertThat(alice).isEqualTo(new Reservation(sku, "alice", alice.id(), 2, false));
     assertThat(r.available()).isEqualTo(3);
-    assertThat(s.reserve(sku, "bob").available()).isEqualTo(2);
+    ReservationResult b = s.reserve(sku, "bob");
+    assertThat(b.available()).isEqualTo(2);
+    assertThat(b.reservation().id()).isNotEqualTo(alice.id());
+    Reservation bob = b.reservation();
     assertThat(s.levels(sku)).contains(new StockLevels(2, 3, 0));
+    assertThat(s.reservation(sku, "alice")).contains(alice);
 
-    assertThat(s.confirm(sku, "alice")).isEqualTo(ConfirmOutcome.CONFIRMED);
-    assertThat(s.confirm(sku, "alice")).isEqualTo(ConfirmOutcome.ALREADY_CONFIRMED);
-    assertThat(s.release(sku, "alice")).isEqualTo(ReleaseOutcome.ALREADY_CONFIRMED);
-    assertThat(s.reservation(sku, "alice")).contains(new Reservation("alice", 2, true));
+    assertThat(s.confirm(alice)).isEqualTo(ConfirmOutcome.CONFIRMED);
+    assertThat(s.confirm(alice)).isEqualTo(ConfirmOutcome.ALREADY_CONFIRMED);
+    assertThat(s.release(alice)).isEqualTo(ReleaseOutcome.ALREADY_CONFIRMED);
+    assertThat(s.reservation(sku, "alice")).contains(new Reservation(sku, "alice", alice.id(), 2, true));
     assertThat(s.levels(sku)).contains(new StockLevels(2, 1, 2));
 
-    assertThat(s.release(sku, "bob")).isEqualTo(ReleaseOutcome.RELEASED);
-    assertThat(s.release(sku, "bob")).isEqualTo(ReleaseOutcome.NOT_RESERVED);
-    assertThat(s.confirm(sku, "bob")).isEqualTo(ConfirmOutcome.NOT_RESERVED);
+    assertThat(s.release(sku, "bob", bob.id())).isEqualTo(ReleaseOutcome.RELEASED);
+    assertThat(s.release(bob)).isEqualTo(ReleaseOutcome.NOT_RESERVED);
+    assertThat(s.confirm(bob)).isEqualTo(ConfirmOutcome.NOT_RESERVED);
     assertThat(s.reservation(sku, "bob")).isEmpty();
     assertThat(s.levels(sku)).contains(new StockLevels(3, 0, 2));
     assertThat(s.levels(sku).orElseThrow().total()).isEqualTo(5);
@@ -85,10 +91,12 @@ public abstract class StockReservationContract extends ContractSupport {
     StockReservations s = stock();
     String sku = item("one-per-user");
     s.declare(sku, 10);
-    assertThat(s.reserve(sku, "alice", 3).outcome()).isEqualTo(Outcome.RESERVED);
+    Reservation first = s.reserve(sku, "alice", 3).reservation();
+    // A retry (the first reply was lost) is told the reservation it made, id and all.
     ReservationResult again = s.reserve(sku, "alice", 1);
     assertThat(again.outcome()).isEqualTo(Outcome.ALREADY_RESERVED);
-    assertThat(again.existing()).contains(new Reservation("alice", 3, false));
+    assertThat(again.existing()).contains(first);
+    assertThat(first).isEqualTo(new Reservation(sku, "alice", first.id(), 3, false));
     assertThat(again.available()).isEqualTo(7);
     assertThat(s.levels(sku)).contains(new StockLevels(7, 3, 0));
     assertThat(s.reserve(item("other"), "alice", 1).outcome()).isEqualTo(Outcome.NOT_STOCKED);
@@ -114,14 +122,14 @@ public abstract class StockReservationContract extends ContractSupport {
     String sku = item("warm");
     assertThat(s.levels(sku)).isEmpty();
     assertThat(s.declare(sku, 10)).isTrue();
-    s.reserve(sku, "alice", 4);
+    Reservation alice = s.reserve(sku, "alice", 4).reservation();
     assertThat(s.declare(sku, 10)).isFalse();
     assertThat(s.declare(sku, 50)).isFalse();
     assertThat(s.levels(sku)).contains(new StockLevels(6, 4, 0));
 
     assertThat(s.repair(sku, 5)).contains(new StockLevels(6, 4, 0));
     assertThat(s.levels(sku)).contains(new StockLevels(5, 4, 0));
-    assertThat(s.release(sku, "alice")).isEqualTo(ReleaseOutcome.RELEASED);
+    assertThat(s.release(alice)).isEqualTo(ReleaseOutcome.RELEASED);
     assertThat(s.levels(sku)).contains(new StockLevels(9, 0, 0));
     assertThat(s.repair(item("fresh"), 7)).isEmpty();
     assertThat(s.levels(item("fresh"))).contains(new StockLevels(7, 0, 0));
@@ -232,11 +240,12 @@ public abstract class StockReservationContract extends ContractSupport {
     StockReservations s = stock();
     String sku = item("released");
     s.declare(sku, 1);
-    assertThat(s.reserve(sku, "alice").reserved()).isTrue();
+    Reservation alice = s.reserve(sku, "alice").reservation();
+    assertThat(alice).isNotNull();
     assertThat(s.reserve(sku, "bob").outcome()).isEqualTo(Outcome.SOLD_OUT);
     // Alice's payment is declined: the unit goes back, once.
-    assertThat(s.release(sku, "alice")).isEqualTo(ReleaseOutcome.RELEASED);
-    assertThat(s.release(sku, "alice")).isEqualTo(ReleaseOutcome.NOT_RESERVED);
+    assertThat(s.release(alice)).isEqualTo(ReleaseOutcome.RELEASED);
+    assertThat(s.release(alice)).isEqualTo(ReleaseOutcome.NOT_RESERVED);
     assertThat(s.reserve(sku, "bob").outcome()).isEqualTo(Outcome.RESERVED);
     assertThat(s.reserve(sku, "carol").outcome()).isEqualTo(Outcome.SOLD_OUT);
     assertThat(s.levels(sku)).contains(new StockLevels(0, 1, 0));
@@ -247,20 +256,20 @@ public abstract class StockReservationContract extends ContractSupport {
     String sku = item("race-release");
     List<StockReservations> clients = List.of(stock(), stock(), stock(), stock());
     clients.get(0).declare(sku, 10);
-    clients.get(0).reserve(sku, "alice", 4);
-    List<Race.Outcome<ReleaseOutcome>> releases = Race.run(32, i -> () -> clients.get(i % 4).release(sku, "alice"));
+    Reservation alice = clients.get(0).reserve(sku, "alice", 4).reservation();
+    List<Race.Outcome<ReleaseOutcome>> releases = Race.run(32, i -> () -> clients.get(i % 4).release(alice));
     assertThat(releases.stream().filter(o -> o.value() == ReleaseOutcome.RELEASED).count()).isEqualTo(1);
     assertThat(stock().levels(sku)).contains(new StockLevels(10, 0, 0));
 
-    clients.get(0).reserve(sku, "bob", 3);
+    Reservation bob = clients.get(0).reserve(sku, "bob", 3).reservation();
     AtomicInteger confirmed = new AtomicInteger();
     AtomicInteger released = new AtomicInteger();
     Race.run(32, i -> () -> {
       if (i % 2 == 0) {
-        if (clients.get(i % 4).confirm(sku, "bob") == ConfirmOutcome.CONFIRMED) {
+        if (clients.get(i % 4).confirm(bob) == ConfirmOutcome.CONFIRMED) {
           confirmed.incrementAndGet();
         }
-      } else if (clients.get(i % 4).release(sku, "bob") == ReleaseOutcome.RELEASED) {
+      } else if (clients.get(i % 4).release(bob) == ReleaseOutcome.RELEASED) {
         released.incrementAndGet();
       }
       return null;
@@ -273,6 +282,86 @@ public abstract class StockReservationContract extends ContractSupport {
   }
 
   @Test
+  void aRetriedReleaseOfAnOlderReservationLeavesTheNewerOneAlone() {
+    StockReservations s = stock();
+    String sku = item("stale-release");
+    s.declare(sku, 5);
+    Reservation first = s.reserve(sku, "alice", 2).reservation();
+    // The release lands, its reply is lost; the holder reserves again; the retried release lands.
+    assertThat(s.release(first)).isEqualTo(ReleaseOutcome.RELEASED);
+    Reservation second = s.reserve(sku, "alice", 1).reservation();
+    assertThat(second.id()).isNotEqualTo(first.id());
+    assertThat(s.release(first)).isEqualTo(ReleaseOutcome.NOT_RESERVED);
+    assertThat(s.confirm(first)).isEqualTo(ConfirmOutcome.NOT_RESERVED);
+    assertThat(s.reservation(sku, "alice")).contains(second);
+    assertThat(s.levels(sku)).contains(new StockLevels(4, 1, 0));
+    assertThat(s.confirm(second)).isEqualTo(ConfirmOutcome.CONFIRMED);
+    assertThat(s.levels(sku)).contains(new StockLevels(4, 0, 1));
+  }
+
+  @Test
+  void anUnsettledReservationReturnsToStockWhenItsHoldEnds() throws Exception {
+    StockReservations s = shortHolds();
+    String sku = item("hold");
+    s.declare(sku, 3);
+    Reservation alice = s.reserve(sku, "alice", 2).reservation();
+    Reservation bob = s.reserve(sku, "bob", 1).reservation();
+    assertThat(s.confirm(bob)).isEqualTo(ConfirmOutcome.CONFIRMED);
+    assertThat(s.reserve(sku, "carol").outcome()).isEqualTo(Outcome.SOLD_OUT);
+    advance(PAST_SHORT);
+    // Alice never paid: her units are available again, and nothing she holds can be settled.
+    assertThat(s.levels(sku)).contains(new StockLevels(2, 0, 1));
+    assertThat(s.reservation(sku, "alice")).isEmpty();
+    assertThat(s.confirm(alice)).isEqualTo(ConfirmOutcome.NOT_RESERVED);
+    assertThat(s.release(alice)).isEqualTo(ReleaseOutcome.NOT_RESERVED);
+    // A confirmed reservation has no hold.
+    assertThat(s.reservation(sku, "bob")).contains(new Reservation(sku, "bob", bob.id(), 1, true));
+    assertThat(s.levels(sku)).contains(new StockLevels(2, 0, 1));
+    assertThat(s.reserve(sku, "carol", 2).outcome()).isEqualTo(Outcome.RESERVED);
+    assertThat(s.levels(sku).orElseThrow().total()).isEqualTo(3);
+  }
+
+  @Test
+  void anEndedHoldIsSoldToTheNextBuyerAndItsHolderMayReserveAgain() throws Exception {
+    StockReservations s = shortHolds();
+    String sku = item("resell");
+    s.declare(sku, 1);
+    Reservation alice = s.reserve(sku, "alice").reservation();
+    advance(PAST_SHORT);
+    // No read comes first: the reservation itself finds the ended hold.
+    ReservationResult bob = s.reserve(sku, "bob");
+    assertThat(bob.outcome()).isEqualTo(Outcome.RESERVED);
+    assertThat(bob.available()).isZero();
+    assertThat(s.levels(sku)).contains(new StockLevels(0, 1, 0));
+
+    String other = item("again");
+    s.declare(other, 2);
+    Reservation first = s.reserve(other, "alice").reservation();
+    advance(PAST_SHORT);
+    ReservationResult again = s.reserve(other, "alice", 2);
+    assertThat(again.outcome()).isEqualTo(Outcome.RESERVED);
+    assertThat(again.reservation().id()).isNotEqualTo(first.id());
+    assertThat(again.available()).isZero();
+    assertThat(s.release(first)).isEqualTo(ReleaseOutcome.NOT_RESERVED);
+    assertThat(s.levels(other)).contains(new StockLevels(0, 2, 0));
+    assertThat(alice.id()).isNotNull();
+  }
+
+  @Test
+  void holdsEndingTogetherAllReturnWhateverTheirNumber() throws Exception {
+    StockReservations s = shortHolds();
+    String sku = item("many-holds");
+    s.declare(sku, 150);
+    List<Race.Outcome<ReservationResult>> outcomes = Race.run(150, i -> () -> s.reserve(sku, "buyer-" + i));
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.value().outcome()).isEqualTo(Outcome.RESERVED));
+    Reservation kept = outcomes.get(0).value().reservation();
+    assertThat(s.confirm(kept)).isEqualTo(ConfirmOutcome.CONFIRMED);
+    advance(PAST_SHORT);
+    assertThat(s.reserve(sku, "late", 149).outcome()).isEqualTo(Outcome.RESERVED);
+    assertThat(s.levels(sku)).contains(new StockLevels(0, 149, 1));
+  }
+
+  @Test
   void holdersAndItemsAreExactText() {
     StockReservations s = stock();
     String sku = item("Text");
@@ -280,8 +369,9 @@ public abstract class StockReservationContract extends ContractSupport {
     s.declare(item("text"), 5);
     assertThat(s.reserve(sku, "Alice").reserved()).isTrue();
     assertThat(s.reserve(sku, "alice").reserved()).isTrue();
-    assertThat(s.reserve(sku, "zoë 🛒").reserved()).isTrue();
-    assertThat(s.reservation(sku, "zoë 🛒")).contains(new Reservation("zoë 🛒", 1, false));
+    Reservation zoe = s.reserve(sku, "zoë 🛒").reservation();
+    assertThat(s.reservation(sku, "zoë 🛒")).contains(new Reservation(sku, "zoë 🛒", zoe.id(), 1, false));
+    assertThat(s.release(sku, "Zoë 🛒", zoe.id())).isEqualTo(ReleaseOutcome.NOT_RESERVED);
     assertThat(s.levels(item("text"))).contains(new StockLevels(5, 0, 0));
   }
 
@@ -303,9 +393,23 @@ public abstract class StockReservationContract extends ContractSupport {
     refused.apply(() -> s.declare(item("neg"), -1));
     refused.apply(() -> s.declare(item("huge"), StockReservations.MAX_UNITS + 1));
     refused.apply(() -> s.repair(sku, -5));
-    refused.apply(() -> s.release(sku, ""));
-    refused.apply(() -> s.confirm(sku, "a\nb"));
+    Reservation held = s.reserve(sku, "held").reservation();
+    refused.apply(() -> s.release(sku, "", held.id()));
+    refused.apply(() -> s.confirm(sku, "a\nb", held.id()));
+    refused.apply(() -> s.release(sku, "held", ""));
+    refused.apply(() -> s.release(sku, "held", null));
+    refused.apply(() -> s.confirm(sku, "held", "id with spaces"));
+    refused.apply(() -> s.confirm(sku, "held", "x".repeat(StockReservations.MAX_ID_LENGTH + 1)));
+    refused.apply(() -> s.release(null));
+    refused.apply(() -> s.confirm(new Reservation(sku, "held", "é", 1, false)));
     refused.apply(() -> StockReservations.of(null));
+    refused.apply(() -> StockReservations.of(newClient(), java.time.Duration.ZERO));
+    refused.apply(() -> StockReservations.of(newClient(), null));
+    refused.apply(() -> StockReservations.of(newClient(), StockReservations.MAX_HOLD.plusMillis(1)));
+    refused.apply(() -> newClient().release(sku, "held", "bad id"));
+    refused.apply(() -> newClient().reserve(sku, "other", 1, "", SHORT));
+    refused.apply(() -> newClient().reserve(sku, "other", 1, "fine", java.time.Duration.ofMillis(-1)));
+    assertThat(s.release(held)).isEqualTo(ReleaseOutcome.RELEASED);
     assertThat(s.levels(sku)).contains(new StockLevels(3, 0, 0));
     assertThat(s.levels(item("neg"))).isEmpty();
     assertThat(s.levels(item("huge"))).isEmpty();

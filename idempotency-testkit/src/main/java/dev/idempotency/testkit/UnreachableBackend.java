@@ -200,17 +200,17 @@ public final class UnreachableBackend implements Backend {
       }
 
       @Override
-      public ReservationResult reserve(String item, String holder, long quantity) {
+      public ReservationResult reserve(String item, String holder, long quantity, String id, java.time.Duration hold) {
         throw down();
       }
 
       @Override
-      public ReleaseOutcome release(String item, String holder) {
+      public ReleaseOutcome release(String item, String holder, String id) {
         throw down();
       }
 
       @Override
-      public ConfirmOutcome confirm(String item, String holder) {
+      public ConfirmOutcome confirm(String item, String holder, String id) {
         throw down();
       }
 

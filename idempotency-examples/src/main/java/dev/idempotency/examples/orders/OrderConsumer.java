@@ -1,6 +1,9 @@
 package dev.idempotency.examples.orders;
 
+import dev.idempotency.stock.ConfirmOutcome;
 import dev.idempotency.stock.StockReservations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Processes queued requests at least once and makes each exactly one order: the dedup row written
@@ -10,6 +13,7 @@ import dev.idempotency.stock.StockReservations;
  * Thread-safe.
  */
 final class OrderConsumer {
+  private static final Logger LOG = LoggerFactory.getLogger(OrderConsumer.class);
   private final OrderStore store;
   private final StockReservations stock;
   private final LayerStats stats;
@@ -53,7 +57,7 @@ final class OrderConsumer {
     stats.stopped("queue-dedup", "DEAD_LETTERED");
     if (store.failIfPending(m.requestId(), "dead-lettered after too many deliveries")
         && "flash-sale".equals(m.kind())) {
-      stock.release(m.productId(), m.userId());
+      stock.release(m.productId(), m.userId(), m.reservationId());
     }
   }
 
@@ -65,9 +69,13 @@ final class OrderConsumer {
       case ALREADY_PROCESSED -> store.request(m.requestId()).map(OrderStore.Request::status).orElse("PENDING");
     };
     if ("CREATED".equals(status)) {
-      stock.confirm(m.productId(), m.userId());
+      if (stock.confirm(m.productId(), m.userId(), m.reservationId()) == ConfirmOutcome.NOT_RESERVED) {
+        // The hold ended before the order was written: the database's own stock row, decremented
+        // with the order, stays the ledger of record; the reservation cache is repaired from it.
+        LOG.warn("order for request {} was written after its reservation's hold ended", m.requestId());
+      }
     } else if ("FAILED".equals(status)) {
-      stock.release(m.productId(), m.userId());
+      stock.release(m.productId(), m.userId(), m.reservationId());
     }
   }
 }

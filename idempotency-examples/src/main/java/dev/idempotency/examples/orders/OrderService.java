@@ -13,6 +13,7 @@ import dev.idempotency.ratelimit.RateLimiter;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.state.TransitionResult;
 import dev.idempotency.stock.StockLevels;
+import dev.idempotency.stock.Reservation;
 import dev.idempotency.stock.StockReservations;
 import dev.idempotency.token.OneTimeTokens;
 import java.time.Duration;
@@ -152,13 +153,23 @@ public final class OrderService {
 
   /** Reserves one unit for the user and queues the purchase; the consumer writes the order. */
   String buyFlash(FlashBuy b) {
-    return orThrow(flashDefence.execute(b, r -> enqueue("flash-sale", r.userId(), r.productId(), 1, null)));
+    return orThrow(flashDefence.execute(b, r -> {
+      // The stock layer reserved the unit; the message carries that reservation's id to the consumer.
+      String reservation = stock.reservation(r.productId(), r.userId()).map(Reservation::id)
+          .orElseThrow(() -> new IllegalStateException("the stock layer let " + r.userId() + " through without a reservation"));
+      return enqueue("flash-sale", r.userId(), r.productId(), 1, null, reservation);
+    }));
   }
 
   private String enqueue(String kind, String userId, String productId, int quantity, String token) {
+    return enqueue(kind, userId, productId, quantity, token, null);
+  }
+
+  private String enqueue(String kind, String userId, String productId, int quantity, String token,
+      String reservationId) {
     String requestId = UUID.randomUUID().toString();
     store.newRequest(requestId, userId, kind);
-    queue.publish(new QueueMessage(requestId, kind, userId, productId, quantity, token));
+    queue.publish(new QueueMessage(requestId, kind, userId, productId, quantity, token, reservationId));
     return requestId;
   }
 

@@ -9,6 +9,8 @@ package dev.idempotency.examples.orders;
  * @param productId the product
  * @param quantity the units
  * @param submitToken the form's token, if the client sent one
+ * @param reservationId a flash sale's reservation of the unit, which the consumer confirms or
+ *     releases by this id (never a later reservation of the same buyer); null for other kinds
  */
 public record QueueMessage(String requestId, String kind, String userId, String productId, int quantity,
-    String submitToken) {}
+    String submitToken, String reservationId) {}
