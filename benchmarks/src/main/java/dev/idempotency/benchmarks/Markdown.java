@@ -191,7 +191,7 @@ final class Markdown {
       for (Report.Storm s : stormsMissed) {
         md.append("- the ").append(s.storm()).append(" storm on ").append(label(s.backend())).append('\n');
       }
-      md.append("\nWhy, and what was tried: the project's README, section Performance.\n");
+      md.append("\nWhy, and what was tried: docs/performance.md.\n");
     }
     Files.writeString(dir.resolve("README.md"), md.toString(), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("ratios.svg"), Chart.svg(rows), StandardCharsets.UTF_8);

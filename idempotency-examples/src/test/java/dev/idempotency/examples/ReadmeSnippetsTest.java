@@ -24,9 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keeps the README honest: every {@code java} block in it compiles, as written, with the imports its
- * section lists and against exactly the modules that section names (the sections on core alone
- * compile without Redis, JDBC, Spring or the test kit on the class path). Type declarations in a snippet become members of one generated class;
+ * Keeps the README and the pages it links honest ({@code docs/*.md}, the example's
+ * {@code README.md}): every {@code java} block in them compiles, as written, with the imports its
+ * page and section list and against exactly the modules that section names (the sections on core
+ * alone compile without Redis, JDBC, Spring or the test kit on the class path). Each page with Java
+ * in it starts with its own core import block, so a reader copying from one page finds its imports
+ * there. Type declarations in a snippet become members of one generated class;
  * statements become the body of a method of their own. The names the prose takes for granted
  * ({@code userId}, {@code dataSource}, {@code payments}, ...) are declared once in {@link #CONTEXT}.
  * The snippets are compiled, not run: they talk to servers the reader has.
@@ -36,7 +39,10 @@ class ReadmeSnippetsTest {
   private static final Pattern TYPE_START = Pattern.compile(
       "^(public\\s+|abstract\\s+|final\\s+|static\\s+)*(interface|record|class|enum)\\s+\\w+.*");
 
-  /** What the README's prose assumes the reader has. Compiled with every snippet. */
+  /**
+   * What the pages' prose assumes the reader has. Compiled with every snippet; types outside the
+   * root package are named in full, so that a page imports only what its own snippets use.
+   */
   private static final String CONTEXT = """
       String userId = "u1", requestKey = "k1", canonicalBody = "{}", body = "{}", orderId = "o-1";
       String sku = "sku-1", card = "4242", submittedToken = "t", idempotencyKey = "ik-1";
@@ -46,11 +52,11 @@ class ReadmeSnippetsTest {
       IdempotencyEngine engine;
       IdempotencyKey key;
       Fingerprint fingerprint;
-      OneTimeTokens tokens;
-      DistributedLocks locks;
-      LockOptions lockOptions;
-      Deduplicator dedup;
-      StateMachine<OrderStatus> orders;
+      dev.idempotency.token.OneTimeTokens tokens;
+      dev.idempotency.lock.DistributedLocks locks;
+      dev.idempotency.lock.LockOptions lockOptions;
+      dev.idempotency.dedup.Deduplicator dedup;
+      dev.idempotency.state.StateMachine<OrderStatus> orders;
       OrderRequest request;
       RefundRequest refundRequest;
       PlaceOrder command;
@@ -77,16 +83,20 @@ class ReadmeSnippetsTest {
       interface Payments { Receipt charge(String card, long amount, FencingToken fencingToken); }
       interface Inventory { void decrement(String sku, FencingToken fencingToken); }
       interface Shipping { void ship(String orderId); }
+      dev.idempotency.ratelimit.RateLimiter perUserLimit() { return null; }
+      dev.idempotency.ratelimit.RateLimiter overallLimit() { return null; }
+      String placeOrder(String body) { return body; }
+      String placeOrder(PlaceOrder order) { return order.orderId(); }
+      """;
+
+  /** The implementation a page's {@code OrderService} interface is proxied around, where a page declares it. */
+  private static final String ORDER_SERVICE_CONTEXT = """
       static class DefaultOrderService implements OrderService {
         public OrderConfirmation place(OrderRequest request) { return new OrderConfirmation("o-1"); }
         public CompletableFuture<Refund> refund(String key, RefundRequest request) {
           return CompletableFuture.completedFuture(new Refund("r-1", request.amount()));
         }
       }
-      RateLimiter perUserLimit() { return null; }
-      RateLimiter overallLimit() { return null; }
-      String placeOrder(String body) { return body; }
-      String placeOrder(PlaceOrder order) { return order.orderId(); }
       """;
 
   /** What sections on idempotency-jdbc also assume. */
@@ -107,7 +117,7 @@ class ReadmeSnippetsTest {
       "idempotency-spring-boot-starter", List.of("idempotency-spring-boot-starter", "/org/springframework/"),
       "idempotency-testkit", List.of("idempotency-testkit", "/org/junit/", "/org/assertj/"));
 
-  /** A {@code ## } section of the README: its heading, its own import block (or null) and its other Java blocks. */
+  /** A {@code ## } section of a page: its heading, its own import block (or null) and its other Java blocks. */
   private record Section(String heading, String imports, List<String> blocks) {
     /** The library's modules the section names in its import block's first line, core always. */
     Set<String> modules() {
@@ -123,10 +133,38 @@ class ReadmeSnippetsTest {
   }
 
   @Test
-  void everyJavaSnippetInTheReadmeCompilesWithExactlyTheModulesItsSectionNames(@TempDir Path out) throws IOException {
-    List<Section> sections = sections(Files.readString(readme(), StandardCharsets.UTF_8));
+  void everyJavaSnippetOfEveryPageCompilesWithExactlyTheModulesItsSectionNames(@TempDir Path out) throws IOException {
+    Path root = readme().getParent();
+    List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md"), root.resolve("idempotency-examples/README.md")));
+    try (var docs = Files.list(root.resolve("docs"))) {
+      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    List<String> failures = new ArrayList<>();
+    int total = 0;
+    for (Path page : pages) {
+      int n = compilePage(root.relativize(page).toString(), Files.readString(page, StandardCharsets.UTF_8),
+          out.resolve(page.getFileName() + "-" + pages.indexOf(page)), failures);
+      if (page.equals(root.resolve("README.md"))) {
+        assertThat(n).as("java snippets in the README's quick starts").isGreaterThanOrEqualTo(3);
+      }
+      total += n;
+    }
+    assertThat(total).as("java snippets in the README and docs").isGreaterThanOrEqualTo(15);
+    assertThat(failures).as("the pages' snippets compile").isEmpty();
+  }
+
+  /** Compiles one page's snippets; returns how many there were. */
+  private static int compilePage(String name, String text, Path out, List<String> failures) {
+    List<Section> sections = sections(text);
+    if (sections.stream().allMatch(x -> x.blocks().isEmpty())) {
+      return 0;
+    }
     Section coreImports = sections.stream().filter(x -> x.imports() != null && x.modules().size() == 1).findFirst()
-        .orElseThrow(() -> new AssertionError("the README lists no idempotency-core import block"));
+        .orElse(null);
+    if (coreImports == null) {
+      failures.add(name + " has Java snippets but no idempotency-core import block");
+      return 0;
+    }
     // The sections on core alone compile together; each section on another module compiles with them.
     StringBuilder coreMembers = new StringBuilder();
     StringBuilder coreMethods = new StringBuilder();
@@ -136,20 +174,18 @@ class ReadmeSnippetsTest {
         collect(section, coreMembers, coreMethods, snippets);
       }
     }
-    List<String> failures = new ArrayList<>();
     compile(out.resolve("core"), coreImports.imports(), Set.of("idempotency-core"), coreMembers.toString(),
-        coreMethods.toString(), failures, "the sections on idempotency-core alone");
+        coreMethods.toString(), failures, name + ": the sections on idempotency-core alone");
     for (Section section : sections) {
       if (section.modules().size() > 1) {
         StringBuilder members = new StringBuilder(coreMembers);
         StringBuilder methods = new StringBuilder();
         collect(section, members, methods, snippets);
         compile(out.resolve("s" + snippets[0]), coreImports.imports() + section.imports(), section.modules(),
-            members.toString(), methods.toString(), failures, section.heading() + " " + section.modules());
+            members.toString(), methods.toString(), failures, name + ": " + section.heading() + " " + section.modules());
       }
     }
-    assertThat(snippets[0]).as("java snippets in the README").isGreaterThanOrEqualTo(8);
-    assertThat(failures).as("the README's snippets compile").isEmpty();
+    return snippets[0];
   }
 
   @Test
@@ -196,7 +232,8 @@ class ReadmeSnippetsTest {
   /** Compiles one unit against the class path of the named modules only; adds a failure if it does not compile. */
   private static void compile(Path out, String imports, Set<String> modules, String members, String methods,
       List<String> failures, String what) {
-    String context = CONTEXT + (modules.contains("idempotency-jdbc") ? JDBC_CONTEXT : "");
+    String context = CONTEXT + (modules.contains("idempotency-jdbc") ? JDBC_CONTEXT : "")
+        + (members.contains("interface OrderService") ? ORDER_SERVICE_CONTEXT : "");
     String source = imports + "\nclass ReadmeSnippets {\n" + context + "\n" + members + "\n" + methods + "}\n";
     List<String> classPath = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {

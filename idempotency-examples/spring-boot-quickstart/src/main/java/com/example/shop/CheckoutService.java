@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-// As in the README's Spring Boot section; the counter lets the tests see how often the body ran.
+// As in the README's Spring Boot quick start; the counter lets the tests see how often the body ran.
 @Service
 public class CheckoutService {
   final AtomicInteger placed = new AtomicInteger();

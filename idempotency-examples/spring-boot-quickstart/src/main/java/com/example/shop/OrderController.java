@@ -6,7 +6,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-// As in the README's Spring Boot section.
+// As in the README's Spring Boot quick start.
 @RestController
 public class OrderController {
   private final CheckoutService checkout;

@@ -13,7 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The README's promises for its Spring Boot section, through a real port: the route replays a
+ * The README's promises for its Spring Boot quick start, through a real port: the route replays a
  * repeated Idempotency-Key, refuses the key with another body as problem+json, and the service's own
  * {@code @Idempotent} replays the order for a new key with the same submit token.
  */

@@ -12,7 +12,7 @@ public final class SoakChecks {
    * Asserts what every soak must show: no key ran twice, no success without a stored result, no
    * exception outside the library's root, no action failure of its own, every answer the key's own,
    * and no worker cut off by its deadline. Prints the report as one {@code RELIABILITY} line, which
-   * the README's table is filled from.
+   * the table of docs/reliability.md is filled from.
    *
    * @param name the test's name in that line
    * @param report the soak's report
