@@ -4,14 +4,30 @@ package dev.idempotency.redis;
  * The Lua scripts, one per multi-step operation. Each touches exactly one key, so it can never fail
  * with CROSSSLOT on a cluster.
  *
- * <p>Fencing tokens come from the server's {@code TIME} in microseconds (seconds and the
- * microseconds padded to six digits, joined as text, so no floating point is involved), raised to
- * the last token + 1 where one is still known, so they grow across claims, takeovers and re-acquisitions without a
- * counter key that outlives its data. Numbers stay below 2^53, exact in Lua's doubles, and are
- * formatted with {@code %.0f} so they never turn into exponent notation.
+ * <p>Fencing tokens are minted in one place, {@link #MINT}: the server's {@code TIME} in
+ * microseconds, raised to the last token + 1 where one is still known, so they grow across claims,
+ * takeovers and re-acquisitions without a counter key that outlives its data. They stay below 2^53
+ * (about 285 years of microseconds), where Lua's numbers hold every integer exactly, and are written
+ * with {@code %d}, never in exponent notation.
  */
 final class Scripts {
   private Scripts() {}
+
+  /**
+   * {@code mint(last)}: a fencing token as text, greater than {@code last} (text, or nil). Scripts
+   * define it after their read-only early returns, so a replay builds no closure.
+   */
+  static final String MINT = """
+      local function mint(last)
+        local now = redis.call('TIME')
+        local token = tonumber(now[1]) * 1000000 + tonumber(now[2])
+        local floor = tonumber(last or '0') or 0
+        if token <= floor then
+          token = floor + 1
+        end
+        return string.format('%d', token)
+      end
+      """;
 
   /**
    * KEYS[1] record; ARGV fingerprint, lease ms. Returns the new token (a string) or the existing
@@ -23,8 +39,8 @@ final class Scripts {
       if r[1] then
         return r
       end
-      local now = redis.call('TIME')
-      local token = now[1] .. string.sub('00000' .. now[2], -6)
+      """ + MINT + """
+      local token = mint(nil)
       redis.call('HSET', KEYS[1], 's', '0', 'f', ARGV[1], 't', token)
       redis.call('PEXPIRE', KEYS[1], ARGV[2])
       return token
@@ -76,13 +92,8 @@ final class Scripts {
       if r[1] then
         return false
       end
-      local now = redis.call('TIME')
-      local token = tonumber(now[1]) * 1000000 + tonumber(now[2])
-      local last = tonumber(r[2] or '0')
-      if token <= last then
-        token = last + 1
-      end
-      local t = string.format('%.0f', token)
+      """ + MINT + """
+      local t = mint(r[2])
       redis.call('HSET', KEYS[1], 'o', ARGV[1], 'n', '1', 't', t)
       redis.call('PEXPIRE', KEYS[1], ARGV[2])
       return t
@@ -144,7 +155,7 @@ final class Scripts {
       if allowed and (ARGV[2] == '-1' or ARGV[2] == r[2]) and (token < 0 or fence <= token) then
         -- One HSET of every changed field; the version read above is the one to move on from.
         local v = (tonumber(r[2]) or 0) + 1
-        local vs = string.format('%.0f', v)
+        local vs = string.format('%d', v)
         if token >= 0 then
           redis.call('HSET', KEYS[1], 's', ARGV[1], 'v', vs, 'f', ARGV[4])
           fence = token
@@ -152,8 +163,8 @@ final class Scripts {
           redis.call('HSET', KEYS[1], 's', ARGV[1], 'v', vs)
         end
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        return {1, ARGV[1], v, string.format('%.0f', fence)}
+        return {1, ARGV[1], v, string.format('%d', fence)}
       end
-      return {0, r[1], tonumber(r[2]), string.format('%.0f', fence)}
+      return {0, r[1], tonumber(r[2]), string.format('%d', fence)}
       """);
 }

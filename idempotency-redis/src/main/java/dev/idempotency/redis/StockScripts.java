@@ -227,15 +227,15 @@ final class StockScripts {
         end
       end
       if wait > 0 then
-        return string.format('%.0f', wait)
+        return string.format('%d', wait)
       end
       local args = {}
       for i = 1, n do
         args[2 * i - 1] = fields[i]
-        args[2 * i] = string.format('%.0f', nexts[i])
+        args[2 * i] = string.format('%d', nexts[i])
       end
       redis.call('HSET', KEYS[1], unpack(args))
-      redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil((last - now) / 1000) + 1000))
+      redis.call('PEXPIRE', KEYS[1], string.format('%d', math.ceil((last - now) / 1000) + 1000))
       return 0
       """);
 }
