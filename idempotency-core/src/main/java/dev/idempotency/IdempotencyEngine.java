@@ -279,76 +279,19 @@ public final class IdempotencyEngine {
    */
   private <T> ClaimOutcome<T> claimOrReplay(IdempotencyKey key, Fingerprint fingerprint,
       ResultCodec<T> codec, CallOptions options) {
-    String storageKey = key.storageKey();
     InProgressPolicy policy = options.inProgress();
     long deadline = time.nanoTime() + (policy.waits() ? policy.maxWait().toNanos() : 0);
+    ClaimAttempts<T> attempts = new ClaimAttempts<>(key, fingerprint, codec, options);
     Optional<ClaimOutcome<T>> outcome;
-    // Between attempts, a duplicate that waits waits for one of: the flight of this engine's owner,
-    // the watch another duplicate of this engine keeps on an owner elsewhere, or, keeping that watch
-    // itself, its own backoff.
-    Flights.Flight[] awaited = {null};
-    Flights.Watch[] watching = {null};
-    Flights.Watch[] keeping = {null};
-    StoredRecord[] seen = {null};
     try {
-      outcome = Polling.poll(time, deadline, 5, 100, () -> {
-        StoredRecord handed = awaited[0] != null ? awaited[0].outcome() : watching[0] != null ? watching[0].outcome() : null;
-        awaited[0] = null;
-        watching[0] = null;
-        ClaimResult claim;
-        // Read before the round trip: the lease is measured from no later than the server started it.
-        long claimedAt = time.nanoTime();
-        if (handed != null) {
-          // Completed under the claim this duplicate saw in progress: what its own read would return.
-          claim = new ClaimResult.Existing(handed);
-        } else {
-          claim = call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
-        }
-        if (claim instanceof ClaimResult.Acquired acquired) {
-          long token = acquired.fencingToken();
-          Flights.Flight flight = store.joinsCallerTransaction() ? null
-              : flights.start(storageKey, fingerprint.value(), token);
-          return Optional.of(new Claimed<>(new Settlement.Owned(key, storageKey,
-              FencingToken.of(token), claimedAt + options.lease().toNanos(), flight)));
-        }
-        StoredRecord existing = ((ClaimResult.Existing) claim).record();
-        if (existing.status() == StoredRecord.Status.COMPLETED) {
-          seen[0] = existing;
-        }
-        if (!existing.fingerprint().equals(fingerprint.value())) {
-          report(IdempotencyEvent.KEY_REUSED, key);
-          LOG.debug("key {} reused with another fingerprint", key);
-          throw new KeyReusedException(key);
-        }
-        if (existing.status() == StoredRecord.Status.COMPLETED) {
-          return Optional.of(new Replayed<>(Replays.replay(key, codec, options, existing, listener)));
-        }
-        if (!policy.waits()) {
-          report(IdempotencyEvent.IN_PROGRESS, key);
-          LOG.debug("key {} is in progress; rejected", key);
-          throw new RequestInProgressException(key, "a call with key " + key + " is still in progress");
-        }
-        awaited[0] = flights.find(storageKey, existing.fencingToken());
-        if (awaited[0] == null && keeping[0] == null) {
-          // The owner runs elsewhere: one duplicate of this engine polls the store, the others wait for it.
-          Flights.Watch watch = flights.watch(storageKey);
-          if (watch.keeper() == Thread.currentThread()) {
-            keeping[0] = watch;
-          } else {
-            watching[0] = watch;
-          }
-        }
-        return Optional.empty();
-      }, () -> awaited[0] != null ? awaited[0].ended() : watching[0] != null ? watching[0].ended() : null);
+      outcome = Polling.poll(time, deadline, 5, 100, attempts::attempt, attempts::wakeUp);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       report(IdempotencyEvent.IN_PROGRESS, key);
       throw new RequestInProgressException(key, "interrupted while waiting for the call with key "
           + key + " in progress");
     } finally {
-      // Hands what this keeper read last (a completed record) to the duplicates waiting on it, or
-      // nothing (it took the key, gave up, or failed): then they claim again.
-      flights.unwatch(keeping[0], seen[0]);
+      attempts.stopKeeping();
     }
     if (outcome.isEmpty()) {
       report(IdempotencyEvent.IN_PROGRESS, key);
@@ -357,6 +300,98 @@ public final class IdempotencyEngine {
           + " is still in progress after waiting " + policy.maxWait());
     }
     return outcome.get();
+  }
+
+  /**
+   * The attempts of one call to claim its key. Between attempts, a duplicate that waits waits for
+   * one of: the flight of this engine's owner ({@code awaited}), the watch another duplicate of this
+   * engine keeps on an owner elsewhere ({@code watching}), or, keeping that watch itself
+   * ({@code keeping}), its own backoff. Used by one thread.
+   */
+  private final class ClaimAttempts<T> {
+    private final IdempotencyKey key;
+    private final String storageKey;
+    private final Fingerprint fingerprint;
+    private final ResultCodec<T> codec;
+    private final CallOptions options;
+    private Flights.Flight awaited;
+    private Flights.Watch watching;
+    private Flights.Watch keeping;
+    /** The last completed record this call read: what a keeper hands to the duplicates it watches for. */
+    private StoredRecord seen;
+
+    ClaimAttempts(IdempotencyKey key, Fingerprint fingerprint, ResultCodec<T> codec, CallOptions options) {
+      this.key = key;
+      this.storageKey = key.storageKey();
+      this.fingerprint = fingerprint;
+      this.codec = codec;
+      this.options = options;
+    }
+
+    /** One attempt: the claim, a replay, or empty to wait and try again; throws what ends the call. */
+    Optional<ClaimOutcome<T>> attempt() {
+      StoredRecord handed = awaited != null ? awaited.outcome() : watching != null ? watching.outcome() : null;
+      awaited = null;
+      watching = null;
+      // Read before the round trip: the lease is measured from no later than the server started it.
+      long claimedAt = time.nanoTime();
+      ClaimResult claim = handed != null
+          // Completed under the claim this duplicate saw in progress: what its own read would return.
+          ? new ClaimResult.Existing(handed)
+          : call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
+      if (claim instanceof ClaimResult.Acquired acquired) {
+        long token = acquired.fencingToken();
+        Flights.Flight flight = store.joinsCallerTransaction() ? null
+            : flights.start(storageKey, fingerprint.value(), token);
+        return Optional.of(new Claimed<>(new Settlement.Owned(key, storageKey,
+            FencingToken.of(token), claimedAt + options.lease().toNanos(), flight)));
+      }
+      return resolve(((ClaimResult.Existing) claim).record());
+    }
+
+    /** A record someone else holds: replayed, refused, or empty after arranging how to wait for it. */
+    private Optional<ClaimOutcome<T>> resolve(StoredRecord existing) {
+      if (existing.status() == StoredRecord.Status.COMPLETED) {
+        seen = existing;
+      }
+      if (!existing.fingerprint().equals(fingerprint.value())) {
+        report(IdempotencyEvent.KEY_REUSED, key);
+        LOG.debug("key {} reused with another fingerprint", key);
+        throw new KeyReusedException(key);
+      }
+      if (existing.status() == StoredRecord.Status.COMPLETED) {
+        return Optional.of(new Replayed<>(Replays.replay(key, codec, options, existing, listener)));
+      }
+      if (!options.inProgress().waits()) {
+        report(IdempotencyEvent.IN_PROGRESS, key);
+        LOG.debug("key {} is in progress; rejected", key);
+        throw new RequestInProgressException(key, "a call with key " + key + " is still in progress");
+      }
+      awaited = flights.find(storageKey, existing.fencingToken());
+      if (awaited == null && keeping == null) {
+        // The owner runs elsewhere: one duplicate of this engine polls the store, the others wait for it.
+        Flights.Watch watch = flights.watch(storageKey);
+        if (watch.keeper() == Thread.currentThread()) {
+          keeping = watch;
+        } else {
+          watching = watch;
+        }
+      }
+      return Optional.empty();
+    }
+
+    /** What ends the wait before the backoff does: the awaited flight or the watch, if any. */
+    java.util.concurrent.Future<?> wakeUp() {
+      return awaited != null ? awaited.ended() : watching != null ? watching.ended() : null;
+    }
+
+    /**
+     * Hands what this keeper read last (a completed record) to the duplicates waiting on it, or
+     * nothing (it took the key, gave up, or failed): then they claim again.
+     */
+    void stopKeeping() {
+      flights.unwatch(keeping, seen);
+    }
   }
 
   private <R> R call(String operation, java.util.function.Supplier<R> call, IdempotencyKey key) {
