@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  *       {@link StoreUnavailableException}; SKIP logs, reports {@code LAYER_SKIPPED} and lets the next
  *       layer decide. A layer that fails after the inner layers ran never makes them run again.</li>
  *   <li>The action's own exceptions propagate unchanged.</li>
+ *   <li>Every layer's decision (passed, replayed, stopped with its reason, skipped, failed) is
+ *       reported to the {@link LayerListener}s given to the builder, outermost layer first.</li>
  * </ul>
  * Thread-safe if its layers are (all of {@link Layers}' are).
  *
@@ -47,12 +49,14 @@ public final class LayeredDefence<R, T> {
   private final List<Layer<R, T>> layers;
   private final List<FailurePolicy> policies;
   private final IdempotencyListener listener;
+  private final List<LayerListener> layerListeners;
 
   private LayeredDefence(Builder<R, T> b) {
     this.name = b.name;
     this.layers = List.copyOf(b.layers);
     this.policies = List.copyOf(b.policies);
     this.listener = b.listener;
+    this.layerListeners = List.copyOf(b.layerListeners);
   }
 
   /**
@@ -110,32 +114,66 @@ public final class LayeredDefence<R, T> {
       return new DefenceOutcome.Executed<>(action.run(request));
     }
     Layer<R, T> layer = layers.get(index);
-    OnceChain next = new OnceChain(() -> run(index + 1, request, action));
+    OnceChain next = new OnceChain(layer.name(), () -> run(index + 1, request, action));
+    DefenceOutcome<T> outcome;
     try {
-      return layer.apply(request, next);
+      outcome = layer.apply(request, next);
     } catch (StoreUnavailableException e) {
       if (policies.get(index) != FailurePolicy.SKIP || next.failedInside) {
+        if (!next.called) {
+          decided(layer.name(), LayerDecision.Kind.FAILED, null);
+        }
         throw e;
       }
       Listeners.report(listener, IdempotencyEvent.LAYER_SKIPPED, name);
+      if (!next.called) {
+        decided(layer.name(), LayerDecision.Kind.SKIPPED, null);
+      }
       if (next.outcome != null) {
         LOG.warn("layer {} of {} failed after the inner layers ran; keeping their outcome: {}",
             layer.name(), name, e.getMessage());
         return next.outcome;
       }
       LOG.warn("layer {} of {} skipped: {}", layer.name(), name, e.getMessage());
-      return next.proceed();
+      return next.proceedSkipping();
+    } catch (Exception | Error e) {
+      if (!next.called) {
+        decided(layer.name(), LayerDecision.Kind.FAILED, null);
+      }
+      throw e;
+    }
+    if (outcome instanceof DefenceOutcome.Stopped<T> s && s.layer().equals(layer.name())) {
+      decided(layer.name(), LayerDecision.Kind.STOPPED, s.reason());
+    } else if (outcome instanceof DefenceOutcome.Replayed<T> r && r.layer().equals(layer.name())) {
+      decided(layer.name(), LayerDecision.Kind.REPLAYED, null);
+    }
+    return outcome;
+  }
+
+  private void decided(String layer, LayerDecision.Kind kind, DefenceOutcome.Reason reason) {
+    if (layerListeners.isEmpty()) {
+      return;
+    }
+    LayerDecision decision = new LayerDecision(name, layer, kind, reason);
+    for (LayerListener l : layerListeners) {
+      try {
+        l.decided(decision);
+      } catch (RuntimeException e) {
+        LOG.warn("layer listener {} failed on {}", l, decision, e);
+      }
     }
   }
 
-  /** Runs the inner chain at most once and remembers how it ended. */
+  /** Runs the inner chain at most once, reports the layer's pass, and remembers how it ended. */
   private final class OnceChain implements Layer.Chain<T> {
+    private final String layer;
     private final Layer.Chain<T> inner;
     private boolean called;
     private boolean failedInside;
     private DefenceOutcome<T> outcome;
 
-    OnceChain(Layer.Chain<T> inner) {
+    OnceChain(String layer, Layer.Chain<T> inner) {
+      this.layer = layer;
       this.inner = inner;
     }
 
@@ -144,6 +182,16 @@ public final class LayeredDefence<R, T> {
       if (called) {
         throw new IllegalStateException("a layer of " + name + " called the next layer twice");
       }
+      decided(layer, LayerDecision.Kind.PASSED, null);
+      return runInner();
+    }
+
+    /** The inner chain after the layer was skipped (reported as such, not as a pass). */
+    DefenceOutcome<T> proceedSkipping() throws Exception {
+      return runInner();
+    }
+
+    private DefenceOutcome<T> runInner() throws Exception {
       called = true;
       try {
         outcome = inner.proceed();
@@ -167,6 +215,7 @@ public final class LayeredDefence<R, T> {
     private final List<FailurePolicy> policies = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private IdempotencyListener listener = IdempotencyListener.NOOP;
+    private final List<LayerListener> layerListeners = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -206,6 +255,17 @@ public final class LayeredDefence<R, T> {
      */
     public Builder<R, T> listener(IdempotencyListener listener) {
       this.listener = Require.nonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears every layer's decision for every request.
+     *
+     * @param layerListener the listener
+     * @return this builder
+     */
+    public Builder<R, T> layerListener(LayerListener layerListener) {
+      layerListeners.add(Require.nonNull(layerListener, "layerListener"));
       return this;
     }
 

@@ -161,6 +161,28 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void aDefenceBuiltWithTheMetricsCountsEachLayersDecisions() {
+    runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(ctx -> {
+      IdempotencyMetrics metrics = ctx.getBean(IdempotencyMetrics.class);
+      dev.idempotency.memory.InMemoryBackend memory = dev.idempotency.memory.InMemoryBackend.create();
+      dev.idempotency.token.OneTimeTokens tokens = dev.idempotency.token.OneTimeTokens.builder(memory.tokenStore()).build();
+      dev.idempotency.defence.LayeredDefence<String, String> defence =
+          dev.idempotency.defence.LayeredDefence.<String, String>builder("checkout")
+              .layerListener(metrics)
+              .layer(dev.idempotency.defence.Layers.token(tokens, t -> dev.idempotency.Scope.of("form", "u1"), t -> t))
+              .build();
+      String token = tokens.issue(dev.idempotency.Scope.of("form", "u1"));
+      defence.execute(token, t -> "order");
+      defence.execute(token, t -> "order");
+      MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+      assertThat(registry.get("idempotency.defence.layer").tag("defence", "checkout").tag("layer", "token")
+          .tag("decision", "passed").counter().count()).isEqualTo(1.0);
+      assertThat(registry.get("idempotency.defence.layer").tag("layer", "token").tag("decision", "stopped")
+          .tag("reason", "token_not_valid").counter().count()).isEqualTo(1.0);
+    });
+  }
+
+  @Test
   void theHealthIndicatorPingsTheBackend() {
     runner.run(ctx -> {
       Health health = ctx.getBean(IdempotencyHealthIndicator.class).health(true);

@@ -2,8 +2,8 @@ package dev.idempotency.examples.orders;
 
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyListener;
-import dev.idempotency.defence.DefenceOutcome;
-import dev.idempotency.defence.Layer;
+import dev.idempotency.defence.LayerDecision;
+import dev.idempotency.defence.LayerListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What each layer let through, stopped (by reason), replayed, and failed on: {@code GET /stats}, and
  * the Micrometer counter {@code orders.layer} (tags {@code layer}, {@code outcome}) on
- * {@code /actuator/metrics}. Every layer of every defence is wrapped by {@link #counted(Layer)}; the
- * {@code Idempotency-Key} filter is counted through the library's events ({@link #keyListener}).
+ * {@code /actuator/metrics}. Every defence reports its layers' decisions here ({@link #decided}); the
+ * {@code Idempotency-Key} filter is counted through the library's events ({@link #keyListener}), and
+ * the database, queue and state-machine steps by the service's own calls.
  * Thread-safe.
  */
-public final class LayerStats {
+public final class LayerStats implements LayerListener {
   /** The namespaces of the routes with an {@code Idempotency-Key}. */
   static final Set<String> KEYED_NAMESPACES = Set.of("orders", "order-requests");
 
@@ -89,43 +90,20 @@ public final class LayerStats {
   }
 
   /**
-   * Wraps a layer so that its decisions are counted under its name.
+   * Counts a defence's layers from the decisions the defence reports
+   * ({@code LayeredDefence.Builder.layerListener}): passed, replayed, stopped by reason, skipped
+   * (store down, layer on {@code skip}) and errors.
    *
-   * @param <R> the request type
-   * @param <T> the result type
-   * @param layer the layer
-   * @return the same layer, counted
+   * @param decision one layer's decision
    */
-  <R, T> Layer<R, T> counted(Layer<R, T> layer) {
-    String name = layer.name();
-    return new Layer<>() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
-        boolean[] passed = {false};
-        try {
-          DefenceOutcome<T> outcome = layer.apply(request, () -> {
-            passed[0] = true;
-            passed(name);
-            return next.proceed();
-          });
-          if (outcome instanceof DefenceOutcome.Stopped<T> s && s.layer().equals(name)) {
-            stopped(name, s.reason().name());
-          } else if (outcome instanceof DefenceOutcome.Replayed<T> r && r.layer().equals(name)) {
-            replayed(name);
-          }
-          return outcome;
-        } catch (Exception | Error e) {
-          if (!passed[0]) {
-            error(name);
-          }
-          throw e;
-        }
-      }
-    };
+  @Override
+  public void decided(LayerDecision decision) {
+    switch (decision.kind()) {
+      case PASSED -> passed(decision.layer());
+      case REPLAYED -> replayed(decision.layer());
+      case STOPPED -> stopped(decision.layer(), decision.reason().name());
+      case SKIPPED -> add(decision.layer(), "skipped");
+      case FAILED -> error(decision.layer());
+    }
   }
 }

@@ -92,20 +92,23 @@ public final class OrderService {
     FailurePolicy cache = p.cacheLayers();
     LockOptions lock = LockOptions.builder().lease(p.lockLease()).maxWait(Duration.ofSeconds(3)).build();
     this.submitDefence = LayeredDefence.<SubmitOrder, OrderStore.Placed>builder("orders")
-        .layer(stats.counted(Layers.rateLimit(userLimit, SubmitOrder::userId)), cache)
-        .layer(stats.counted(Layers.rateLimit(globalLimit, s -> RateLimiter.GLOBAL)), cache)
-        .layer(stats.counted(Layers.token(tokens, s -> formScope(s.userId()), SubmitOrder::submitToken)), cache)
-        .layer(stats.counted(Layers.lock(locks, s -> IdempotencyKey.of("order-lock", s.userId(), s.productId()), lock,
-            SubmitOrder::fence)), cache)
+        .layerListener(stats)
+        .layer(Layers.rateLimit(userLimit, SubmitOrder::userId), cache)
+        .layer(Layers.rateLimit(globalLimit, s -> RateLimiter.GLOBAL), cache)
+        .layer(Layers.token(tokens, s -> formScope(s.userId()), SubmitOrder::submitToken), cache)
+        .layer(Layers.lock(locks, s -> IdempotencyKey.of("order-lock", s.userId(), s.productId()), lock,
+            SubmitOrder::fence), cache)
         .build();
     this.asyncDefence = LayeredDefence.<SubmitOrder, String>builder("orders-async")
-        .layer(stats.counted(Layers.rateLimit(userLimit, SubmitOrder::userId)), cache)
-        .layer(stats.counted(Layers.rateLimit(globalLimit, s -> RateLimiter.GLOBAL)), cache)
+        .layerListener(stats)
+        .layer(Layers.rateLimit(userLimit, SubmitOrder::userId), cache)
+        .layer(Layers.rateLimit(globalLimit, s -> RateLimiter.GLOBAL), cache)
         .build();
     this.flashDefence = LayeredDefence.<FlashBuy, String>builder("flash-sale")
-        .layer(stats.counted(Layers.rateLimit(flashUserLimit, FlashBuy::userId)), cache)
-        .layer(stats.counted(Layers.rateLimit(flashGlobalLimit, b -> RateLimiter.GLOBAL)), cache)
-        .layer(stats.counted(Layers.reserve(stock, FlashBuy::productId, FlashBuy::userId, b -> 1)))
+        .layerListener(stats)
+        .layer(Layers.rateLimit(flashUserLimit, FlashBuy::userId), cache)
+        .layer(Layers.rateLimit(flashGlobalLimit, b -> RateLimiter.GLOBAL), cache)
+        .layer(Layers.reserve(stock, FlashBuy::productId, FlashBuy::userId, b -> 1))
         .build();
   }
 

@@ -43,6 +43,7 @@ class LayeredDefenceTest {
   private final DistributedLocks locks = DistributedLocks.builder(backend.lockStore()).build();
   private final DistributedLocks downLocks = DistributedLocks.builder(redisDown.lockStore()).build();
   private final AtomicInteger placed = new AtomicInteger();
+  private final List<LayerDecision> decisions = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
   @AfterEach
   void close() {
@@ -59,6 +60,7 @@ class LayeredDefenceTest {
       IdempotencyEngine engine, Deduplicator dedup, StateMachine<Status> machine, FailurePolicy cachePolicy) {
     return LayeredDefence.<PlaceOrder, String>builder("orders")
         .listener(counts)
+        .layerListener(decisions::add)
         .layer(Layers.token(tokens, r -> Scope.of("checkout", r.userId()), PlaceOrder::formToken), cachePolicy)
         .layer(Layers.lock(locks, r -> IdempotencyKey.of("order-lock", r.userId()),
             LockOptions.builder().lease(Duration.ofSeconds(30)).maxWait(Duration.ofSeconds(20)).build()), cachePolicy)
@@ -117,6 +119,63 @@ class LayeredDefenceTest {
     // The state machine's stop released the idempotent claim: nothing stays "in progress".
     assertThat(IdempotencyEngine.builder(backend.idempotencyStore()).build()
         .lookup(newKey.key())).isEmpty();
+  }
+
+  @Test
+  void everyLayersDecisionIsReportedOutermostFirstWithoutAWrapperOfItsOwn() {
+    LayeredDefence<PlaceOrder, String> defence = allInMemory();
+    OneTimeTokens tokens = OneTimeTokens.builder(backend.tokenStore()).build();
+    orders(backend).create("o-9", Status.PENDING);
+    PlaceOrder first = new PlaceOrder("erin", "req-1", tokens.issue(Scope.of("checkout", "erin")), "o-9", "{mug}");
+    defence.execute(first, this::place);
+    assertThat(decisions).extracting(LayerDecision::layer, LayerDecision::kind).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("token", LayerDecision.Kind.PASSED),
+        org.assertj.core.groups.Tuple.tuple("lock", LayerDecision.Kind.PASSED),
+        org.assertj.core.groups.Tuple.tuple("idempotent-call", LayerDecision.Kind.PASSED),
+        org.assertj.core.groups.Tuple.tuple("dedup", LayerDecision.Kind.PASSED),
+        org.assertj.core.groups.Tuple.tuple("state-machine", LayerDecision.Kind.PASSED));
+    assertThat(decisions).allSatisfy(d -> assertThat(d.defence()).isEqualTo("orders"));
+
+    decisions.clear();
+    defence.execute(first, this::place);                                 // the same form again
+    assertThat(decisions).containsExactly(
+        new LayerDecision("orders", "token", LayerDecision.Kind.STOPPED, DefenceOutcome.Reason.TOKEN_NOT_VALID));
+
+    decisions.clear();
+    PlaceOrder retry = new PlaceOrder("erin", "req-1", tokens.issue(Scope.of("checkout", "erin")), "o-9", "{mug}");
+    defence.execute(retry, this::place);
+    assertThat(decisions).extracting(LayerDecision::layer, LayerDecision::kind).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("token", LayerDecision.Kind.PASSED),
+        org.assertj.core.groups.Tuple.tuple("lock", LayerDecision.Kind.PASSED),
+        org.assertj.core.groups.Tuple.tuple("idempotent-call", LayerDecision.Kind.REPLAYED));
+
+    // Stores down: skipped layers on SKIP, a failed one on FAIL_CLOSED.
+    decisions.clear();
+    InMemoryBackend database = InMemoryBackend.create();
+    orders(database).create("o-10", Status.PENDING);
+    fullDefence(OneTimeTokens.builder(redisDown.tokenStore()).build(), downLocks,
+        IdempotencyEngine.builder(redisDown.idempotencyStore()).build(),
+        Deduplicator.builder(database.dedupStore()).build(), orders(database), FailurePolicy.SKIP)
+        .execute(new PlaceOrder("erin", "req-3", "t", "o-10", "{cup}"), this::place);
+    assertThat(decisions).extracting(LayerDecision::layer, LayerDecision::kind).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("token", LayerDecision.Kind.SKIPPED),
+        org.assertj.core.groups.Tuple.tuple("lock", LayerDecision.Kind.SKIPPED),
+        org.assertj.core.groups.Tuple.tuple("idempotent-call", LayerDecision.Kind.SKIPPED),
+        org.assertj.core.groups.Tuple.tuple("dedup", LayerDecision.Kind.PASSED),
+        org.assertj.core.groups.Tuple.tuple("state-machine", LayerDecision.Kind.PASSED));
+
+    List<LayerDecision> closed = new java.util.ArrayList<>();
+    LayeredDefence<PlaceOrder, String> failClosed = LayeredDefence.<PlaceOrder, String>builder("orders")
+        .layerListener(closed::add)
+        .layerListener(d -> {
+          throw new IllegalStateException("a broken listener changes nothing");
+        })
+        .layer(Layers.idempotentCall(IdempotencyEngine.builder(redisDown.idempotencyStore()).build(),
+            PlaceOrder::key, r -> Fingerprint.none(), Codecs.string()))
+        .build();
+    assertThatThrownBy(() -> failClosed.execute(new PlaceOrder("erin", "r", "t", "o", "b"), this::place))
+        .isInstanceOf(StoreUnavailableException.class);
+    assertThat(closed).containsExactly(new LayerDecision("orders", "idempotent-call", LayerDecision.Kind.FAILED, null));
   }
 
   @Test
