@@ -56,12 +56,14 @@ public final class JdbcBackend implements Backend {
 
   private final Database db;
   private final StockSql stockSql;
+  private final RateSql rateSql;
   private final String prefix;
 
   private JdbcBackend(DataSource dataSource, Dialect dialect, String name, String prefix, int maxPayloadBytes,
       boolean insertReturning) {
     this.db = new Database(dataSource, new Sql(dialect, prefix, insertReturning), name, maxPayloadBytes);
     this.stockSql = new StockSql(db.sql());
+    this.rateSql = new RateSql(db.sql());
     this.prefix = prefix;
   }
 
@@ -218,7 +220,7 @@ public final class JdbcBackend implements Backend {
    */
   @Override
   public RateLimitStore rateLimitStore() {
-    return new JdbcRateLimitStore(db, stockSql);
+    return new JdbcRateLimitStore(db, rateSql);
   }
 
   /** The pool this backend was given is the application's: closing the backend leaves it open. */

@@ -27,9 +27,9 @@ final class JdbcRateLimitStore implements RateLimitStore {
   static final int OPTIMISTIC_ATTEMPTS = 3;
 
   private final Database db;
-  private final StockSql sql;
+  private final RateSql sql;
 
-  JdbcRateLimitStore(Database db, StockSql sql) {
+  JdbcRateLimitStore(Database db, RateSql sql) {
     this.db = db;
     this.sql = sql;
   }

@@ -1,7 +1,7 @@
 package dev.idempotency.jdbc;
 
 /**
- * The statements of stock reservation and rate limits, per dialect. Stock: {@code <prefix>stock}
+ * The statements of stock reservation, per dialect: {@code <prefix>stock}
  * (one row per item) and {@code <prefix>stock_holds} (one row per item and holder). Every operation
  * takes the item's row lock first (the conditional update of a reservation, or
  * {@code SELECT ... FOR UPDATE}), so all operations on one item are serialised and never deadlock
@@ -13,7 +13,6 @@ package dev.idempotency.jdbc;
 final class StockSql {
   final String stock;
   final String holds;
-  final String rates;
 
   /** Moves {@code ?} units from available to reserved if there are enough; returns available + 1. */
   final String reserve;
@@ -43,20 +42,10 @@ final class StockSql {
   final String deleteHolder;
   final String confirmHolder;
   final String confirm;
-  final String lockRate;
-  /** A key's arrival times (null when it has none) and the database's clock, in one unlocked read. */
-  final String readRate;
-  /** Stores new arrival times if the stored ones are still those read: 1 row if so. */
-  final String swapRate;
-  /** Inserts a key's first arrival times unless the key has some: 1 row if it was new. */
-  final String insertRateIfAbsent;
-  final String updateRate;
-  final String nowMicros;
 
   StockSql(Sql sql) {
     this.stock = sql.prefix + "stock";
     this.holds = sql.prefix + "stock_holds";
-    this.rates = sql.prefix + "rates";
     String where = " WHERE item_key = ? AND available >= ?";
     switch (sql.dialect) {
       case POSTGRESQL:
@@ -100,28 +89,23 @@ final class StockSql {
     confirmHolder = "UPDATE " + holds + " SET status = 1, expires_at = NULL WHERE item_key = ? AND holder_key = ?"
         + " AND status = 0";
     confirm = "UPDATE " + stock + " SET reserved = reserved - ?, confirmed = confirmed + ? WHERE item_key = ?";
-    lockRate = "SELECT tats, " + sql.nowMicros() + " FROM " + rates + " WHERE key_hash = ? FOR UPDATE";
     // Never a locking read of a missing row followed by an insert in one transaction: on InnoDB the
     // read locks the gap, and two such transactions deadlock on each other's gap (or on another
     // item's, whose key falls in the same gap). An insert that skips an existing row has no such
     // cycle.
     String itemColumns = " (item_key, item, available, reserved, confirmed)";
     String holderColumns = " (item_key, holder_key, holder, quantity, status, reservation_id, expires_at)";
-    String rateColumns = " (key_hash, key_text, tats, expires_at)";
     switch (sql.dialect) {
       case POSTGRESQL:
         insertItemIfAbsent = "INSERT INTO " + stock + itemColumns + " VALUES (?, ?, ?, 0, 0) ON CONFLICT (item_key) DO NOTHING";
         insertHolderIfAbsent = "INSERT INTO " + holds + holderColumns
             + " VALUES (?, ?, ?, ?, 0, ?, " + sql.plusMillis() + ") ON CONFLICT (item_key, holder_key) DO NOTHING";
-        insertRateIfAbsent = "INSERT INTO " + rates + rateColumns + " VALUES (?, ?, ?, " + sql.plusMillis()
-            + ") ON CONFLICT (key_hash) DO NOTHING";
         break;
       case MYSQL:
         // IGNORE skips the duplicate; every value is validated before, so it hides nothing else.
         insertItemIfAbsent = "INSERT IGNORE INTO " + stock + itemColumns + " VALUES (?, ?, ?, 0, 0)";
         insertHolderIfAbsent = "INSERT IGNORE INTO " + holds + holderColumns + " VALUES (?, ?, ?, ?, 0, ?, "
             + sql.plusMillis() + ")";
-        insertRateIfAbsent = "INSERT IGNORE INTO " + rates + rateColumns + " VALUES (?, ?, ?, " + sql.plusMillis() + ")";
         break;
       default:
         insertItemIfAbsent = "MERGE INTO " + stock + " s USING (VALUES (CAST(? AS CHAR(64)), CAST(? AS VARCHAR(256)),"
@@ -131,15 +115,7 @@ final class StockSql {
             + " CAST(? AS VARCHAR(256)), CAST(? AS BIGINT), CAST(? AS VARCHAR(64)), " + sql.plusMillis()
             + ")) v(i, k, t, q, r, e) ON h.item_key = v.i AND h.holder_key = v.k"
             + " WHEN NOT MATCHED THEN INSERT" + holderColumns + " VALUES (v.i, v.k, v.t, v.q, 0, v.r, v.e)";
-        insertRateIfAbsent = "MERGE INTO " + rates + " r USING (VALUES (CAST(? AS CHAR(64)), CAST(? AS VARCHAR(768)),"
-            + " CAST(? AS VARCHAR(200)))) v(k, t, s) ON r.key_hash = v.k WHEN NOT MATCHED THEN INSERT" + rateColumns
-            + " VALUES (v.k, v.t, v.s, " + sql.plusMillis() + ")";
         break;
     }
-    updateRate = "UPDATE " + rates + " SET tats = ?, expires_at = " + sql.plusMillis() + " WHERE key_hash = ?";
-    readRate = "SELECT r.tats, " + sql.nowMicros() + " FROM (SELECT 1 AS one) n LEFT JOIN " + rates
-        + " r ON r.key_hash = ?";
-    swapRate = updateRate + " AND tats = ?";
-    nowMicros = "SELECT " + sql.nowMicros();
   }
 }
