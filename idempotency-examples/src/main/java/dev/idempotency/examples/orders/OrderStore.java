@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The database of record: orders, payments, shipments, async requests, product stock and fences.
  * Every write that decides "is this a duplicate" runs in one transaction with the library's dedup row
- * ({@link TransactionalDedup}) on the same connection, and the unique keys of {@link OrderSchema} are
+ * ({@link TransactionalDedup}) on the same connection, and the unique keys of {@code orders-schema.sql} are
  * the last line: a duplicate insert finds the existing row instead (insert-or-find). Thread-safe.
  */
 final class OrderStore {
@@ -63,7 +63,6 @@ final class OrderStore {
     this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     this.dedup = dedup;
     this.clock = clock;
-    OrderSchema.create(jdbc);
   }
 
   JdbcTemplate jdbc() {

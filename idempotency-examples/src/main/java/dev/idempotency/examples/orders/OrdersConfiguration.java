@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -45,6 +46,7 @@ class OrdersConfiguration {
   }
 
   @Bean
+  @DependsOnDatabaseInitialization
   OrderStore orderStore(DataSource dataSource, PlatformTransactionManager transactions, Chaos chaos) {
     // Not a bean of its own: a Backend bean would replace the starter's (memory or Redis).
     JdbcBackend database = JdbcBackend.builder(dataSource).tablePrefix("idem_").createTablesIfMissing(true).build();
