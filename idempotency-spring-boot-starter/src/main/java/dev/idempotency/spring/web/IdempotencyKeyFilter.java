@@ -1,10 +1,12 @@
 package dev.idempotency.spring.web;
 
 import dev.idempotency.CallResult;
+import dev.idempotency.Claim;
 import dev.idempotency.Fingerprint;
 import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyException;
 import dev.idempotency.IdempotencyKey;
+import dev.idempotency.IdempotentAction;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
 import jakarta.servlet.FilterChain;
@@ -100,6 +102,11 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
     RouteFailure(Exception cause) {
       super(cause);
     }
+
+    /** The route's failure as it threw it. */
+    Exception unwrap() {
+      return (Exception) getCause();
+    }
   }
 
   @Override
@@ -111,16 +118,15 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
       return;
     }
     RouteSpec route = found.get();
-    String value = request.getHeader(header);
-    int count = value == null ? 0 : java.util.Collections.list(request.getHeaders(header)).size();
-    if (count > 1) {
+    List<String> values = java.util.Collections.list(request.getHeaders(header));
+    if (values.size() > 1) {
       // Which one would a retry repeat? Neither is taken: the first winning silently let a proxy or
       // client that appends its own key run one intent under two keys.
       Problems.write(request, response, HttpStatus.BAD_REQUEST,
-          "Send one " + header + " header; this request has " + count + ".");
+          "Send one " + header + " header; this request has " + values.size() + ".");
       return;
     }
-    if (value == null) {
+    if (values.isEmpty()) {
       if (route.required()) {
         Problems.write(request, response, HttpStatus.BAD_REQUEST, "This request needs an " + header + " header.");
       } else {
@@ -137,35 +143,26 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
     IdempotencyKey key;
     try {
       java.security.Principal principal = request.getUserPrincipal();
-      key = new IdempotencyKey(route.scope(principal == null ? null : principal.getName()), value);
+      key = new IdempotencyKey(route.scope(principal == null ? null : principal.getName()), values.get(0));
     } catch (InvalidInputException e) {
       Problems.write(request, response, HttpStatus.BAD_REQUEST, "The " + header + " header is not a valid key: "
           + e.getMessage());
       return;
     }
-    HttpServletRequest replayable = new BodyRequest(request, body);
-    ContentCachingResponseWrapper capture = new ContentCachingResponseWrapper(response);
+    runOnce(new RouteRun(new BodyRequest(request, body), response, chain), route, key, body);
+  }
+
+  /** Runs the route once under the key, or replays what its first run stored. */
+  private void runOnce(RouteRun run, RouteSpec route, IdempotencyKey key, byte[] body)
+      throws ServletException, IOException {
     CallResult<StoredResponse> result;
-    boolean[] ran = new boolean[1];
     try {
-      result = engine.execute(key, fingerprint(request, body), StoredResponse.CODEC, route.options(), claim -> {
-        ran[0] = true;
-        try {
-          chain.doFilter(replayable, capture);
-        } catch (IOException | ServletException | RuntimeException e) {
-          throw new RouteFailure(e);
-        }
-        StoredResponse stored = captured(capture);
-        if (stored == null) {
-          throw new NotStored();
-        }
-        return stored;
-      });
+      result = engine.execute(key, fingerprint(run.request, body), StoredResponse.CODEC, route.options(), run);
     } catch (NotStored e) {
-      capture.copyBodyToResponse();
+      run.capture.copyBodyToResponse();
       return;
     } catch (RouteFailure e) {
-      Throwable cause = e.getCause();
+      Exception cause = e.unwrap();
       if (cause instanceof IOException io) {
         throw io;
       }
@@ -174,22 +171,57 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
       }
       throw (RuntimeException) cause;
     } catch (IdempotencyException e) {
-      if (ran[0]) {
+      if (run.ran) {
         // The route ran (its effects happened) but its response could not be stored: the client
         // gets that response, never an error inviting a retry that would run it again.
-        capture.copyBodyToResponse();
+        run.capture.copyBodyToResponse();
       } else if (proceedWhenStoreDown && e instanceof StoreUnavailableException) {
         LOG.warn("{} not checked, the store is unavailable; the route runs without it: {}", header, e.getMessage());
-        chain.doFilter(replayable, response);
+        run.chain.doFilter(run.request, run.response);
       } else {
-        problem(request, response, e);
+        problem(run.request, run.response, e);
       }
       return;
     }
     if (result.replayed()) {
-      replay(response, result.value());
+      replay(run.response, result.value());
     } else {
-      capture.copyBodyToResponse();
+      run.capture.copyBodyToResponse();
+    }
+  }
+
+  /**
+   * The route as the engine's action: it runs the rest of the chain into a captured response and
+   * answers that response to be stored. It remembers whether it ran, so that a failure to store
+   * after the route's effects happened still sends the client the route's response.
+   */
+  private final class RouteRun implements IdempotentAction<StoredResponse, RouteFailure> {
+    final HttpServletRequest request;
+    final HttpServletResponse response;
+    final FilterChain chain;
+    final ContentCachingResponseWrapper capture;
+    boolean ran;
+
+    RouteRun(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
+      this.request = request;
+      this.response = response;
+      this.chain = chain;
+      this.capture = new ContentCachingResponseWrapper(response);
+    }
+
+    @Override
+    public StoredResponse run(Claim claim) throws RouteFailure {
+      ran = true;
+      try {
+        chain.doFilter(request, capture);
+      } catch (IOException | ServletException | RuntimeException e) {
+        throw new RouteFailure(e);
+      }
+      StoredResponse stored = captured(capture);
+      if (stored == null) {
+        throw new NotStored();
+      }
+      return stored;
     }
   }
 
