@@ -74,7 +74,9 @@ class RedisSentinelStarterTest {
           TestServices.Payments payments = ctx.getBean(TestServices.Payments.class);
           TestServices.Payment p = new TestServices.Payment("unacked-" + System.nanoTime(), 500);
           assertThatThrownBy(() -> payments.pay(p)).isInstanceOf(StoreUnavailableException.class)
-              .hasMessageContaining("acknowledged by 1 of 2 replicas");
+              // One replica runs, so at most 1 of 2 acknowledges (0 when a busy machine holds its link
+              // past the 200 ms timeout): fewer than asked either way.
+              .hasMessageMatching("(?s).*acknowledged by [01] of 2 replicas.*");
           try (redis.clients.jedis.Jedis primaryClient = new redis.clients.jedis.Jedis("127.0.0.1", primary.port())) {
             assertThat(primaryClient.keys("unacked:rec:*")).as("the claim made on the primary alone was undone").isEmpty();
           }
