@@ -372,9 +372,9 @@ public final class Layers {
    * Reserves stock before letting the request through, and gives it back if the inner layers or
    * the action fail or stop: a declined payment or a failed order insert never loses a unit. Sold
    * out, already reserved (one per holder) and not stocked stop the request. On success the units
-   * stay reserved for the reservations' hold: confirm them when the order is paid (the reservation
-   * is {@link StockReservations#reservation}{@code (item, holder)}; {@link StockReservations#confirm}),
-   * release them when it is cancelled, or let the hold end.
+   * stay reserved for the reservations' hold: confirm them when the order is paid
+   * ({@link StockReservations#confirm}; the overload with {@code onReserved} hands the action its
+   * reservation), release them when it is cancelled, or let the hold end.
    *
    * @param <R> the request type
    * @param <T> the result type
@@ -386,10 +386,31 @@ public final class Layers {
    */
   public static <R, T> Layer<R, T> reserve(StockReservations stock, Function<? super R, String> item,
       Function<? super R, String> holder, ToLongFunction<? super R> quantity) {
+    return reserve(stock, item, holder, quantity, (request, reservation) -> { });
+  }
+
+  /**
+   * As {@link #reserve(StockReservations, Function, Function, ToLongFunction)}, and hands the new
+   * reservation to the request before the inner layers run, so that the action can pass its id on
+   * (in a message, an order row) to whoever confirms or releases it, without reading it back.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param stock the reservations
+   * @param item the item a request buys
+   * @param holder the holder: the user for one per user, or the request id
+   * @param quantity the units a request buys
+   * @param onReserved called with the request and its reservation once the units are reserved
+   * @return the layer, named {@code "stock"}
+   */
+  public static <R, T> Layer<R, T> reserve(StockReservations stock, Function<? super R, String> item,
+      Function<? super R, String> holder, ToLongFunction<? super R> quantity,
+      BiConsumer<? super R, ? super Reservation> onReserved) {
     Require.nonNull(stock, "stock");
     Require.nonNull(item, "item");
     Require.nonNull(holder, "holder");
     Require.nonNull(quantity, "quantity");
+    Require.nonNull(onReserved, "onReserved");
     return new Layer<>() {
       @Override
       public String name() {
@@ -416,6 +437,7 @@ public final class Layers {
         }
         DefenceOutcome<T> inner;
         try {
+          onReserved.accept(request, taken);
           inner = next.proceed();
         } catch (Exception | Error e) {
           try {

@@ -119,7 +119,8 @@ public final class StockReservations {
    * @return the id
    */
   public static String newId() {
-    return String.format("%016x", ThreadLocalRandom.current().nextLong());
+    String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    return "0".repeat(16 - hex.length()) + hex;
   }
 
   /**

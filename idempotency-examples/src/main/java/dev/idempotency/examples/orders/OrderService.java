@@ -68,7 +68,34 @@ public final class OrderService {
   }
 
   /** A flash-sale purchase attempt. */
-  record FlashBuy(String productId, String userId) {}
+  /** One flash-sale purchase as it goes through the layers; the stock layer hands it its reservation. */
+  static final class FlashBuy {
+    private final String productId;
+    private final String userId;
+    private volatile Reservation reservation;
+
+    FlashBuy(String productId, String userId) {
+      this.productId = productId;
+      this.userId = userId;
+    }
+
+    String productId() {
+      return productId;
+    }
+
+    String userId() {
+      return userId;
+    }
+
+    /** The unit reserved for this purchase, once the stock layer took it. */
+    Reservation reservation() {
+      return reservation;
+    }
+
+    void reservation(Reservation r) {
+      this.reservation = r;
+    }
+  }
 
   private final OrderStore store;
   private final OneTimeTokens tokens;
@@ -108,7 +135,7 @@ public final class OrderService {
         .layerListener(stats)
         .layer(Layers.rateLimit(flashUserLimit, FlashBuy::userId), cache)
         .layer(Layers.rateLimit(flashGlobalLimit, b -> RateLimiter.GLOBAL), cache)
-        .layer(Layers.reserve(stock, FlashBuy::productId, FlashBuy::userId, b -> 1))
+        .layer(Layers.reserve(stock, FlashBuy::productId, FlashBuy::userId, b -> 1, FlashBuy::reservation))
         .build();
   }
 
@@ -156,12 +183,9 @@ public final class OrderService {
 
   /** Reserves one unit for the user and queues the purchase; the consumer writes the order. */
   String buyFlash(FlashBuy b) {
-    return orThrow(flashDefence.execute(b, r -> {
-      // The stock layer reserved the unit; the message carries that reservation's id to the consumer.
-      String reservation = stock.reservation(r.productId(), r.userId()).map(Reservation::id)
-          .orElseThrow(() -> new IllegalStateException("the stock layer let " + r.userId() + " through without a reservation"));
-      return enqueue("flash-sale", r.userId(), r.productId(), 1, null, reservation);
-    }));
+    // The stock layer reserved the unit; the message carries that reservation's id to the consumer.
+    return orThrow(flashDefence.execute(b, r -> enqueue("flash-sale", r.userId(), r.productId(), 1, null,
+        r.reservation().id())));
   }
 
   private String enqueue(String kind, String userId, String productId, int quantity, String token) {

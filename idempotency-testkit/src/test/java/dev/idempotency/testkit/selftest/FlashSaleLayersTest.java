@@ -29,6 +29,7 @@ class FlashSaleLayersTest {
   private final InMemoryBackend backend = InMemoryBackend.builder().timeSource(time).build();
   private final StockReservations stock = StockReservations.of(backend.stockStore());
   private final AtomicInteger orders = new AtomicInteger();
+  private final java.util.Map<String, dev.idempotency.stock.Reservation> handed = new java.util.concurrent.ConcurrentHashMap<>();
 
   private LayeredDefence<Buy, String> defence(RateLimiter perUser, RateLimiter overall) {
     return LayeredDefence.<Buy, String>builder("flash-sale")
@@ -36,7 +37,7 @@ class FlashSaleLayersTest {
             b -> IdempotencyKey.of("buy", b.userId(), b.requestKey()), b -> Fingerprint.sha256(b.sku()), Codecs.string()))
         .layer(Layers.rateLimit(perUser, Buy::userId))
         .layer(Layers.rateLimit(overall, b -> RateLimiter.GLOBAL))
-        .layer(Layers.reserve(stock, Buy::sku, Buy::userId, b -> 1))
+        .layer(Layers.reserve(stock, Buy::sku, Buy::userId, b -> 1, (b, r) -> handed.put(b.userId(), r)))
         .build();
   }
 
@@ -60,6 +61,9 @@ class FlashSaleLayersTest {
     assertThat(orders).hasValue(10);
     assertThat(stock.levels("sku")).contains(new StockLevels(0, 10, 0));
     assertThat(outcomes).allSatisfy(o -> assertThat(o.failure()).isNull());
+    // Each buyer's action was handed its own reservation, as the store holds it: no read back needed.
+    assertThat(handed).hasSize(10);
+    handed.forEach((user, r) -> assertThat(stock.reservation("sku", user)).contains(r));
 
     // A winner's retry is a replay, not a second reservation, and costs no permit.
     for (int n = 0; n < 5; n++) {
