@@ -70,7 +70,25 @@ final class Canonical {
     ENCODERS.get(v.getClass()).write(sb, v, depth);
   }
 
+  /** The encoder of a type: a scalar, a container, a JDK value, or a bean by its properties. */
   private static Encoder encoderFor(Class<?> type) {
+    Encoder scalar = scalarEncoder(type);
+    if (scalar != null) {
+      return scalar;
+    }
+    Encoder container = containerEncoder(type);
+    if (container != null) {
+      return container;
+    }
+    if (type.getName().startsWith("java.")) {
+      // JDK value types (java.time, UUID, URI, Currency, ...) have canonical toString forms.
+      return (sb, v, d) -> quote(sb, v.toString());
+    }
+    return beanEncoder(type);
+  }
+
+  /** Text, numbers, booleans, enums and bytes; null for any other type. */
+  private static Encoder scalarEncoder(Class<?> type) {
     if (type == String.class) {
       return (sb, v, d) -> quote(sb, (String) v);
     }
@@ -102,6 +120,11 @@ final class Canonical {
     if (type == byte[].class) {
       return (sb, v, d) -> quote(sb, Base64.getEncoder().encodeToString((byte[]) v));
     }
+    return null;
+  }
+
+  /** Optionals, maps and sets (sorted), other collections and arrays (in order); null for any other type. */
+  private static Encoder containerEncoder(Class<?> type) {
     if (Optional.class == type) {
       return (sb, v, d) -> write(sb, ((Optional<?>) v).orElse(null), d + 1);
     }
@@ -138,10 +161,11 @@ final class Canonical {
         sb.append(']');
       };
     }
-    if (type.getName().startsWith("java.")) {
-      // JDK value types (java.time, UUID, URI, Currency, ...) have canonical toString forms.
-      return (sb, v, d) -> quote(sb, v.toString());
-    }
+    return null;
+  }
+
+  /** A record or bean by its properties in a fixed order, or by an overridden toString. */
+  private static Encoder beanEncoder(Class<?> type) {
     List<Property> props = properties(type);
     if (props.isEmpty()) {
       if (overridesToString(type)) {
