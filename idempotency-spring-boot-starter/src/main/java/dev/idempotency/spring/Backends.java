@@ -158,6 +158,32 @@ final class Backends {
       dev.idempotency.redis.RedisBackend.Builder b = dev.idempotency.redis.RedisBackend.builder();
       List<String> nodes = r.clusterNodes() != null && !r.clusterNodes().isEmpty() ? r.clusterNodes()
           : binder.bind("spring.data.redis.cluster.nodes", Bindable.listOf(String.class)).orElse(List.of());
+      endpoint(b, r, env, binder, nodes);
+      credentials(b, r, env);
+      tls(b, r, env, bundles);
+      Integer database = r.database() != null ? r.database() : env.getProperty("spring.data.redis.database", Integer.class);
+      if (database != null && database != 0 && nodes.isEmpty()) {
+        b.database(database);
+      }
+      Duration timeout = r.timeout() != null ? r.timeout()
+          : binder.bind("spring.data.redis.timeout", Duration.class).orElse(null);
+      if (timeout != null) {
+        b.socketTimeout(timeout);
+      }
+      Duration connect = r.connectTimeout() != null ? r.connectTimeout()
+          : binder.bind("spring.data.redis.connect-timeout", Duration.class).orElse(null);
+      if (connect != null) {
+        b.connectTimeout(connect);
+      }
+      if (r.replicas() > 0) {
+        IdempotencyProperties.property("idempotency.redis.replicas", () -> b.replicas(r.replicas(), r.replicaTimeout()));
+      }
+      return b.maxConnections(r.maxConnections()).keyPrefix(r.keyPrefix()).build();
+    }
+
+    /** Where Redis is: cluster nodes, a Sentinel master, a URL, or host and port, in that order. */
+    private static void endpoint(dev.idempotency.redis.RedisBackend.Builder b, IdempotencyProperties.Redis r,
+        Environment env, Binder binder, List<String> nodes) {
       String url = first(r.url(), env.getProperty("spring.data.redis.url"));
       boolean ownSentinel = r.sentinel().master() != null;
       String master = ownSentinel ? r.sentinel().master() : env.getProperty("spring.data.redis.sentinel.master");
@@ -180,6 +206,10 @@ final class Backends {
         Integer port = r.port() != null ? r.port() : env.getProperty("spring.data.redis.port", Integer.class, 6379);
         b.hostAndPort(host, port);
       }
+    }
+
+    private static void credentials(dev.idempotency.redis.RedisBackend.Builder b, IdempotencyProperties.Redis r,
+        Environment env) {
       String user = first(r.username(), env.getProperty("spring.data.redis.username"));
       if (user != null) {
         b.user(user);
@@ -188,36 +218,23 @@ final class Backends {
       if (password != null) {
         b.password(password);
       }
+    }
+
+    /** TLS from an SSL bundle, or the JVM's trust store when only enabled. */
+    private static void tls(dev.idempotency.redis.RedisBackend.Builder b, IdempotencyProperties.Redis r,
+        Environment env, SslBundles bundles) {
       String bundle = first(r.sslBundle(), env.getProperty("spring.data.redis.ssl.bundle"));
       Boolean ssl = r.ssl() != null ? r.ssl() : env.getProperty("spring.data.redis.ssl.enabled", Boolean.class);
       if (bundle != null && (ssl == null || ssl)) {
+        String property = r.sslBundle() != null ? "idempotency.redis.ssl-bundle" : "spring.data.redis.ssl.bundle";
         if (bundles == null) {
-          throw new InvalidInputException(r.sslBundle() != null ? "idempotency.redis.ssl-bundle" : "spring.data.redis.ssl.bundle",
+          throw new InvalidInputException(property,
               "names SSL bundle '" + bundle + "' but the application has no SslBundles (spring.ssl.bundle.*)");
         }
-        b.tls(IdempotencyProperties.property(r.sslBundle() != null ? "idempotency.redis.ssl-bundle"
-            : "spring.data.redis.ssl.bundle", () -> sslContext(bundles, bundle)));
+        b.tls(IdempotencyProperties.property(property, () -> sslContext(bundles, bundle)));
       } else if (ssl != null && ssl) {
         b.tls(true);
       }
-      Integer database = r.database() != null ? r.database() : env.getProperty("spring.data.redis.database", Integer.class);
-      if (database != null && database != 0 && nodes.isEmpty()) {
-        b.database(database);
-      }
-      Duration timeout = r.timeout() != null ? r.timeout()
-          : binder.bind("spring.data.redis.timeout", Duration.class).orElse(null);
-      if (timeout != null) {
-        b.socketTimeout(timeout);
-      }
-      Duration connect = r.connectTimeout() != null ? r.connectTimeout()
-          : binder.bind("spring.data.redis.connect-timeout", Duration.class).orElse(null);
-      if (connect != null) {
-        b.connectTimeout(connect);
-      }
-      if (r.replicas() > 0) {
-        IdempotencyProperties.property("idempotency.redis.replicas", () -> b.replicas(r.replicas(), r.replicaTimeout()));
-      }
-      return b.maxConnections(r.maxConnections()).keyPrefix(r.keyPrefix()).build();
     }
 
     private static javax.net.ssl.SSLContext sslContext(SslBundles bundles, String name) {
