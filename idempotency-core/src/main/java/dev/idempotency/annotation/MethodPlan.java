@@ -98,71 +98,78 @@ final class MethodPlan {
         throw new PropertyPath.ResolutionException("namespace \"" + namespace + "\": " + e.getMessage());
       }
 
-      List<Integer> keyParams = new ArrayList<>();
-      Parameter[] params = method.getParameters();
-      for (int i = 0; i < params.length; i++) {
-        if (params[i].isAnnotationPresent(Key.class)) {
-          keyParams.add(i);
-        }
-      }
-      KeyTemplate key;
-      if (!a.key().isEmpty()) {
-        if (!keyParams.isEmpty()) {
-          throw new PropertyPath.ResolutionException("has both key = \"" + a.key() + "\" and @Key parameters; choose one");
-        }
-        key = compileTemplate(a.key(), method, "key");
-      } else if (!keyParams.isEmpty()) {
-        key = KeyTemplate.ofParameters(keyParams, method, "key");
-      } else {
-        throw new PropertyPath.ResolutionException("has no key: set @Idempotent(key = \"{param.property}\") "
-            + "or mark parameters with @Key");
-      }
+      KeyTemplate key = keyTemplate(method, a);
       KeyTemplate principal = a.principal().isEmpty() ? null : compileTemplate(a.principal(), method, "principal");
-
       boolean none = Arrays.asList(a.fingerprint()).contains(Idempotent.NO_FINGERPRINT);
-      int[] fingerprint;
-      if (none) {
-        fingerprint = new int[0];
-      } else if (a.fingerprint().length > 0) {
-        fingerprint = new int[a.fingerprint().length];
-        for (int i = 0; i < fingerprint.length; i++) {
-          fingerprint[i] = parameterIndex(method, a.fingerprint()[i]);
-        }
-      } else {
-        List<Integer> whole = key.wholeParameters();
-        fingerprint = java.util.stream.IntStream.range(0, params.length).filter(i -> !whole.contains(i)).toArray();
-      }
-
-      Type returnType = method.getGenericReturnType();
-      Kind kind;
-      Type valueType;
-      Class<?> raw = PropertyPath.rawClass(returnType);
-      if (method.getReturnType() == void.class || raw == Void.class) {
-        kind = Kind.VOID;
-        valueType = Void.class;
-      } else if (raw == Optional.class) {
-        kind = Kind.OPTIONAL;
-        valueType = typeArgument(returnType, display);
-      } else if (raw == CompletableFuture.class || raw == CompletionStage.class) {
-        kind = Kind.FUTURE;
-        valueType = typeArgument(returnType, display);
-      } else if (raw.getName().equals("reactor.core.publisher.Mono")) {
-        // By name: Reactor is optional, and its classes load only for such a method.
-        kind = Kind.MONO;
-        valueType = typeArgument(returnType, display);
-      } else if (raw.getName().equals("reactor.core.publisher.Flux")) {
-        kind = Kind.FLUX;
-        valueType = new ListOf(typeArgument(returnType, display));
-      } else {
-        kind = Kind.PLAIN;
-        valueType = returnType;
-      }
-      ResultCodec<Object> codec = codec(a, valueType, codecs, json);
+      int[] fingerprint = none ? new int[0] : fingerprinted(method, a, key);
+      Shape shape = shape(method, display);
+      ResultCodec<Object> codec = codec(a, shape.valueType(), codecs, json);
       CallOptions options = options(a, engine.defaults());
-      return new MethodPlan(display, kind, namespace, key, principal, fingerprint, none, codec, options);
+      return new MethodPlan(display, shape.kind(), namespace, key, principal, fingerprint, none, codec, options);
     } catch (PropertyPath.ResolutionException e) {
       throw new InvalidInputException("@Idempotent", iface.getName() + "." + method.getName() + ": " + e.getMessage());
     }
+  }
+
+  /** The key: the template of {@code key}, or the {@code @Key} parameters joined; never both. */
+  private static KeyTemplate keyTemplate(Method method, Idempotent a) throws PropertyPath.ResolutionException {
+    List<Integer> keyParams = new ArrayList<>();
+    Parameter[] params = method.getParameters();
+    for (int i = 0; i < params.length; i++) {
+      if (params[i].isAnnotationPresent(Key.class)) {
+        keyParams.add(i);
+      }
+    }
+    if (!a.key().isEmpty()) {
+      if (!keyParams.isEmpty()) {
+        throw new PropertyPath.ResolutionException("has both key = \"" + a.key() + "\" and @Key parameters; choose one");
+      }
+      return compileTemplate(a.key(), method, "key");
+    }
+    if (!keyParams.isEmpty()) {
+      return KeyTemplate.ofParameters(keyParams, method, "key");
+    }
+    throw new PropertyPath.ResolutionException("has no key: set @Idempotent(key = \"{param.property}\") "
+        + "or mark parameters with @Key");
+  }
+
+  /** The parameters fingerprinted: those named, else every one the key does not use whole. */
+  private static int[] fingerprinted(Method method, Idempotent a, KeyTemplate key)
+      throws PropertyPath.ResolutionException {
+    if (a.fingerprint().length > 0) {
+      int[] named = new int[a.fingerprint().length];
+      for (int i = 0; i < named.length; i++) {
+        named[i] = parameterIndex(method, a.fingerprint()[i]);
+      }
+      return named;
+    }
+    List<Integer> whole = key.wholeParameters();
+    return java.util.stream.IntStream.range(0, method.getParameterCount()).filter(i -> !whole.contains(i)).toArray();
+  }
+
+  /** How a method returns its value, and the type that is stored. */
+  private record Shape(Kind kind, Type valueType) {}
+
+  private static Shape shape(Method method, String display) throws PropertyPath.ResolutionException {
+    Type returnType = method.getGenericReturnType();
+    Class<?> raw = PropertyPath.rawClass(returnType);
+    if (method.getReturnType() == void.class || raw == Void.class) {
+      return new Shape(Kind.VOID, Void.class);
+    }
+    if (raw == Optional.class) {
+      return new Shape(Kind.OPTIONAL, typeArgument(returnType, display));
+    }
+    if (raw == CompletableFuture.class || raw == CompletionStage.class) {
+      return new Shape(Kind.FUTURE, typeArgument(returnType, display));
+    }
+    // Reactor by name: it is optional, and its classes load only for such a method.
+    if (raw.getName().equals("reactor.core.publisher.Mono")) {
+      return new Shape(Kind.MONO, typeArgument(returnType, display));
+    }
+    if (raw.getName().equals("reactor.core.publisher.Flux")) {
+      return new Shape(Kind.FLUX, new ListOf(typeArgument(returnType, display)));
+    }
+    return new Shape(Kind.PLAIN, returnType);
   }
 
   /** {@code List<T>}: what a {@code Flux<T>} method stores, its elements collected in order. */
