@@ -1,6 +1,7 @@
 package dev.idempotency.spring;
 
 import dev.idempotency.annotation.Idempotent;
+import dev.idempotency.annotation.AnnotationSupport;
 import dev.idempotency.annotation.IdempotentMethods;
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class IdempotentAdvisor extends AbstractPointcutAdvisor implements 
     @Override
     public boolean matches(Method method, Class<?> targetClass) {
       Class<?> user = targetClass == null ? null : ClassUtils.getUserClass(targetClass);
-      boolean annotated = IdempotentMethods.isAnnotated(method, user);
+      boolean annotated = AnnotationSupport.isAnnotated(method, user);
       if (annotated) {
         matched.putIfAbsent(method, user == null ? method.getDeclaringClass() : user);
       }

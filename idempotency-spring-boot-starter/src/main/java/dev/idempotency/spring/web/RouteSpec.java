@@ -4,7 +4,7 @@ import dev.idempotency.CallOptions;
 import dev.idempotency.Fingerprint;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.Scope;
-import dev.idempotency.annotation.IdempotentMethods;
+import dev.idempotency.annotation.AnnotationSupport;
 import dev.idempotency.internal.Hashing;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,7 @@ record RouteSpec(String namespace, CallOptions options, boolean required) {
       return Optional.empty();
     }
     String where = type.getName() + "." + method.getName();
-    String namespace = a.namespace().isEmpty() ? IdempotentMethods.derivedNamespace(type, method.getName()) : a.namespace();
+    String namespace = a.namespace().isEmpty() ? AnnotationSupport.derivedNamespace(type, method.getName()) : a.namespace();
     try {
       Scope.of(namespace);
     } catch (InvalidInputException e) {
@@ -63,7 +63,7 @@ record RouteSpec(String namespace, CallOptions options, boolean required) {
     }
     CallOptions.Builder options = defaults.toBuilder();
     if (!a.retention().isEmpty()) {
-      options.retention(IdempotentMethods.parseDuration(a.retention(), "@IdempotentRequest(retention) of " + where));
+      options.retention(AnnotationSupport.parseDuration(a.retention(), "@IdempotentRequest(retention) of " + where));
     }
     return Optional.of(new RouteSpec(namespace, options.build(), a.required()));
   }
