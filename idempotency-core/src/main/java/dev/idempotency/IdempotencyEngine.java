@@ -16,6 +16,8 @@ import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Size: the whole life of one call (claim, wait or replay, run, settle) with its Builder and
+// Javadoc; waiting, settling and replaying are already in Flights, Settlement and Replays.
 /**
  * Runs an action at most once per key and replays its result to every duplicate: claim, run,
  * complete, replay, release. All of that logic is here, once, for every backend; the

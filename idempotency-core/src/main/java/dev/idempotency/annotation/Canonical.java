@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+// Size: one encoder per kind of value and the property model of beans, kept together because the
+// canonical form of a fingerprint must be decided in one place.
 /**
  * A canonical, JSON-like text of a value, the same for equal values on every JVM: records by
  * component in declaration order, beans by property and public field sorted by name, maps and sets

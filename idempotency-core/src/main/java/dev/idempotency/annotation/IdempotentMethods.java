@@ -25,6 +25,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+// Size: finding the annotation through a type hierarchy, caching compiled plans, running one call
+// for every return shape, and the Builder; the plan itself is MethodPlan.
 /**
  * The {@link Idempotent} methods of any class, for a framework's method interceptor (Spring AOP,
  * CDI, a hand-written decorator): finds a method's annotation, compiles it once, and runs a call

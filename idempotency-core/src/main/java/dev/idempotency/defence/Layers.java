@@ -32,6 +32,8 @@ import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Size: one factory per strategy (token, lock, idempotent call, dedup, transition, rate limit, stock), each a
+// small Layer of its own, with their overloads; a factory is read alone.
 /** One {@link Layer} per strategy, for composing a {@link LayeredDefence}. */
 public final class Layers {
   private static final Logger LOG = LoggerFactory.getLogger(Layers.class);

@@ -20,6 +20,8 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Size: one factory per store, the transactional variants, and the Builder with its documented
+// options; the statements live in Sql, StockSql and RateSql.
 /**
  * Every store of the contract on a relational database through any {@link DataSource}
  * (HikariCP recommended): PostgreSQL, MySQL/MariaDB and H2, detected from the connection metadata.

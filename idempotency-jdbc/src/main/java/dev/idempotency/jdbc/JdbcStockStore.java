@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+// Size: each stock step is a few statements under the item's row lock, written out with their
+// parameters, once for its own transaction and once for the caller's; the SQL is in StockSql.
 /**
  * Stock in two tables ({@link StockSql}). Each operation is one transaction of its own here; the
  * same steps run in the caller's transaction through {@link TransactionalStock}.

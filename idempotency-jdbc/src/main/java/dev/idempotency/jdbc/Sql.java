@@ -2,6 +2,8 @@ package dev.idempotency.jdbc;
 
 import java.util.List;
 
+// Size: every statement of records, tokens, locks, dedup marks and states, per dialect, built once
+// and read from one place.
 /**
  * Every statement the backend runs, per dialect, built once. Each store operation is one
  * conflict-free statement; time is always the database's ({@code clock_timestamp()},

@@ -20,6 +20,8 @@ import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 
+// Size: about two thirds is the Builder, each option documented and validated where it is set; the
+// stores, scripts and connection handling live in their own classes.
 /**
  * Every store of the contract on Redis, standalone, behind Sentinel or Redis Cluster, through Jedis'
  * {@link UnifiedJedis} (a pooled {@link RedisClient}, a {@link RedisSentinelClient} or a

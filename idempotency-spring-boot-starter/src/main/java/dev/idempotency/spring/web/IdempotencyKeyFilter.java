@@ -30,6 +30,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
+// Size: the filter is about 200 lines; the rest is the request wrapper that serves the body read
+// once from memory.
 /**
  * The {@code Idempotency-Key} header on routes annotated with {@link IdempotentRequest} (see there
  * for the semantics): the request body is read once (for the fingerprint, and handed on unchanged),
