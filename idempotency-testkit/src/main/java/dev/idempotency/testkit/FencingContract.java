@@ -140,7 +140,10 @@ public abstract class FencingContract extends ContractSupport {
         }));
     assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     advance(PAST_SHORT);
-    FencingToken secondToken = engine.execute(key("lapsed"), Fingerprint.none(), Codecs.string(), shortLease, claim -> {
+    // The second owner's lease is not what this test is about: a long one, so that a slow machine
+    // cannot lapse it too.
+    CallOptions longLease = CallOptions.builder().lease(LONG).build();
+    FencingToken secondToken = engine.execute(key("lapsed"), Fingerprint.none(), Codecs.string(), longLease, claim -> {
       assertThat(orders.transition(id, OrderState.PAID, claim.fencingToken()).outcome())
           .isEqualTo(TransitionResult.Outcome.APPLIED);
       return "second";
