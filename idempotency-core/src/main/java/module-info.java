@@ -1,8 +1,8 @@
 /**
  * The idempotency SDK's core: strategies, SPIs, codecs and the in-memory backend.
  *
- * <p>Exports the API and the SPI. {@code dev.idempotency.internal} is shared only with the
- * library's own backend modules and test kit. Applications on the module path whose request or
+ * <p>Exports the API, the SPI and {@code dev.idempotency.spi.support} (helpers any backend may use).
+ * {@code dev.idempotency.internal} is exported to no module. Applications on the module path whose request or
  * result types are not public, or live in packages they do not export, open those packages to
  * {@code dev.idempotency.core} for fingerprints, key templates and the JSON codecs.
  */
@@ -31,6 +31,5 @@ module dev.idempotency.core {
   exports dev.idempotency.state;
   exports dev.idempotency.stock;
   exports dev.idempotency.token;
-  exports dev.idempotency.internal to dev.idempotency.redis, dev.idempotency.jdbc, dev.idempotency.testkit,
-      dev.idempotency.spring;
+  exports dev.idempotency.spi.support;
 }

@@ -1,7 +1,7 @@
 package dev.idempotency;
 
-import dev.idempotency.internal.Hashing;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Hashing;
+import dev.idempotency.spi.support.Require;
 
 /**
  * A hash of the request a key guards: SHA-256 of a canonical form of the payload, as 64 lower-case

@@ -2,10 +2,10 @@ package dev.idempotency;
 
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.internal.Exceptions;
-import dev.idempotency.internal.Listeners;
+import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.internal.Polling;
-import dev.idempotency.internal.Require;
-import dev.idempotency.internal.StoreCalls;
+import dev.idempotency.spi.support.Require;
+import dev.idempotency.spi.support.StoreCalls;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;

@@ -1,6 +1,6 @@
 package dev.idempotency;
 
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 
 /**
  * What identifies one logical operation (an order submission, a payment, a message): a value in a

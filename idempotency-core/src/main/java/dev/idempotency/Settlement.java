@@ -2,9 +2,9 @@ package dev.idempotency;
 
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.internal.Envelope;
-import dev.idempotency.internal.Listeners;
+import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.internal.Polling;
-import dev.idempotency.internal.StoreCalls;
+import dev.idempotency.spi.support.StoreCalls;
 import dev.idempotency.spi.IdempotencyStore;
 import java.util.Optional;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package dev.idempotency.annotation;
 
 import dev.idempotency.InvalidInputException;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.lang.reflect.Method;
 
 /**

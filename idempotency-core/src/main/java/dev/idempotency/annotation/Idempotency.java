@@ -4,7 +4,7 @@ import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.codec.ResultCodec;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

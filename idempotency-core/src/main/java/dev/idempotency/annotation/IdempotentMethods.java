@@ -9,7 +9,7 @@ import dev.idempotency.IdempotentAction;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.internal.Exceptions;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;

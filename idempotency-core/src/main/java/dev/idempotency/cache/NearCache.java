@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.TimeSource;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;

@@ -1,7 +1,7 @@
 package dev.idempotency.codec;
 
 import dev.idempotency.ResultCodecException;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package dev.idempotency.codec;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 
 /**
  * JSON codecs through Jackson 2 ({@code com.fasterxml.jackson.core:jackson-databind}, an optional

@@ -1,6 +1,6 @@
 package dev.idempotency.codec;
 
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 

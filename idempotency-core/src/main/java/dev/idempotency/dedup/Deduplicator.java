@@ -4,9 +4,9 @@ import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.IdempotencyListener;
 import dev.idempotency.StoreUnavailableException;
-import dev.idempotency.internal.Listeners;
-import dev.idempotency.internal.Require;
-import dev.idempotency.internal.StoreCalls;
+import dev.idempotency.spi.support.Listeners;
+import dev.idempotency.spi.support.Require;
+import dev.idempotency.spi.support.StoreCalls;
 import dev.idempotency.spi.MarkStore;
 import java.time.Duration;
 

@@ -3,7 +3,7 @@ package dev.idempotency.dedup;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.Scope;
 import dev.idempotency.internal.Exceptions;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.util.function.Function;
 
 /**

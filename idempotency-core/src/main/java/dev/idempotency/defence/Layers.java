@@ -13,7 +13,7 @@ import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.dedup.DedupResult;
 import dev.idempotency.dedup.Deduplicator;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockHandle;
 import dev.idempotency.lock.LockOptions;

@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the strategies. Not part of the public API: no compatibility is promised, and
- * nothing here should be called from outside the library.
+ * Helpers of the core's own strategies (the stored envelope, polling, rethrow). Exported to no
+ * module; helpers a backend may use are in {@link dev.idempotency.spi.support}.
  */
 package dev.idempotency.internal;

@@ -1,6 +1,6 @@
 package dev.idempotency.lock;
 
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.time.Duration;
 import java.util.function.Consumer;
 

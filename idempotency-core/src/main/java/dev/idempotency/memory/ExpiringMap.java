@@ -56,7 +56,7 @@ final class ExpiringMap<V> {
   }
 
   long deadline(long now, Duration ttl) {
-    long n = dev.idempotency.internal.Require.storedDuration(ttl, "ttl").toNanos();
+    long n = dev.idempotency.spi.support.Require.storedDuration(ttl, "ttl").toNanos();
     return now + n < now ? Long.MAX_VALUE : now + n;
   }
 

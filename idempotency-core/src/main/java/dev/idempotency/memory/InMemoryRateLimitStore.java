@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.idempotency.TimeSource;
-import dev.idempotency.internal.Gcra;
+import dev.idempotency.spi.support.Gcra;
 import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.StoreArguments;
 import java.util.List;

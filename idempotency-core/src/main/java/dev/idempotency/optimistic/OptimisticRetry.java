@@ -3,7 +3,7 @@ package dev.idempotency.optimistic;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.Limits;
 import dev.idempotency.TimeSource;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 

@@ -2,7 +2,7 @@ package dev.idempotency.ratelimit;
 
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.Limits;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.time.Duration;
 
 /**

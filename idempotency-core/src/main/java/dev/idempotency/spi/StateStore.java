@@ -1,7 +1,7 @@
 package dev.idempotency.spi;
 
 import dev.idempotency.FencingToken;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package dev.idempotency.spi;
 
 import dev.idempotency.InvalidInputException;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import dev.idempotency.stock.StockReservations;
 import java.util.List;
 

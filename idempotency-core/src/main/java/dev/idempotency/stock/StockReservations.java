@@ -2,8 +2,8 @@ package dev.idempotency.stock;
 
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
-import dev.idempotency.internal.Require;
-import dev.idempotency.internal.StoreCalls;
+import dev.idempotency.spi.support.Require;
+import dev.idempotency.spi.support.StoreCalls;
 import dev.idempotency.spi.StockStore;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.idempotency.jdbc;
 
 import dev.idempotency.StoreUnavailableException;
-import dev.idempotency.internal.Hashing;
+import dev.idempotency.spi.support.Hashing;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

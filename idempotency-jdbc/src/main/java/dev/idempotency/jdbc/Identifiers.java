@@ -103,12 +103,12 @@ final class Identifiers {
     String[] parts = identifier.split("\\.", -1);
     if (parts.length > 2) {
       throw new InvalidInputException(field, "must be an identifier or schema.identifier, was \""
-          + dev.idempotency.internal.Require.printable(identifier) + "\"");
+          + dev.idempotency.spi.support.Require.printable(identifier) + "\"");
     }
     for (String part : parts) {
       if (!PART.matcher(part).matches()) {
         throw new InvalidInputException(field, "must be letters, digits and underscores, starting with a "
-            + "letter (at most 63 per part), was \"" + dev.idempotency.internal.Require.printable(identifier) + "\"");
+            + "letter (at most 63 per part), was \"" + dev.idempotency.spi.support.Require.printable(identifier) + "\"");
       }
     }
     return identifier;

@@ -1,7 +1,7 @@
 package dev.idempotency.jdbc;
 
 import dev.idempotency.StoreUnavailableException;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;

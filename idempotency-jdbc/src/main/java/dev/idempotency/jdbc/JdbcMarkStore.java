@@ -1,6 +1,6 @@
 package dev.idempotency.jdbc;
 
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.MarkStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

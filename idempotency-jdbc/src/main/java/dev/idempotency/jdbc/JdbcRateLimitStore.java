@@ -1,6 +1,6 @@
 package dev.idempotency.jdbc;
 
-import dev.idempotency.internal.Gcra;
+import dev.idempotency.spi.support.Gcra;
 import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.StoreArguments;
 import java.sql.Connection;

@@ -3,7 +3,7 @@ package dev.idempotency.jdbc;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.dedup.DedupResult;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

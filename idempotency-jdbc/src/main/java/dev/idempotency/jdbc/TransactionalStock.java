@@ -2,7 +2,7 @@ package dev.idempotency.jdbc;
 
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import dev.idempotency.stock.ConfirmOutcome;
 import dev.idempotency.stock.ReleaseOutcome;
 import dev.idempotency.stock.Reservation;

@@ -1,7 +1,7 @@
 package dev.idempotency.redis;
 
 import dev.idempotency.CorruptRecordException;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.idempotency.redis;
 
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;

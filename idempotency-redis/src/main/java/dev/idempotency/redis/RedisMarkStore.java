@@ -1,6 +1,6 @@
 package dev.idempotency.redis;
 
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.MarkStore;
 import java.time.Duration;
 import redis.clients.jedis.params.SetParams;

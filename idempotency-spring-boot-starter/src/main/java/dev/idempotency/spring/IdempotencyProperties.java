@@ -3,7 +3,7 @@ package dev.idempotency.spring;
 import dev.idempotency.CallOptions;
 import dev.idempotency.InProgressPolicy;
 import dev.idempotency.InvalidInputException;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;

@@ -3,7 +3,7 @@ package dev.idempotency.spring;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.dedup.DedupResult;
-import dev.idempotency.internal.Require;
+import dev.idempotency.spi.support.Require;
 import dev.idempotency.jdbc.JdbcBackend;
 import dev.idempotency.stock.ConfirmOutcome;
 import dev.idempotency.stock.ReleaseOutcome;

@@ -5,7 +5,7 @@ import dev.idempotency.Fingerprint;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.Scope;
 import dev.idempotency.annotation.AnnotationSupport;
-import dev.idempotency.internal.Hashing;
+import dev.idempotency.spi.support.Hashing;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.idempotency.internal;
+package dev.idempotency.spi.support;
 
 import dev.idempotency.spi.RateLimitStore;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.idempotency.internal;
+package dev.idempotency.spi.support;
 
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.Limits;
@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * Argument checks that fail with {@link InvalidInputException}: the one place where the bad-input
- * rules of the contract (section 7) are written. Not part of the public API.
+ * rules of the contract (section 7) are written. A backend checks its SPI arguments with these, so
+ * that its errors read exactly like the core's and a bad input writes nothing. Thread-safe; stateless.
  */
 public final class Require {
   private Require() {}

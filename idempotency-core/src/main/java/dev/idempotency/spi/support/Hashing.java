@@ -1,10 +1,13 @@
-package dev.idempotency.internal;
+package dev.idempotency.spi.support;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** SHA-256 helpers. Not part of the public API. */
+/**
+ * SHA-256 helpers for stores that shorten or hide a key (a column too narrow for the longest key,
+ * a principal that must not be stored in clear). Thread-safe; stateless.
+ */
 public final class Hashing {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 

@@ -1,4 +1,4 @@
-package dev.idempotency.internal;
+package dev.idempotency.spi.support;
 
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyException;
@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * Runs one store operation and makes sure that no raw driver exception escapes: anything but an
  * {@link IdempotencyException} becomes a {@link StoreUnavailableException} naming the store and the
- * operation. Not part of the public API.
+ * operation. Every store call a backend makes should go through here (or translate as it does), so
+ * that callers see only the library's exception root. Thread-safe; stateless.
  */
 public final class StoreCalls {
   private StoreCalls() {}
