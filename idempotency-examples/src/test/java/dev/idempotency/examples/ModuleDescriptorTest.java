@@ -60,4 +60,18 @@ class ModuleDescriptorTest {
       assertThat(d.requires().stream().map(ModuleDescriptor.Requires::name)).as(d.name()).contains("dev.idempotency.core");
     }
   }
+
+  @Test
+  void theStarterIsANamedModuleExportingItsTwoPackagesAndOpeningThemOnlyToSpring() throws Exception {
+    ModuleDescriptor d = descriptor(dev.idempotency.spring.IdempotencyAutoConfiguration.class);
+    assertThat(d.name()).isEqualTo("dev.idempotency.spring");
+    assertThat(exports(d)).containsOnlyKeys("dev.idempotency.spring", "dev.idempotency.spring.web");
+    assertThat(d.opens()).allSatisfy(o -> assertThat(o.targets()).isNotEmpty()
+        .allMatch(m -> m.startsWith("spring.")));
+    assertThat(d.requires().stream().filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+        .map(ModuleDescriptor.Requires::name))
+        .as("Redis, JDBC, MVC, WebFlux and Micrometer stay optional")
+        .doesNotContain("dev.idempotency.redis", "dev.idempotency.jdbc", "spring.webmvc", "spring.webflux",
+            "micrometer.core", "jakarta.servlet");
+  }
 }
