@@ -8,7 +8,7 @@ import dev.idempotency.Fingerprint;
 import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.codec.Codecs;
-import dev.idempotency.testkit.ChildJvm;
+import dev.idempotency.testsupport.ChildJvm;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

@@ -77,7 +77,7 @@ final class TestDatabase {
     String configured = System.getenv(env);
     if (configured != null && !configured.isBlank()) {
       db = new TestDatabase(dialect, configured, null, null);
-    } else if (dev.idempotency.testkit.Docker.present()) {
+    } else if (dev.idempotency.testsupport.Docker.present()) {
       db = Containers.start(dialect);
     } else if (answers(localUrl, localUser, localPassword)) {
       db = new TestDatabase(dialect, localUrl, localUser, localPassword);

@@ -1,6 +1,6 @@
 package dev.idempotency.redis;
 
-import dev.idempotency.testkit.RedisProcess;
+import dev.idempotency.testsupport.RedisProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package dev.idempotency.redis;
 
-import dev.idempotency.testkit.RedisProcess;
+import dev.idempotency.testsupport.RedisProcess;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package dev.idempotency.redis;
 
 import dev.idempotency.testkit.BackendContract;
 import dev.idempotency.testkit.BackendFixture;
-import dev.idempotency.testkit.RedisProcess;
+import dev.idempotency.testsupport.RedisProcess;
 
 /**
  * The whole contract with replica acknowledgement on: a primary and one replica started by the test,

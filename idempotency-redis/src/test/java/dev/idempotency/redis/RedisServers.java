@@ -29,7 +29,7 @@ final class RedisServers {
     if (env != null && !env.isBlank()) {
       return env;
     }
-    if (dev.idempotency.testkit.Docker.present()) {
+    if (dev.idempotency.testsupport.Docker.present()) {
       return Containers.startRedis();
     }
     if (answers("127.0.0.1", 6379)) {

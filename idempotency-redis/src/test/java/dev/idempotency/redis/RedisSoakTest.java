@@ -2,7 +2,7 @@ package dev.idempotency.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idempotency.testkit.RedisProcess;
+import dev.idempotency.testsupport.RedisProcess;
 import dev.idempotency.testkit.soak.EffectsTable;
 import dev.idempotency.testkit.soak.Soak;
 import dev.idempotency.testkit.soak.SoakChecks;

@@ -9,7 +9,7 @@ import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.codec.Codecs;
-import dev.idempotency.testkit.RedisProcess;
+import dev.idempotency.testsupport.RedisProcess;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.KeyStore;

@@ -7,7 +7,7 @@ import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockHandle;
 import dev.idempotency.lock.LockOptions;
 import dev.idempotency.spi.LockStore;
-import dev.idempotency.testkit.RedisProcess;
+import dev.idempotency.testsupport.RedisProcess;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;

@@ -6,7 +6,7 @@ import dev.idempotency.InvalidInputException;
 import dev.idempotency.jdbc.JdbcBackend;
 import dev.idempotency.redis.RedisBackend;
 import dev.idempotency.spi.Backend;
-import dev.idempotency.testkit.RedisProcess;
+import dev.idempotency.testsupport.RedisProcess;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.redis.RedisBackend;
 import dev.idempotency.spi.Backend;
-import dev.idempotency.testkit.RedisProcess;
+import dev.idempotency.testsupport.RedisProcess;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -21,7 +21,7 @@ final class Servers {
       String env = System.getenv("IDEMPOTENCY_REDIS_URI");
       if (env != null && !env.isBlank()) {
         redis = env;
-      } else if (dev.idempotency.testkit.Docker.present()) {
+      } else if (dev.idempotency.testsupport.Docker.present()) {
         redis = Containers.redis();
       } else if (answers("127.0.0.1", 6379)) {
         redis = "redis://127.0.0.1:6379";
@@ -39,7 +39,7 @@ final class Servers {
       String env = System.getenv("IDEMPOTENCY_POSTGRES_URL");
       if (env != null && !env.isBlank()) {
         postgres = new String[] {env, null, null};
-      } else if (dev.idempotency.testkit.Docker.present()) {
+      } else if (dev.idempotency.testsupport.Docker.present()) {
         postgres = Containers.postgres();
       } else if (pgAnswers()) {
         postgres = new String[] {"jdbc:postgresql://127.0.0.1:5432/test", "postgres", ""};

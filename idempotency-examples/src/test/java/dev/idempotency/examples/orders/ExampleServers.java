@@ -19,7 +19,7 @@ final class ExampleServers {
     return FOUND.computeIfAbsent("redis", k -> {
       String env = System.getenv("IDEMPOTENCY_REDIS_URI");
       String url = env != null && !env.isBlank() ? env
-          : dev.idempotency.testkit.Docker.present() ? Containers.start("redis:7-alpine", 6379, Map.of(), "redis://%s:%d")
+          : dev.idempotency.testsupport.Docker.present() ? Containers.start("redis:7-alpine", 6379, Map.of(), "redis://%s:%d")
           : local(6379, "redis://127.0.0.1:6379", "redis-server --daemonize yes --bind 127.0.0.1 --port 6379"
               + " --save \"\" --appendonly no");
       return Map.of("idempotency.backend", "redis", "idempotency.redis.url", url);
@@ -30,7 +30,7 @@ final class ExampleServers {
     return FOUND.computeIfAbsent("postgres", k -> {
       String env = System.getenv("IDEMPOTENCY_POSTGRES_URL");
       String url = env != null && !env.isBlank() ? env
-          : dev.idempotency.testkit.Docker.present() ? Containers.start("postgres:16-alpine", 5432,
+          : dev.idempotency.testsupport.Docker.present() ? Containers.start("postgres:16-alpine", 5432,
               Map.of("POSTGRES_HOST_AUTH_METHOD", "trust", "POSTGRES_DB", "test"), "jdbc:postgresql://%s:%d/test")
           : local(5432, "jdbc:postgresql://127.0.0.1:5432/test",
               "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
@@ -43,7 +43,7 @@ final class ExampleServers {
     return FOUND.computeIfAbsent("mariadb", k -> {
       String env = System.getenv("IDEMPOTENCY_MARIADB_URL");
       String url = env != null && !env.isBlank() ? env
-          : dev.idempotency.testkit.Docker.present() ? Containers.start("mariadb:11", 3306,
+          : dev.idempotency.testsupport.Docker.present() ? Containers.start("mariadb:11", 3306,
               Map.of("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1", "MARIADB_DATABASE", "test"), "jdbc:mariadb://%s:%d/test?sslMode=disable")
           : local(3306, "jdbc:mariadb://127.0.0.1:3306/test?sslMode=disable",
               "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd");
@@ -56,7 +56,7 @@ final class ExampleServers {
     return FOUND.computeIfAbsent("rabbitmq", k -> {
       String env = System.getenv("IDEMPOTENCY_RABBITMQ_URI");
       String uri = env != null && !env.isBlank() ? env
-          : dev.idempotency.testkit.Docker.present() ? Containers.start("rabbitmq:3-alpine", 5672, Map.of(),
+          : dev.idempotency.testsupport.Docker.present() ? Containers.start("rabbitmq:3-alpine", 5672, Map.of(),
               "amqp://guest:guest@%s:%d")
           : local(5672, "amqp://guest:guest@127.0.0.1:5672", "rabbitmq-server -detached");
       return Map.of("orders.queue", "rabbitmq", "spring.rabbitmq.addresses", uri);

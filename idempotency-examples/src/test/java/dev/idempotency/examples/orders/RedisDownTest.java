@@ -2,7 +2,7 @@ package dev.idempotency.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idempotency.testkit.RedisProcess;
+import dev.idempotency.testsupport.RedisProcess;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

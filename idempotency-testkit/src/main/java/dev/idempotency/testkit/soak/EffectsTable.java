@@ -39,7 +39,7 @@ public record EffectsTable(String url, String user, String password, String tabl
       try {
         Class<?> server = Class.forName("org.h2.tools.Server");
         Object tcp = server.getMethod("createTcpServer", String[].class).invoke(null, (Object) new String[] {
-            "-tcpPort", Integer.toString(dev.idempotency.testkit.RedisProcess.freePort()), "-ifNotExists"});
+            "-tcpPort", Integer.toString(freeLoopbackPort()), "-ifNotExists"});
         server.getMethod("start").invoke(tcp);
         int port = (Integer) server.getMethod("getPort").invoke(tcp);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -146,6 +146,14 @@ public record EffectsTable(String url, String user, String password, String tabl
       return reader.read(rs);
     } catch (SQLException e) {
       throw new IllegalStateException("effects table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int freeLoopbackPort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -4,11 +4,11 @@ import java.io.Serializable;
 
 /**
  * A class a tampered record names in a Java serialization stream; a decoder whose allow-list does
- * not name it must never load it, which the soak's probe checks with class-load logging.
+ * not name it must never load it, which the soak's probe checks with class-load logging. Package
+ * private: the stream names it by its class name, and nothing ever constructs it.
  */
-public final class TamperGadget implements Serializable {
+final class TamperGadget implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Never constructed by the library. */
-  public TamperGadget() {}
+  private TamperGadget() {}
 }

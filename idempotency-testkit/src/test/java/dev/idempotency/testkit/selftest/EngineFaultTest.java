@@ -12,7 +12,6 @@ import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;
 import dev.idempotency.state.StateMachine;
-import dev.idempotency.testkit.UnreachableBackend;
 import dev.idempotency.token.OneTimeTokens;
 import java.net.ConnectException;
 import java.time.Duration;

@@ -20,7 +20,6 @@ import dev.idempotency.lock.LockOptions;
 import dev.idempotency.memory.InMemoryBackend;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.testkit.Race;
-import dev.idempotency.testkit.UnreachableBackend;
 import dev.idempotency.token.OneTimeTokens;
 import java.time.Duration;
 import java.util.List;

@@ -23,7 +23,6 @@ import dev.idempotency.defence.FailurePolicy;
 import dev.idempotency.defence.LayeredDefence;
 import dev.idempotency.defence.Layers;
 import dev.idempotency.memory.InMemoryBackend;
-import dev.idempotency.testkit.UnreachableBackend;
 import dev.idempotency.token.OneTimeTokens;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package dev.idempotency.testkit;
+package dev.idempotency.testkit.selftest;
 
 import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.ClaimResult;

@@ -1,4 +1,4 @@
-package dev.idempotency.testkit;
+package dev.idempotency.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.idempotency.testkit;
+package dev.idempotency.testsupport;
 
 import java.io.File;
 import java.io.IOException;
