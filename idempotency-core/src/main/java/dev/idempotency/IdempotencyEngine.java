@@ -1,5 +1,8 @@
 package dev.idempotency;
 
+import java.util.function.Function;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.internal.Exceptions;
 import dev.idempotency.spi.support.Listeners;
@@ -13,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +85,7 @@ public final class IdempotencyEngine {
   private final CallOptions defaults;
   private final IdempotencyListener listener;
   private final TimeSource time;
+  private static final Predicate<Object> KEEP_ALL = value -> true;
   private final Settlement settlement;
   private final Flights flights = new Flights();
 
@@ -147,11 +152,38 @@ public final class IdempotencyEngine {
    */
   public <T, X extends Exception> CallResult<T> execute(IdempotencyKey key, Fingerprint fingerprint,
       ResultCodec<T> codec, CallOptions options, IdempotentAction<T, X> action) throws X {
+    return execute(key, fingerprint, codec, options, action, KEEP_ALL);
+  }
+
+  /**
+   * Runs an action once per key, keeping only the results {@code keep} accepts. A result it rejects
+   * is returned to this caller (not replayed) and the claim is released, as after a failure, so the
+   * next attempt of the key runs the action again: what an HTTP layer does with a 5xx or a streamed
+   * response, which a retry should not be answered with.
+   *
+   * @param <T> the result type
+   * @param <X> the action's checked exception
+   * @param key the operation's key
+   * @param fingerprint the request's fingerprint, or {@link Fingerprint#none()}
+   * @param codec how a kept result is stored
+   * @param options lease, retention, in-progress policy and terminal exceptions for this call
+   * @param action the work
+   * @param keep whether a result is stored for replay; called once, on the calling thread, after the
+   *     action returned (a predicate that throws counts as the action failing)
+   * @return the result, fresh or replayed
+   * @throws X the action's own failure, unchanged (or a replayed terminal failure)
+   * @throws IdempotencyException as {@link #execute(IdempotencyKey, Fingerprint, ResultCodec, CallOptions,
+   *     IdempotentAction)}
+   */
+  public <T, X extends Exception> CallResult<T> execute(IdempotencyKey key, Fingerprint fingerprint,
+      ResultCodec<T> codec, CallOptions options, IdempotentAction<T, X> action, Predicate<? super T> keep)
+      throws X {
     Require.nonNull(key, "key");
     Require.nonNull(fingerprint, "fingerprint");
     Require.nonNull(codec, "codec");
     Require.nonNull(options, "options");
     Require.nonNull(action, "action");
+    Require.nonNull(keep, "keep");
 
     ClaimOutcome<T> claimed = claimOrReplay(key, fingerprint, codec, options);
     if (claimed instanceof Replayed<T> replayed) {
@@ -160,12 +192,14 @@ public final class IdempotencyEngine {
     Settlement.Owned owned = ((Claimed<T>) claimed).owned();
     try {
       T value;
+      boolean kept;
       try {
         value = action.run(new Claim(key, owned.token()));
+        kept = keep.test(value);
       } catch (Throwable failure) {
         throw Exceptions.rethrow(settlement.afterFailure(owned, options, failure));
       }
-      return settlement.afterSuccess(owned, codec, options, value);
+      return kept ? settlement.afterSuccess(owned, codec, options, value) : settlement.afterUnkept(owned, value);
     } finally {
       flights.end(owned.flight());
     }
@@ -189,6 +223,26 @@ public final class IdempotencyEngine {
    */
   public <T> CompletableFuture<CallResult<T>> executeAsync(IdempotencyKey key, Fingerprint fingerprint,
       ResultCodec<T> codec, CallOptions options, AsyncAction<T> action) {
+    return executeAsync(key, fingerprint, codec, options, action, KEEP_ALL);
+  }
+
+  /**
+   * Runs an asynchronous action once per key, keeping only the results {@code keep} accepts, as
+   * {@link #execute(IdempotencyKey, Fingerprint, ResultCodec, CallOptions, IdempotentAction, Predicate)}
+   * does; the predicate is called on the thread that completes the action's future.
+   *
+   * @param <T> the result type
+   * @param key the operation's key
+   * @param fingerprint the request's fingerprint, or {@link Fingerprint#none()}
+   * @param codec how a kept result is stored
+   * @param options lease, retention, in-progress policy and terminal exceptions for this call
+   * @param action starts the work and returns its future
+   * @param keep whether a result is stored for replay (a rejected one is answered and its claim released)
+   * @return a future of the result, fresh or replayed, failing as {@link #executeAsync(IdempotencyKey,
+   *     Fingerprint, ResultCodec, CallOptions, AsyncAction)}'s does
+   */
+  public <T> CompletableFuture<CallResult<T>> executeAsync(IdempotencyKey key, Fingerprint fingerprint,
+      ResultCodec<T> codec, CallOptions options, AsyncAction<T> action, Predicate<? super T> keep) {
     ClaimOutcome<T> claimed;
     try {
       Require.nonNull(key, "key");
@@ -196,6 +250,7 @@ public final class IdempotencyEngine {
       Require.nonNull(codec, "codec");
       Require.nonNull(options, "options");
       Require.nonNull(action, "action");
+      Require.nonNull(keep, "keep");
       claimed = claimOrReplay(key, fingerprint, codec, options);
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
@@ -223,7 +278,15 @@ public final class IdempotencyEngine {
           result.completeExceptionally(settlement.afterFailure(owned, options, failure));
           return;
         }
-        result.complete(settlement.afterSuccess(owned, codec, options, value));
+        boolean kept;
+        try {
+          kept = keep.test(value);
+        } catch (Throwable failure) {
+          result.completeExceptionally(settlement.afterFailure(owned, options, failure));
+          return;
+        }
+        result.complete(kept ? settlement.afterSuccess(owned, codec, options, value)
+            : settlement.afterUnkept(owned, value));
       } catch (Throwable t) {
         result.completeExceptionally(t);
       } finally {
@@ -456,5 +519,45 @@ public final class IdempotencyEngine {
     public IdempotencyEngine build() {
       return new IdempotencyEngine(this);
     }
+  }
+
+  /**
+   * This engine as a layer of a {@link dev.idempotency.defence.LayeredDefence}: the inner layers and
+   * the action run as one idempotent call. The first request's outcome is stored and replayed to
+   * duplicates ({@link DefenceOutcome.Replayed}); a duplicate during the first call is stopped
+   * ({@link DefenceOutcome.Reason#IN_PROGRESS}) or waits, by the options; a key reused with another
+   * fingerprint is stopped ({@link DefenceOutcome.Reason#KEY_REUSED}). An inner layer's stop is not
+   * kept: the claim is released and that stop returned, so a retry runs the layers again.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param key the request's key
+   * @param fingerprint the request's fingerprint
+   * @param codec how results are stored
+   * @param options lease, retention, in-progress policy, terminal exceptions
+   * @return the layer, named {@code "idempotent-call"}; thread-safe
+   * @throws InvalidInputException if an argument is null
+   */
+  public <R, T> Layer<R, T> asLayer(Function<? super R, IdempotencyKey> key,
+      Function<? super R, Fingerprint> fingerprint, ResultCodec<T> codec, CallOptions options) {
+    return new IdempotentCallLayer<>(this, Require.nonNull(key, "key"), Require.nonNull(fingerprint, "fingerprint"),
+        Require.nonNull(codec, "codec"), Require.nonNull(options, "options"));
+  }
+
+  /**
+   * As {@link #asLayer(Function, Function, ResultCodec, CallOptions)} under this engine's
+   * {@linkplain #defaults() default options}.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param key the request's key
+   * @param fingerprint the request's fingerprint
+   * @param codec how results are stored
+   * @return the layer, named {@code "idempotent-call"}; thread-safe
+   * @throws InvalidInputException if an argument is null
+   */
+  public <R, T> Layer<R, T> asLayer(Function<? super R, IdempotencyKey> key,
+      Function<? super R, Fingerprint> fingerprint, ResultCodec<T> codec) {
+    return asLayer(key, fingerprint, codec, defaults);
   }
 }

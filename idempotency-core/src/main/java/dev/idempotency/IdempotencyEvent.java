@@ -15,6 +15,11 @@ public enum IdempotencyEvent {
   KEY_REUSED,
   /** An idempotent call's action failed and the claim was released so that a retry can run. */
   RELEASED_AFTER_FAILURE,
+  /**
+   * An idempotent call's action returned a result its caller chose not to keep (for example an HTTP
+   * 5xx response): the result was answered and the claim released so that a retry runs again.
+   */
+  RELEASED_UNKEPT,
   /** An idempotent call's action failed with a terminal exception, which was stored for replay. */
   FAILURE_STORED,
   /** An idempotent call's claim expired before it completed; its result was refused. */

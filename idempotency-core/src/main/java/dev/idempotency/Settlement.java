@@ -237,6 +237,24 @@ final class Settlement {
     }
   }
 
+  /**
+   * Settles a result the caller chose not to keep: releases the claim so that the next attempt runs
+   * again, and returns the result to this caller. A release that fails leaves the claim to its
+   * lease (duplicates see the call in progress until then); the caller still gets its result.
+   */
+  <T> CallResult<T> afterUnkept(Owned owned, T value) {
+    try {
+      store.release(owned.storageKey(), owned.token().value());
+      report(IdempotencyEvent.RELEASED_UNKEPT, owned.key());
+      LOG.debug("released {}: its result is not kept, so that a retry runs again", owned.key());
+    } catch (RuntimeException e) {
+      report(IdempotencyEvent.STORE_UNAVAILABLE, owned.key());
+      LOG.warn("could not release {} after a result that is not kept; duplicates wait for its lease: {}",
+          owned.key(), e.toString());
+    }
+    return new CallResult<>(value, false, owned.token());
+  }
+
   private void release(Owned owned, Throwable failure) {
     try {
       store.release(owned.storageKey(), owned.token().value());

@@ -1,5 +1,9 @@
 package dev.idempotency.dedup;
 
+import dev.idempotency.InvalidInputException;
+import java.util.function.Function;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.IdempotencyListener;
@@ -127,5 +131,21 @@ public final class Deduplicator {
     public Deduplicator build() {
       return new Deduplicator(this);
     }
+  }
+
+  /**
+   * This dedup table as a layer of a {@link dev.idempotency.defence.LayeredDefence}: it marks the
+   * request's key; a key seen before stops the request ({@link DefenceOutcome.Reason#DUPLICATE}). If
+   * the inner layers or the action fail, the mark is removed so that a retry is not mistaken for a
+   * duplicate.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param key the request's key
+   * @return the layer, named {@code "dedup"}; thread-safe
+   * @throws InvalidInputException if the key function is null
+   */
+  public <R, T> Layer<R, T> asLayer(Function<? super R, IdempotencyKey> key) {
+    return new DedupLayer<>(this, Require.nonNull(key, "key"));
   }
 }

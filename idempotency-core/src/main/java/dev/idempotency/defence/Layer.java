@@ -3,7 +3,10 @@ package dev.idempotency.defence;
 /**
  * One layer of a {@link LayeredDefence}: it either stops the request or lets it through to the next
  * layer, around which it may do work (a lock held while the inner layers run, a claim completed
- * with their result). {@link Layers} has one for each strategy.
+ * with their result). Each strategy brings its own: {@code OneTimeTokens.asLayer},
+ * {@code DistributedLocks.asLayer}, {@code IdempotencyEngine.asLayer}, {@code Deduplicator.asLayer},
+ * {@code StateMachine.asLayer}, {@code RateLimiter.asLayer} and {@code StockReservations.asLayer};
+ * an application may write its own (a unique key of its table, a check of its own).
  *
  * @param <R> the request type
  * @param <T> the result type

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * LayeredDefence<PlaceOrder, Order> defence = LayeredDefence.<PlaceOrder, Order>builder("orders")
- *     .layer(Layers.token(tokens, r -> Scope.of("checkout", r.userId()), PlaceOrder::formToken), FailurePolicy.SKIP)
- *     .layer(Layers.idempotentCall(engine, r -> r.key(), r -> r.fingerprint(), orderCodec), FailurePolicy.SKIP)
- *     .layer(Layers.dedup(jdbcDedup, r -> r.key()))
+ *     .layer(tokens.asLayer(r -> Scope.of("checkout", r.userId()), PlaceOrder::formToken), FailurePolicy.SKIP)
+ *     .layer(engine.asLayer(r -> r.key(), r -> r.fingerprint(), orderCodec), FailurePolicy.SKIP)
+ *     .layer(jdbcDedup.asLayer(r -> r.key()))
  *     .build();
  * DefenceOutcome<Order> outcome = defence.execute(request, r -> orders.place(r));
  * }</pre>
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Every layer's decision (passed, replayed, stopped with its reason, skipped, failed) is
  *       reported to the {@link LayerListener}s given to the builder, outermost layer first.</li>
  * </ul>
- * Thread-safe if its layers are (all of {@link Layers}' are).
+ * Thread-safe if its layers are (every strategy's {@code asLayer} is).
  *
  * @param <R> the request type
  * @param <T> the result type

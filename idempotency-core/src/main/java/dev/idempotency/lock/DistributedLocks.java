@@ -1,5 +1,10 @@
 package dev.idempotency.lock;
 
+import dev.idempotency.InvalidInputException;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
@@ -263,5 +268,42 @@ public final class DistributedLocks implements AutoCloseable {
     public DistributedLocks build() {
       return new DistributedLocks(this);
     }
+  }
+
+  /**
+   * This lock service as a layer of a {@link dev.idempotency.defence.LayeredDefence}: it holds the
+   * request's lock while the inner layers and the action run; a lock held by someone else throughout
+   * the wait stops the request ({@link DefenceOutcome.Reason#LOCKED}).
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param key the lock's key
+   * @param options lease, wait and watchdog
+   * @return the layer, named {@code "lock"}; thread-safe
+   * @throws InvalidInputException if an argument is null
+   */
+  public <R, T> Layer<R, T> asLayer(Function<? super R, IdempotencyKey> key, LockOptions options) {
+    return asLayer(key, options, (request, token) -> { });
+  }
+
+  /**
+   * As {@link #asLayer(Function, LockOptions)}, and hands the lock's fencing token to the request
+   * before the inner layers run, so that the write made under the lock can be fenced: the store of
+   * record refuses a write whose token is lower than the last one it accepted, which stops an owner
+   * whose lease ran out while it was paused.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param key the lock's key
+   * @param options lease, wait and watchdog
+   * @param onAcquired given the request and the lock's fencing token once the lock is held, on the
+   *     calling thread, before the inner layers run; what it throws releases the lock and propagates
+   * @return the layer, named {@code "lock"}; thread-safe
+   * @throws InvalidInputException if an argument is null
+   */
+  public <R, T> Layer<R, T> asLayer(Function<? super R, IdempotencyKey> key, LockOptions options,
+      BiConsumer<? super R, ? super FencingToken> onAcquired) {
+    return new LockLayer<>(this, Require.nonNull(key, "key"), Require.nonNull(options, "options"),
+        Require.nonNull(onAcquired, "onAcquired"));
   }
 }

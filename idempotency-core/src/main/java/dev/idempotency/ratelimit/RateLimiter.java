@@ -1,5 +1,8 @@
 package dev.idempotency.ratelimit;
 
+import java.util.function.Function;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.spi.support.Require;
@@ -181,5 +184,22 @@ public final class RateLimiter {
       Require.argument(!limits.isEmpty(), "limit", "add at least one tier");
       return new RateLimiter(this);
     }
+  }
+
+  /**
+   * This limiter as a layer of a {@link dev.idempotency.defence.LayeredDefence}: it takes a permit
+   * before letting the request through; a refusal stops it ({@link DefenceOutcome.Reason#RATE_LIMITED})
+   * with the time until a permit comes back ({@link DefenceOutcome.Stopped#retryAfterTime()}, for
+   * {@code Retry-After}). Put a per-user layer before a global one, and both after the idempotent
+   * call's layer, so that a retry of a stored request is replayed without spending a permit.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param key the limited key of a request (a user id, an IP, or {@link #GLOBAL})
+   * @return the layer, named {@code "rate-limit:<limiter name>"}; thread-safe
+   * @throws InvalidInputException if the key function is null
+   */
+  public <R, T> Layer<R, T> asLayer(Function<? super R, String> key) {
+    return new RateLimitLayer<>(this, Require.nonNull(key, "key"));
   }
 }

@@ -1,5 +1,9 @@
 package dev.idempotency.state;
 
+import dev.idempotency.InvalidInputException;
+import java.util.function.Function;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
@@ -285,5 +289,23 @@ public final class StateMachine<S extends Enum<S>> {
       Require.argument(!allowed.isEmpty(), "transitions", "declare at least one transition");
       return new StateMachine<>(this);
     }
+  }
+
+  /**
+   * A transition of this machine as a layer of a {@link dev.idempotency.defence.LayeredDefence}: it
+   * applies the transition, then lets the request through; a transition applied before stops it as
+   * a duplicate, one the current state does not allow (or an unknown entity) stops it as
+   * {@link DefenceOutcome.Reason#STATE_REJECTED}. The transition is written before the action: on
+   * JDBC, run both in one transaction so that they commit together.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param entityId the entity the request changes
+   * @param target the state the request moves it to
+   * @return the layer, named {@code "state-machine"}; thread-safe
+   * @throws InvalidInputException if an argument is null
+   */
+  public <R, T> Layer<R, T> asLayer(Function<? super R, String> entityId, S target) {
+    return new TransitionLayer<>(this, Require.nonNull(entityId, "entityId"), Require.nonNull(target, "target"));
   }
 }

@@ -1,5 +1,9 @@
 package dev.idempotency.stock;
 
+import java.util.function.ToLongFunction;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import dev.idempotency.defence.Layer;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.spi.support.Require;
@@ -291,5 +295,48 @@ public final class StockReservations {
 
   private <R> R call(String operation, Supplier<R> call) {
     return StoreCalls.call(store.name(), operation, call);
+  }
+
+  /**
+   * These reservations as a layer of a {@link dev.idempotency.defence.LayeredDefence}: it reserves
+   * stock before letting the request through, and gives it back if the inner layers or the action
+   * fail or stop, so a declined payment or a failed order insert never loses a unit. Sold out,
+   * already reserved (one per holder) and not stocked stop the request. On success the units stay
+   * reserved for the hold: confirm them when the order is paid ({@link #confirm(Reservation)}; the
+   * overload with {@code onReserved} hands the action its reservation), release them when it is
+   * cancelled, or let the hold end.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param item the item a request buys
+   * @param holder the holder: the user for one per user, or the request id
+   * @param quantity the units a request buys
+   * @return the layer, named {@code "stock"}; thread-safe
+   * @throws InvalidInputException if an argument is null
+   */
+  public <R, T> Layer<R, T> asLayer(Function<? super R, String> item, Function<? super R, String> holder,
+      ToLongFunction<? super R> quantity) {
+    return asLayer(item, holder, quantity, (request, reservation) -> { });
+  }
+
+  /**
+   * As {@link #asLayer(Function, Function, ToLongFunction)}, and hands the new reservation to the
+   * request before the inner layers run, so that the action can pass its id on (in a message, an
+   * order row) to whoever confirms or releases it, without reading it back.
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param item the item a request buys
+   * @param holder the holder: the user for one per user, or the request id
+   * @param quantity the units a request buys
+   * @param onReserved called with the request and its reservation once the units are reserved;
+   *     what it throws releases them and propagates
+   * @return the layer, named {@code "stock"}; thread-safe
+   * @throws InvalidInputException if an argument is null
+   */
+  public <R, T> Layer<R, T> asLayer(Function<? super R, String> item, Function<? super R, String> holder,
+      ToLongFunction<? super R> quantity, BiConsumer<? super R, ? super Reservation> onReserved) {
+    return new ReservationLayer<>(this, Require.nonNull(item, "item"), Require.nonNull(holder, "holder"),
+        Require.nonNull(quantity, "quantity"), Require.nonNull(onReserved, "onReserved"));
   }
 }

@@ -1,5 +1,8 @@
 package dev.idempotency.token;
 
+import java.util.function.Function;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyListener;
 import dev.idempotency.InvalidInputException;
@@ -247,5 +250,27 @@ public final class OneTimeTokens {
     public OneTimeTokens build() {
       return new OneTimeTokens(this);
     }
+  }
+
+  /**
+   * This service as a layer of a {@link dev.idempotency.defence.LayeredDefence}: it consumes the
+   * request's one-time token before letting the request through; a token that is not valid stops it
+   * ({@link DefenceOutcome.Reason#TOKEN_NOT_VALID}). The token stays used up once the inner layers
+   * and the action have run to an outcome; if they stop the request or throw, it is given back
+   * ({@link #restore}), so that the client's retry of that same request (the same token, often the
+   * same {@code Idempotency-Key}) is not refused because its first attempt used the token. A failure
+   * to give it back is added to the inner exception as suppressed, or logged after a stop. A request
+   * without a well-formed token costs one round trip that checks the store answers: with the store
+   * down, the layer fails like any other (on {@code SKIP}, the later layers decide).
+   *
+   * @param <R> the request type
+   * @param <T> the result type
+   * @param scope the scope the token was issued for
+   * @param token the presented token (null counts as not valid)
+   * @return the layer, named {@code "token"}; thread-safe
+   * @throws InvalidInputException if an argument is null
+   */
+  public <R, T> Layer<R, T> asLayer(Function<? super R, Scope> scope, Function<? super R, String> token) {
+    return new TokenLayer<>(this, Require.nonNull(scope, "scope"), Require.nonNull(token, "token"));
   }
 }

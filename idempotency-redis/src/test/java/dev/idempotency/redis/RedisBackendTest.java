@@ -16,7 +16,6 @@ import dev.idempotency.dedup.Deduplicator;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.FailurePolicy;
 import dev.idempotency.defence.LayeredDefence;
-import dev.idempotency.defence.Layers;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockHandle;
 import dev.idempotency.lock.LockOptions;
@@ -294,11 +293,11 @@ class RedisBackendTest {
       InMemoryBackend database = InMemoryBackend.create();
       AtomicInteger placed = new AtomicInteger();
       LayeredDefence<Order, String> defence = LayeredDefence.<Order, String>builder("orders")
-          .layer(Layers.token(OneTimeTokens.builder(down.tokenStore()).build(), o -> Scope.of("checkout"), Order::token), FailurePolicy.SKIP)
-          .layer(Layers.lock(locks, o -> IdempotencyKey.of("order-lock", o.key()), LockOptions.DEFAULTS), FailurePolicy.SKIP)
-          .layer(Layers.idempotentCall(IdempotencyEngine.builder(down.idempotencyStore()).build(),
+          .layer(OneTimeTokens.builder(down.tokenStore()).build().asLayer(o -> Scope.of("checkout"), Order::token), FailurePolicy.SKIP)
+          .layer(locks.asLayer(o -> IdempotencyKey.of("order-lock", o.key()), LockOptions.DEFAULTS), FailurePolicy.SKIP)
+          .layer(IdempotencyEngine.builder(down.idempotencyStore()).build().asLayer(
               o -> IdempotencyKey.of("orders", o.key()), o -> Fingerprint.none(), Codecs.string(), CallOptions.DEFAULTS), FailurePolicy.SKIP)
-          .layer(Layers.dedup(Deduplicator.builder(database.dedupStore()).build(), o -> IdempotencyKey.of("orders", o.key())))
+          .layer(Deduplicator.builder(database.dedupStore()).build().asLayer(o -> IdempotencyKey.of("orders", o.key())))
           .build();
       List<Race.Outcome<DefenceOutcome<String>>> outcomes = Race.run(16, i -> () ->
           defence.execute(new Order("order-77", String.format("%032d", i)), o -> "placed-" + placed.incrementAndGet()));

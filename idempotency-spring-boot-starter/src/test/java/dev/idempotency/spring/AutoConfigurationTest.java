@@ -169,7 +169,7 @@ class AutoConfigurationTest {
       dev.idempotency.defence.LayeredDefence<String, String> defence =
           dev.idempotency.defence.LayeredDefence.<String, String>builder("checkout")
               .layerListener(metrics)
-              .layer(dev.idempotency.defence.Layers.token(tokens, t -> dev.idempotency.Scope.of("form", "u1"), t -> t))
+              .layer(tokens.asLayer(t -> dev.idempotency.Scope.of("form", "u1"), t -> t))
               .build();
       String token = tokens.issue(dev.idempotency.Scope.of("form", "u1"));
       defence.execute(token, t -> "order");

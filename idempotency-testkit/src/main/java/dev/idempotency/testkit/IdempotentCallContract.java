@@ -517,6 +517,47 @@ public abstract class IdempotentCallContract extends ContractSupport {
   }
 
   @Test
+  void aResultTheCallerDoesNotKeepIsAnsweredOnceAndTheNextAttemptRunsAgain() {
+    CountingListener counts = new CountingListener();
+    IdempotencyEngine engine = IdempotencyEngine.builder(newClient()).defaults(STABLE).listener(counts).build();
+    AtomicInteger runs = new AtomicInteger();
+    java.util.function.Predicate<String> keepUnlessUnavailable = r -> !r.startsWith("503");
+
+    CallResult<String> first = engine.execute(key("unkept"), FP, Codecs.string(), STABLE,
+        c -> (runs.incrementAndGet() == 1 ? "503 try later" : "201 order-") + runs.get(), keepUnlessUnavailable);
+    assertThat(first.value()).isEqualTo("503 try later1");
+    assertThat(first.replayed()).isFalse();
+    assertThat(engine().lookup(key("unkept"))).as("nothing kept, nothing held").isEmpty();
+    assertThat(counts.count(IdempotencyEvent.RELEASED_UNKEPT)).isEqualTo(1);
+
+    CallResult<String> retry = engine.execute(key("unkept"), FP, Codecs.string(), STABLE,
+        c -> (runs.incrementAndGet() == 1 ? "503 try later" : "201 order-") + runs.get(), keepUnlessUnavailable);
+    CallResult<String> replay = engine().execute(key("unkept"), FP, Codecs.string(), c -> "never");
+    assertThat(retry.value()).isEqualTo("201 order-2");
+    assertThat(replay.replayed()).isTrue();
+    assertThat(replay.value()).isEqualTo("201 order-2");
+    assertThat(runs).hasValue(2);
+  }
+
+  @Test
+  void anUnkeptAsynchronousResultReleasesItsClaimAndAThrowingKeepCountsAsAFailure() throws Exception {
+    IdempotencyEngine engine = engine();
+    CallResult<String> unkept = engine.executeAsync(key("async-unkept"), FP, Codecs.string(), STABLE,
+        c -> java.util.concurrent.CompletableFuture.completedFuture("503"), r -> false).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(unkept.value()).isEqualTo("503");
+    assertThat(engine.lookup(key("async-unkept"))).isEmpty();
+
+    IllegalStateException broken = new IllegalStateException("keep failed");
+    assertThatThrownBy(() -> engine.execute(key("keep-throws"), FP, Codecs.string(), STABLE, c -> "x", r -> {
+      throw broken;
+    })).isSameAs(broken);
+    assertThat(engine.lookup(key("keep-throws"))).as("released as after any failure").isEmpty();
+    assertThatThrownBy(() -> engine.execute(key("keep-null"), FP, Codecs.string(), STABLE, c -> "x", null))
+        .isInstanceOf(InvalidInputException.class);
+    assertThat(engine.lookup(key("keep-null"))).isEmpty();
+  }
+
+  @Test
   void checkedExceptionsPropagateUnchanged() {
     IOException io = new IOException("disk full");
     assertThatThrownBy(() -> engine().execute(key("io"), FP, Codecs.string(), c -> {

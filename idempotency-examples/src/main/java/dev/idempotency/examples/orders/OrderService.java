@@ -6,7 +6,6 @@ import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.FailurePolicy;
 import dev.idempotency.defence.LayeredDefence;
-import dev.idempotency.defence.Layers;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockOptions;
 import dev.idempotency.ratelimit.RateLimiter;
@@ -120,22 +119,22 @@ public final class OrderService {
     LockOptions lock = LockOptions.builder().lease(p.lockLease()).maxWait(Duration.ofSeconds(3)).build();
     this.submitDefence = LayeredDefence.<SubmitOrder, OrderStore.Placed>builder("orders")
         .layerListener(stats)
-        .layer(Layers.rateLimit(userLimit, SubmitOrder::userId), cache)
-        .layer(Layers.rateLimit(globalLimit, s -> RateLimiter.GLOBAL), cache)
-        .layer(Layers.token(tokens, s -> formScope(s.userId()), SubmitOrder::submitToken), cache)
-        .layer(Layers.lock(locks, s -> IdempotencyKey.of("order-lock", s.userId(), s.productId()), lock,
+        .layer(userLimit.asLayer(SubmitOrder::userId), cache)
+        .layer(globalLimit.asLayer(s -> RateLimiter.GLOBAL), cache)
+        .layer(tokens.asLayer(s -> formScope(s.userId()), SubmitOrder::submitToken), cache)
+        .layer(locks.asLayer(s -> IdempotencyKey.of("order-lock", s.userId(), s.productId()), lock,
             SubmitOrder::fence), cache)
         .build();
     this.asyncDefence = LayeredDefence.<SubmitOrder, String>builder("orders-async")
         .layerListener(stats)
-        .layer(Layers.rateLimit(userLimit, SubmitOrder::userId), cache)
-        .layer(Layers.rateLimit(globalLimit, s -> RateLimiter.GLOBAL), cache)
+        .layer(userLimit.asLayer(SubmitOrder::userId), cache)
+        .layer(globalLimit.asLayer(s -> RateLimiter.GLOBAL), cache)
         .build();
     this.flashDefence = LayeredDefence.<FlashBuy, String>builder("flash-sale")
         .layerListener(stats)
-        .layer(Layers.rateLimit(flashUserLimit, FlashBuy::userId), cache)
-        .layer(Layers.rateLimit(flashGlobalLimit, b -> RateLimiter.GLOBAL), cache)
-        .layer(Layers.reserve(stock, FlashBuy::productId, FlashBuy::userId, b -> 1, FlashBuy::reservation))
+        .layer(flashUserLimit.asLayer(FlashBuy::userId), cache)
+        .layer(flashGlobalLimit.asLayer(b -> RateLimiter.GLOBAL), cache)
+        .layer(stock.asLayer(FlashBuy::productId, FlashBuy::userId, b -> 1, FlashBuy::reservation))
         .build();
   }
 

@@ -25,6 +25,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -88,29 +89,6 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** A response the route produced but that is not stored: the claim is released and it is sent. */
-  private static final class NotStored extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    NotStored() {
-      super(null, null, false, false);
-    }
-  }
-
-  /** The route's own failure, carried through the engine (which releases the claim) unchanged. */
-  private static final class RouteFailure extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    RouteFailure(Exception cause) {
-      super(cause);
-    }
-
-    /** The route's failure as it threw it. */
-    Exception unwrap() {
-      return (Exception) getCause();
-    }
-  }
-
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
@@ -159,19 +137,10 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     CallResult<StoredResponse> result;
     try {
-      result = engine.execute(key, fingerprint(run.request, body), StoredResponse.CODEC, route.options(), run);
-    } catch (NotStored e) {
-      run.capture.copyBodyToResponse();
-      return;
-    } catch (RouteFailure e) {
-      Exception cause = e.unwrap();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof ServletException se) {
-        throw se;
-      }
-      throw (RuntimeException) cause;
+      // A response that must not be stored (a 5xx, a committed stream) comes back as null: the
+      // engine releases the claim and this request still gets the route's response.
+      result = engine.execute(key, fingerprint(run.request, body), StoredResponse.CODEC, route.options(), run,
+          Objects::nonNull);
     } catch (IdempotencyException e) {
       if (run.ran) {
         // The route ran (its effects happened) but its response could not be stored: the client
@@ -184,6 +153,10 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
         problem(run.request, run.response, e);
       }
       return;
+    } catch (IOException | ServletException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ServletException(e); // not reached: the chain throws only the types above
     }
     if (result.replayed()) {
       replay(run.response, result.value());
@@ -197,7 +170,7 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
    * answers that response to be stored. It remembers whether it ran, so that a failure to store
    * after the route's effects happened still sends the client the route's response.
    */
-  private final class RouteRun implements IdempotentAction<StoredResponse, RouteFailure> {
+  private final class RouteRun implements IdempotentAction<StoredResponse, Exception> {
     final HttpServletRequest request;
     final HttpServletResponse response;
     final FilterChain chain;
@@ -211,19 +184,12 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
       this.capture = new ContentCachingResponseWrapper(response);
     }
 
+    /** Runs the route; answers its response as stored, or null if it must not be stored. */
     @Override
-    public StoredResponse run(Claim claim) throws RouteFailure {
+    public StoredResponse run(Claim claim) throws IOException, ServletException {
       ran = true;
-      try {
-        chain.doFilter(request, capture);
-      } catch (IOException | ServletException | RuntimeException e) {
-        throw new RouteFailure(e);
-      }
-      StoredResponse stored = captured(capture);
-      if (stored == null) {
-        throw new NotStored();
-      }
-      return stored;
+      chain.doFilter(request, capture);
+      return captured(capture);
     }
   }
 

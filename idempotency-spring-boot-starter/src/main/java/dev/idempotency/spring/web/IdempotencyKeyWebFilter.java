@@ -8,6 +8,7 @@ import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
 import java.security.Principal;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.reactivestreams.Publisher;
@@ -149,24 +150,17 @@ public final class IdempotencyKeyWebFilter implements WebFilter, Ordered {
             StoredResponse.CODEC, route.options(), claim -> {
               capture.ran = true;
               return chain.filter(replayable)
-                  .then(Mono.fromCallable(() -> {
-                    StoredResponse stored = stored(capture);
-                    if (stored == null) {
-                      throw new NotStored();
-                    }
-                    return stored;
-                  }))
+                  // A response that must not be stored completes empty (null): the engine
+                  // releases the claim and this request still gets the route's response.
+                  .then(Mono.fromCallable(() -> stored(capture)))
                   .publishOn(Settling.SCHEDULER)
                   .toFuture();
-            }), true))
+            }, Objects::nonNull), true))
         .subscribeOn(Schedulers.boundedElastic());
     return claimed
         .flatMap(result -> result.replayed() ? replay(exchange, result.value()) : capture.send())
         .onErrorResume(e -> {
           Throwable failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-          if (failure instanceof NotStored) {
-            return capture.send();
-          }
           if (failure instanceof IdempotencyException ie) {
             if (capture.ran) {
               // The route ran (its effects happened) but its response could not be stored: the client
@@ -210,15 +204,6 @@ public final class IdempotencyKeyWebFilter implements WebFilter, Ordered {
 
   private static Mono<Void> write(ServerWebExchange exchange, Problem problem) {
     return IdempotencyWebExceptionHandler.write(exchange, problem);
-  }
-
-  /** A response the route produced but that is not stored: the claim is released and it is sent. */
-  private static final class NotStored extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    NotStored() {
-      super(null, null, false, false);
-    }
   }
 
   /** The request with its body read once and handed on from memory. */

@@ -9,7 +9,6 @@ import dev.idempotency.IdempotencyKey;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.LayeredDefence;
-import dev.idempotency.defence.Layers;
 import dev.idempotency.memory.InMemoryBackend;
 import dev.idempotency.ratelimit.RateLimiter;
 import dev.idempotency.stock.StockLevels;
@@ -33,11 +32,11 @@ class FlashSaleLayersTest {
 
   private LayeredDefence<Buy, String> defence(RateLimiter perUser, RateLimiter overall) {
     return LayeredDefence.<Buy, String>builder("flash-sale")
-        .layer(Layers.idempotentCall(IdempotencyEngine.builder(backend.idempotencyStore()).timeSource(time).build(),
+        .layer(IdempotencyEngine.builder(backend.idempotencyStore()).timeSource(time).build().asLayer(
             b -> IdempotencyKey.of("buy", b.userId(), b.requestKey()), b -> Fingerprint.sha256(b.sku()), Codecs.string()))
-        .layer(Layers.rateLimit(perUser, Buy::userId))
-        .layer(Layers.rateLimit(overall, b -> RateLimiter.GLOBAL))
-        .layer(Layers.reserve(stock, Buy::sku, Buy::userId, b -> 1, (b, r) -> handed.put(b.userId(), r)))
+        .layer(perUser.asLayer(Buy::userId))
+        .layer(overall.asLayer(b -> RateLimiter.GLOBAL))
+        .layer(stock.asLayer(Buy::sku, Buy::userId, b -> 1, (b, r) -> handed.put(b.userId(), r)))
         .build();
   }
 

@@ -18,6 +18,7 @@ import dev.idempotency.defence.*;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockOptions;
 import dev.idempotency.memory.InMemoryBackend;
+import dev.idempotency.ratelimit.RateLimiter;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.testkit.Race;
 import dev.idempotency.token.OneTimeTokens;
@@ -60,12 +61,12 @@ class LayeredDefenceTest {
     return LayeredDefence.<PlaceOrder, String>builder("orders")
         .listener(counts)
         .layerListener(decisions::add)
-        .layer(Layers.token(tokens, r -> Scope.of("checkout", r.userId()), PlaceOrder::formToken), cachePolicy)
-        .layer(Layers.lock(locks, r -> IdempotencyKey.of("order-lock", r.userId()),
+        .layer(tokens.asLayer(r -> Scope.of("checkout", r.userId()), PlaceOrder::formToken), cachePolicy)
+        .layer(locks.asLayer(r -> IdempotencyKey.of("order-lock", r.userId()),
             LockOptions.builder().lease(Duration.ofSeconds(30)).maxWait(Duration.ofSeconds(20)).build()), cachePolicy)
-        .layer(Layers.idempotentCall(engine, PlaceOrder::key, r -> Fingerprint.sha256(r.body()), Codecs.string()), cachePolicy)
-        .layer(Layers.dedup(dedup, PlaceOrder::key))
-        .layer(Layers.transition(machine, PlaceOrder::orderId, Status.PLACED))
+        .layer(engine.asLayer(PlaceOrder::key, r -> Fingerprint.sha256(r.body()), Codecs.string()), cachePolicy)
+        .layer(dedup.asLayer(PlaceOrder::key))
+        .layer(machine.asLayer(PlaceOrder::orderId, Status.PLACED))
         .build();
   }
 
@@ -169,7 +170,7 @@ class LayeredDefenceTest {
         .layerListener(d -> {
           throw new IllegalStateException("a broken listener changes nothing");
         })
-        .layer(Layers.idempotentCall(IdempotencyEngine.builder(redisDown.idempotencyStore()).build(),
+        .layer(IdempotencyEngine.builder(redisDown.idempotencyStore()).build().asLayer(
             PlaceOrder::key, r -> Fingerprint.none(), Codecs.string()))
         .build();
     assertThatThrownBy(() -> failClosed.execute(new PlaceOrder("erin", "r", "t", "o", "b"), this::place))
@@ -216,7 +217,7 @@ class LayeredDefenceTest {
   @Test
   void aFailClosedLayerWithItsStoreDownFailsTheCallAndRunsNothing() {
     LayeredDefence<PlaceOrder, String> defence = LayeredDefence.<PlaceOrder, String>builder("orders")
-        .layer(Layers.idempotentCall(IdempotencyEngine.builder(redisDown.idempotencyStore()).build(),
+        .layer(IdempotencyEngine.builder(redisDown.idempotencyStore()).build().asLayer(
             PlaceOrder::key, r -> Fingerprint.none(), Codecs.string()))
         .build();
     assertThatThrownBy(() -> defence.execute(new PlaceOrder("dan", "r", "t", "o", "b"), this::place))
@@ -232,9 +233,9 @@ class LayeredDefenceTest {
   void actionFailuresPropagateUnchangedAndLeaveNoMarksBehind() {
     Deduplicator dedup = Deduplicator.builder(backend.dedupStore()).build();
     LayeredDefence<PlaceOrder, String> defence = LayeredDefence.<PlaceOrder, String>builder("orders")
-        .layer(Layers.idempotentCall(IdempotencyEngine.builder(backend.idempotencyStore()).build(),
+        .layer(IdempotencyEngine.builder(backend.idempotencyStore()).build().asLayer(
             PlaceOrder::key, r -> Fingerprint.none(), Codecs.string()))
-        .layer(Layers.dedup(dedup, PlaceOrder::key))
+        .layer(dedup.asLayer(PlaceOrder::key))
         .build();
     PlaceOrder r = new PlaceOrder("erin", "r-1", "t", "o", "b");
     IllegalStateException boom = new IllegalStateException("warehouse down");
@@ -247,7 +248,7 @@ class LayeredDefenceTest {
   @Test
   void aLockHeldElsewhereStopsTheRequest() {
     LayeredDefence<PlaceOrder, String> defence = LayeredDefence.<PlaceOrder, String>builder("orders")
-        .layer(Layers.lock(locks, r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS))
+        .layer(locks.asLayer(r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS))
         .build();
     DistributedLocks other = DistributedLocks.builder(backend.lockStore()).build();
     try (var held = other.tryLock(IdempotencyKey.of("order-lock", "fay")).orElseThrow()) {
@@ -260,11 +261,32 @@ class LayeredDefenceTest {
   }
 
   @Test
+  void anInnerStopIsNotKeptByTheIdempotentCallSoTheSameKeysRetryRunsTheLayersAgain() {
+    IdempotencyEngine engine = IdempotencyEngine.builder(backend.idempotencyStore()).build();
+    LayeredDefence<PlaceOrder, String> defence = LayeredDefence.<PlaceOrder, String>builder("orders")
+        .layer(engine.asLayer(PlaceOrder::key, r -> Fingerprint.sha256(r.body()), Codecs.string()))
+        .layer(locks.asLayer(r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS))
+        .build();
+    PlaceOrder request = new PlaceOrder("gil", "key-g", "t", "o", "b");
+    DistributedLocks other = DistributedLocks.builder(backend.lockStore()).build();
+    try (var held = other.tryLock(IdempotencyKey.of("order-lock", "gil")).orElseThrow()) {
+      assertThat(defence.execute(request, this::place)).isInstanceOfSatisfying(DefenceOutcome.Stopped.class,
+          s -> assertThat(s.layer()).isEqualTo("lock"));
+    }
+    assertThat(engine.lookup(request.key())).as("the stop released the claim").isEmpty();
+    DefenceOutcome<String> retry = defence.execute(request, this::place);
+    assertThat(retry).isInstanceOf(DefenceOutcome.Executed.class);
+    assertThat(defence.execute(request, this::place)).isInstanceOfSatisfying(DefenceOutcome.Replayed.class,
+        r -> assertThat(r.result()).isEqualTo(retry.value().orElseThrow()));
+    assertThat(placed).hasValue(1);
+  }
+
+  @Test
   void aTokenIsGivenBackWhenTheInnerLayersStopOrThrowSoTheRetryOfTheSameRequestPasses() {
     OneTimeTokens tokens = OneTimeTokens.builder(backend.tokenStore()).build();
     LayeredDefence<PlaceOrder, String> defence = LayeredDefence.<PlaceOrder, String>builder("orders")
-        .layer(Layers.token(tokens, r -> Scope.of("checkout", r.userId()), PlaceOrder::formToken))
-        .layer(Layers.lock(locks, r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS))
+        .layer(tokens.asLayer(r -> Scope.of("checkout", r.userId()), PlaceOrder::formToken))
+        .layer(locks.asLayer(r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS))
         .build();
     PlaceOrder r = new PlaceOrder("gus", "r-1", tokens.issue(Scope.of("checkout", "gus")), "o", "b");
     assertThatThrownBy(() -> defence.execute(r, x -> {
@@ -287,7 +309,7 @@ class LayeredDefenceTest {
   void theLockLayerHandsItsFencingTokenToTheRequestAndEachHolderGetsAGreaterOne() {
     List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     LayeredDefence<PlaceOrder, String> defence = LayeredDefence.<PlaceOrder, String>builder("orders")
-        .layer(Layers.lock(locks, r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS,
+        .layer(locks.asLayer(r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS,
             (r, token) -> seen.add(token.value())))
         .build();
     for (int i = 0; i < 3; i++) {
@@ -296,7 +318,7 @@ class LayeredDefenceTest {
     assertThat(seen).hasSize(3).isSorted().doesNotHaveDuplicates();
     IllegalStateException refused = new IllegalStateException("fence refused");
     LayeredDefence<PlaceOrder, String> failing = LayeredDefence.<PlaceOrder, String>builder("orders")
-        .layer(Layers.lock(locks, r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS,
+        .layer(locks.asLayer(r -> IdempotencyKey.of("order-lock", r.userId()), LockOptions.DEFAULTS,
             (r, token) -> { throw refused; }))
         .build();
     assertThatThrownBy(() -> failing.execute(new PlaceOrder("hal", "r", "t", "o", "b"), this::place)).isSameAs(refused);
@@ -308,11 +330,16 @@ class LayeredDefenceTest {
   void configurationErrorsAreTyped() {
     assertThatThrownBy(() -> LayeredDefence.<String, String>builder("orders").build())
         .isInstanceOf(InvalidInputException.class);
-    Layer<String, String> a = Layers.dedup(Deduplicator.builder(backend.dedupStore()).build(), s -> IdempotencyKey.of("x", s));
+    Layer<String, String> a = Deduplicator.builder(backend.dedupStore()).build().asLayer(s -> IdempotencyKey.of("x", s));
     assertThatThrownBy(() -> LayeredDefence.<String, String>builder("orders").layer(a).layer(a))
         .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> LayeredDefence.<String, String>builder("bad name")).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> Layers.idempotentCall(null, s -> null, s -> null, Codecs.string(), CallOptions.DEFAULTS))
+    IdempotencyEngine engine = IdempotencyEngine.builder(backend.idempotencyStore()).build();
+    assertThatThrownBy(() -> engine.asLayer(null, s -> null, Codecs.string(), CallOptions.DEFAULTS))
         .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> engine.asLayer(s -> null, s -> null, Codecs.string(), null))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> RateLimiter.builder(backend.rateLimitStore(), "x").limit(1, Duration.ofSeconds(1))
+        .build().asLayer(null)).isInstanceOf(InvalidInputException.class);
   }
 }

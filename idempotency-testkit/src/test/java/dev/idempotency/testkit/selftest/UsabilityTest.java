@@ -21,7 +21,6 @@ import dev.idempotency.dedup.IdempotentConsumer;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.FailurePolicy;
 import dev.idempotency.defence.LayeredDefence;
-import dev.idempotency.defence.Layers;
 import dev.idempotency.memory.InMemoryBackend;
 import dev.idempotency.token.OneTimeTokens;
 import java.io.IOException;
@@ -166,8 +165,8 @@ class UsabilityTest {
   void withTheTokenStoreDownOnSkipTheLaterLayersDecideForRequestsWithAndWithoutAToken() {
     OneTimeTokens down = OneTimeTokens.builder(new UnreachableBackend("redis 127.0.0.1:1").tokenStore()).build();
     LayeredDefence<Order, String> defence = LayeredDefence.<Order, String>builder("orders")
-        .layer(Layers.token(down, o -> Scope.of("checkout", o.userId()), Order::token), FailurePolicy.SKIP)
-        .layer(Layers.idempotentCall(engine, o -> IdempotencyKey.of("orders", o.userId(), o.key()),
+        .layer(down.asLayer(o -> Scope.of("checkout", o.userId()), Order::token), FailurePolicy.SKIP)
+        .layer(engine.asLayer(o -> IdempotencyKey.of("orders", o.userId(), o.key()),
             o -> Fingerprint.none(), Codecs.string()))
         .build();
     AtomicInteger orders = new AtomicInteger();
@@ -184,7 +183,7 @@ class UsabilityTest {
     // With the store up, a request without a token is still stopped by the token layer.
     OneTimeTokens up = OneTimeTokens.builder(memory.tokenStore()).build();
     LayeredDefence<Order, String> strict = LayeredDefence.<Order, String>builder("orders")
-        .layer(Layers.token(up, o -> Scope.of("checkout", o.userId()), Order::token), FailurePolicy.SKIP)
+        .layer(up.asLayer(o -> Scope.of("checkout", o.userId()), Order::token), FailurePolicy.SKIP)
         .build();
     assertThat(strict.execute(new Order("u1", "k2", null), o -> "never"))
         .isInstanceOfSatisfying(DefenceOutcome.Stopped.class, s -> assertThat(s.layer()).isEqualTo("token"));
