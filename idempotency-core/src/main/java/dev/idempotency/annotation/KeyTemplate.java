@@ -96,13 +96,12 @@ final class KeyTemplate {
   }
 
   String render(Object[] args) {
-    String[] nullAt = new String[1];
     if (parts.length == 1) {
       // A template that is one placeholder: its value is the key, no builder needed.
       PropertyPath path = (PropertyPath) parts[0];
-      Object value = path.evaluate(args, nullAt);
+      Object value = path.evaluate(args);
       if (value == null) {
-        throw nullValue(path, nullAt[0]);
+        throw nullValue(path, path.nullSegment(args));
       }
       return value instanceof String s ? s : String.valueOf(value);
     }
@@ -113,9 +112,9 @@ final class KeyTemplate {
         continue;
       }
       PropertyPath path = (PropertyPath) part;
-      Object value = path.evaluate(args, nullAt);
+      Object value = path.evaluate(args);
       if (value == null) {
-        throw nullValue(path, nullAt[0]);
+        throw nullValue(path, path.nullSegment(args));
       }
       sb.append(value instanceof String s ? s : String.valueOf(value));
     }

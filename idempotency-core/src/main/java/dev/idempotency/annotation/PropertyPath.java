@@ -156,27 +156,43 @@ final class PropertyPath {
   /**
    * Evaluates the path on the call's arguments.
    *
-   * @return the value, or null with {@code nullAt} naming the segment where it was null
+   * @return the value, or null if it or a segment on the way is null (see {@link #nullSegment})
    */
-  Object evaluate(Object[] args, String[] nullAt) {
+  Object evaluate(Object[] args) {
     Object value = args[parameter];
-    if (value == null) {
-      nullAt[0] = text.contains(".") ? text.substring(0, text.indexOf('.')) : text;
-      return null;
-    }
-    for (Step step : steps) {
-      try {
-        value = step.apply(value);
-      } catch (RuntimeException | Error e) {
-        throw e;
-      } catch (Throwable t) {
-        throw new IllegalStateException("reading \"" + step.name() + "\" of " + text + " failed", t);
-      }
-      if (value == null) {
-        nullAt[0] = step.name();
-        return null;
-      }
+    for (int i = 0; value != null && i < steps.length; i++) {
+      value = read(steps[i], value);
     }
     return value;
+  }
+
+  /**
+   * Names the segment where the path is null on these arguments, for the error message of a key
+   * that cannot be built; walks the path again (getters are expected to have no side effects).
+   *
+   * @return the segment's name
+   */
+  String nullSegment(Object[] args) {
+    Object value = args[parameter];
+    if (value == null) {
+      return text.contains(".") ? text.substring(0, text.indexOf('.')) : text;
+    }
+    for (Step step : steps) {
+      value = read(step, value);
+      if (value == null) {
+        return step.name();
+      }
+    }
+    return text;
+  }
+
+  private Object read(Step step, Object value) {
+    try {
+      return step.apply(value);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("reading \"" + step.name() + "\" of " + text + " failed", t);
+    }
   }
 }

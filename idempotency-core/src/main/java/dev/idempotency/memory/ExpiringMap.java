@@ -1,5 +1,6 @@
 package dev.idempotency.memory;
 
+import java.util.function.BiFunction;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -72,24 +73,57 @@ final class ExpiringMap<V> {
     return t == null || t.deadline() <= now() ? null : t.value();
   }
 
+  /**
+   * What an update decided: the entry to keep ({@code live} itself to keep it unchanged, null to
+   * remove it) and the caller's answer.
+   *
+   * @param <V> the value type
+   * @param <R> the answer's type
+   */
+  record Decision<V, R>(Timed<V> entry, R answer) {}
+
   /** An atomic update of one entry. */
   @FunctionalInterface
-  interface Update<V> {
+  interface Update<V, R> {
     /**
-     * Computes the new entry.
+     * Decides the new entry and the answer.
      *
      * @param live the live entry, or null if absent or past its deadline
      * @param now the current time
-     * @return the new entry ({@code live} itself to keep it), or null to remove it
+     * @return the decision
      */
-    Timed<V> apply(Timed<V> live, long now);
+    Decision<V, R> apply(Timed<V> live, long now);
   }
 
-  /** Atomically replaces the entry of a key; see {@link Update}. */
-  void compute(String key, Update<V> update) {
-    cache.asMap().compute(key, (k, old) -> {
+  /**
+   * Atomically replaces the entry of a key; see {@link Update}.
+   *
+   * @return the update's answer
+   */
+  <R> R compute(String key, Update<V, R> update) {
+    Decided<R> decided = new Decided<>(update);
+    cache.asMap().compute(key, decided);
+    return decided.answer;
+  }
+
+  /**
+   * One update run inside the cache's atomic compute, which hands back only the new entry: the
+   * answer is kept here, the one place the in-memory stores need it carried out.
+   */
+  private final class Decided<R> implements BiFunction<String, Timed<V>, Timed<V>> {
+    private final Update<V, R> update;
+    private R answer;
+
+    Decided(Update<V, R> update) {
+      this.update = update;
+    }
+
+    @Override
+    public Timed<V> apply(String key, Timed<V> old) {
       long now = now();
-      return update.apply(old == null || old.deadline() <= now ? null : old, now);
-    });
+      Decision<V, R> d = update.apply(old == null || old.deadline() <= now ? null : old, now);
+      answer = d.answer();
+      return d.entry();
+    }
   }
 }

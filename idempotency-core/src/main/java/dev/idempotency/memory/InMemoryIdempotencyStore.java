@@ -30,50 +30,35 @@ final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public ClaimResult claim(String key, String fingerprint, Duration lease) {
-    ClaimResult[] result = new ClaimResult[1];
-    map.compute(key, (live, now) -> {
+    return map.compute(key, (live, now) -> {
       if (live != null) {
-        result[0] = new ClaimResult.Existing(live.value());
-        return live;
+        return new ExpiringMap.Decision<>(live, new ClaimResult.Existing(live.value()));
       }
       long token = fencing.incrementAndGet();
-      result[0] = new ClaimResult.Acquired(token);
       // Weight 0: a live claim is never evicted for size, only by its lease.
-      return new ExpiringMap.Timed<>(StoredRecord.inProgress(fingerprint, token),
-          map.deadline(now, lease), 0);
+      return new ExpiringMap.Decision<>(new ExpiringMap.Timed<>(StoredRecord.inProgress(fingerprint, token),
+          map.deadline(now, lease), 0), new ClaimResult.Acquired(token));
     });
-    return result[0];
   }
 
   @Override
   public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
-    boolean[] done = new boolean[1];
-    map.compute(key, (live, now) -> {
+    return map.compute(key, (live, now) -> {
       if (!ownedBy(live, fencingToken)) {
         // Already completed under this token: a repeated completion confirms it.
-        done[0] = live != null && live.value().status() == StoredRecord.Status.COMPLETED
-            && live.value().fencingToken() == fencingToken;
-        return live;
+        return new ExpiringMap.Decision<>(live, live != null
+            && live.value().status() == StoredRecord.Status.COMPLETED && live.value().fencingToken() == fencingToken);
       }
-      done[0] = true;
       StoredRecord completed = StoredRecord.completed(live.value().fingerprint(), fencingToken, payload);
       int weight = RECORD_OVERHEAD + 2 * key.length() + completed.fingerprint().length() + payload.length;
-      return new ExpiringMap.Timed<>(completed, map.deadline(now, retention), weight);
+      return new ExpiringMap.Decision<>(new ExpiringMap.Timed<>(completed, map.deadline(now, retention), weight), true);
     });
-    return done[0];
   }
 
   @Override
   public boolean release(String key, long fencingToken) {
-    boolean[] done = new boolean[1];
-    map.compute(key, (live, now) -> {
-      if (!ownedBy(live, fencingToken)) {
-        return live;
-      }
-      done[0] = true;
-      return null;
-    });
-    return done[0];
+    return map.compute(key, (live, now) -> ownedBy(live, fencingToken)
+        ? new ExpiringMap.Decision<>(null, true) : new ExpiringMap.Decision<>(live, false));
   }
 
   @Override

@@ -28,48 +28,37 @@ final class InMemoryLockStore implements LockStore {
 
   @Override
   public OptionalLong tryAcquire(String key, String owner, Duration lease) {
-    long[] token = {-1};
-    map.compute(key, (live, now) -> {
+    return map.compute(key, (live, now) -> {
       if (live == null) {
-        token[0] = fencing.incrementAndGet();
-        return new ExpiringMap.Timed<>(new Held(owner, 1, token[0]), map.deadline(now, lease), 0);
+        long token = fencing.incrementAndGet();
+        return new ExpiringMap.Decision<>(new ExpiringMap.Timed<>(new Held(owner, 1, token),
+            map.deadline(now, lease), 0), OptionalLong.of(token));
       }
       Held h = live.value();
       if (!h.owner().equals(owner)) {
-        return live;
+        return new ExpiringMap.Decision<>(live, OptionalLong.empty());
       }
-      token[0] = h.fencingToken();
-      return new ExpiringMap.Timed<>(new Held(owner, h.holds() + 1, h.fencingToken()),
-          map.deadline(now, lease), 0);
+      return new ExpiringMap.Decision<>(new ExpiringMap.Timed<>(new Held(owner, h.holds() + 1, h.fencingToken()),
+          map.deadline(now, lease), 0), OptionalLong.of(h.fencingToken()));
     });
-    return token[0] < 0 ? OptionalLong.empty() : OptionalLong.of(token[0]);
   }
 
   @Override
   public boolean release(String key, String owner) {
-    boolean[] released = new boolean[1];
-    map.compute(key, (live, now) -> {
+    return map.compute(key, (live, now) -> {
       if (live == null || !live.value().owner().equals(owner)) {
-        return live;
+        return new ExpiringMap.Decision<>(live, false);
       }
-      released[0] = true;
       Held h = live.value();
-      return h.holds() <= 1 ? null
-          : new ExpiringMap.Timed<>(new Held(owner, h.holds() - 1, h.fencingToken()), live.deadline(), 0);
+      return new ExpiringMap.Decision<>(h.holds() <= 1 ? null
+          : new ExpiringMap.Timed<>(new Held(owner, h.holds() - 1, h.fencingToken()), live.deadline(), 0), true);
     });
-    return released[0];
   }
 
   @Override
   public boolean extend(String key, String owner, Duration lease) {
-    boolean[] extended = new boolean[1];
-    map.compute(key, (live, now) -> {
-      if (live == null || !live.value().owner().equals(owner)) {
-        return live;
-      }
-      extended[0] = true;
-      return new ExpiringMap.Timed<>(live.value(), map.deadline(now, lease), 0);
-    });
-    return extended[0];
+    return map.compute(key, (live, now) -> live == null || !live.value().owner().equals(owner)
+        ? new ExpiringMap.Decision<>(live, false)
+        : new ExpiringMap.Decision<>(new ExpiringMap.Timed<>(live.value(), map.deadline(now, lease), 0), true));
   }
 }

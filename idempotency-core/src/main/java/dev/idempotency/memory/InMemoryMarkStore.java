@@ -24,24 +24,13 @@ final class InMemoryMarkStore implements MarkStore {
 
   @Override
   public boolean mark(String key, Duration ttl) {
-    boolean[] marked = new boolean[1];
-    map.compute(key, (live, now) -> {
-      if (live != null) {
-        return live;
-      }
-      marked[0] = true;
-      return new ExpiringMap.Timed<>(Boolean.TRUE, map.deadline(now, ttl), MARK_OVERHEAD + 2 * key.length());
-    });
-    return marked[0];
+    return map.compute(key, (live, now) -> live != null ? new ExpiringMap.Decision<>(live, false)
+        : new ExpiringMap.Decision<>(new ExpiringMap.Timed<>(Boolean.TRUE, map.deadline(now, ttl),
+            MARK_OVERHEAD + 2 * key.length()), true));
   }
 
   @Override
   public boolean unmark(String key) {
-    boolean[] removed = new boolean[1];
-    map.compute(key, (live, now) -> {
-      removed[0] = live != null;
-      return null;
-    });
-    return removed[0];
+    return map.compute(key, (live, now) -> new ExpiringMap.Decision<>(null, live != null));
   }
 }

@@ -48,16 +48,21 @@ final class InMemoryStateStore implements StateStore {
   public TransitionAttempt transition(String entityId, Set<String> from, String to, Condition condition) {
     long expectedVersion = condition.expectedVersion().orElse(-1);
     long fencingToken = condition.fence().map(FencingToken::value).orElse(-1L);
-    boolean[] applied = new boolean[1];
-    VersionedState after = rows.computeIfPresent(entityId, (id, cur) -> {
-      if (from.contains(cur.state()) && (expectedVersion < 0 || cur.version() == expectedVersion)
-          && (fencingToken < 0 || cur.fence() <= fencingToken)) {
-        applied[0] = true;
-        return new VersionedState(to, cur.version() + 1, fencingToken < 0 ? cur.fence() : fencingToken);
+    while (true) {
+      VersionedState cur = rows.get(entityId);
+      if (cur == null) {
+        return new TransitionAttempt(false, null);
       }
-      return cur;
-    });
-    return new TransitionAttempt(applied[0], after);
+      if (!from.contains(cur.state()) || (expectedVersion >= 0 && cur.version() != expectedVersion)
+          || (fencingToken >= 0 && cur.fence() > fencingToken)) {
+        return new TransitionAttempt(false, cur);
+      }
+      VersionedState next = new VersionedState(to, cur.version() + 1, fencingToken < 0 ? cur.fence() : fencingToken);
+      // Compare-and-set: a transition that raced this one raised the version, so cur no longer matches.
+      if (rows.replace(entityId, cur, next)) {
+        return new TransitionAttempt(true, next);
+      }
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.idempotency.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.idempotency.InvalidInputException;
 import dev.idempotency.CallOptions;
 import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.KeyReusedException;
@@ -339,6 +340,17 @@ public abstract class IdempotentProxyContract extends ContractSupport {
       assertThat(info.key().scope().principal()).isEqualTo("user-" + ns);
     });
     assertThat(real.placed).hasValue(1);
+  }
+
+  @Test
+  void aKeyPartThatIsNullIsATypedErrorNamingTheSegmentAndRunsNothing() {
+    OrderService orders = service();
+    assertThatThrownBy(() -> orders.place(new OrderRequest("user-" + ns, null, "book", 1)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("{request.submitToken}")
+        .hasMessageContaining("is null at \"submitToken\"");
+    assertThatThrownBy(() -> orders.place(null))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("is null at \"request\"");
+    assertThat(real.placed).hasValue(0);
   }
 
   @Test

@@ -129,22 +129,22 @@ public final class SoakWorker {
     Map<String, AtomicLong> untyped = new ConcurrentHashMap<>();
     List<String> untypedSamples = java.util.Collections.synchronizedList(new ArrayList<>());
     Set<String> answered = ConcurrentHashMap.newKeySet();
-    boolean[] timedOut = new boolean[1];
+    java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
     List<Thread> running = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       Thread thread = new Thread(() -> {
-        Connection[] effectsConnection = new Connection[1];
+        EffectsConnection effectsConnection = new EffectsConnection(effects);
         try {
           while (next.getAndIncrement() < calls) {
             if (System.nanoTime() > deadline) {
-              timedOut[0] = true;
+              timedOut.set(true);
               return;
             }
             String k = "k" + ThreadLocalRandom.current().nextInt(keys);
             try {
               CallResult<String> r = engine.execute(IdempotencyKey.of(namespace, k), Fingerprint.sha256("fp-" + k),
                   Codecs.string(), c -> {
-                    record(effects, effectsConnection, k, worker, c.fencingToken().value());
+                    effectsConnection.record(k, worker, c.fencingToken().value());
                     return "v:" + k + ":" + worker;
                   });
               (r.replayed() ? replayed : executed).incrementAndGet();
@@ -164,7 +164,7 @@ public final class SoakWorker {
             }
           }
         } finally {
-          closeQuietly(effectsConnection[0]);
+          effectsConnection.close();
         }
       }, "soak-" + worker + "-" + t);
       thread.start();
@@ -178,7 +178,7 @@ public final class SoakWorker {
     out.setProperty("replayed", Long.toString(replayed.get()));
     out.setProperty("wrongResults", Long.toString(wrongResults.get()));
     out.setProperty("effectFailures", Long.toString(effectFailures.get()));
-    out.setProperty("timedOut", Boolean.toString(timedOut[0]));
+    out.setProperty("timedOut", Boolean.toString(timedOut.get()));
     new TreeMap<>(typed).forEach((n, c) -> out.setProperty("typed." + n, Long.toString(c.get())));
     new TreeMap<>(untyped).forEach((n, c) -> out.setProperty("untyped." + n, Long.toString(c.get())));
     for (int i = 0; i < untypedSamples.size(); i++) {
@@ -191,16 +191,30 @@ public final class SoakWorker {
     }
   }
 
-  private static void record(EffectsTable effects, Connection[] connection, String key, int worker, long token) {
-    try {
-      if (connection[0] == null) {
-        connection[0] = effects.connect();
+  /** One worker thread's connection to the effects table, opened on first use and again after a failure. */
+  private static final class EffectsConnection {
+    private final EffectsTable effects;
+    private Connection connection;
+
+    EffectsConnection(EffectsTable effects) {
+      this.effects = effects;
+    }
+
+    void record(String key, int worker, long token) {
+      try {
+        if (connection == null) {
+          connection = effects.connect();
+        }
+        effects.insert(connection, key, worker, token);
+      } catch (SQLException e) {
+        close();
+        throw new EffectFailed(e);
       }
-      effects.insert(connection[0], key, worker, token);
-    } catch (SQLException e) {
-      closeQuietly(connection[0]);
-      connection[0] = null;
-      throw new EffectFailed(e);
+    }
+
+    void close() {
+      closeQuietly(connection);
+      connection = null;
     }
   }
 
