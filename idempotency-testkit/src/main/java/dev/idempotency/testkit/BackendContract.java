@@ -1,13 +1,5 @@
 package dev.idempotency.testkit;
 
-import dev.idempotency.spi.Backend;
-import dev.idempotency.spi.IdempotencyStore;
-import dev.idempotency.spi.LockStore;
-import dev.idempotency.spi.MarkStore;
-import dev.idempotency.spi.RateLimitStore;
-import dev.idempotency.spi.StateStore;
-import dev.idempotency.spi.StockStore;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 
@@ -48,17 +40,15 @@ public abstract class BackendContract {
     fixture.close();
   }
 
+  // Every suite takes its clients and its clock from fixture(); each adapter below only hands it
+  // this test's fixture (JUnit needs one nested class per suite).
+
   /** {@link TamperedRecordContract} on this backend. */
   @Nested
   class TamperedRecords extends TamperedRecordContract {
     @Override
-    protected IdempotencyStore newClient() {
-      return fixture.newClient().idempotencyStore();
-    }
-
-    @Override
-    protected void advance(Duration d) throws InterruptedException {
-      fixture.advance(d);
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 
@@ -66,18 +56,8 @@ public abstract class BackendContract {
   @Nested
   class BadInput extends BadInputContract {
     @Override
-    protected Backend backend() {
-      return fixture.newClient();
-    }
-
-    @Override
-    protected long storedEntries() {
-      return fixture.storedEntries();
-    }
-
-    @Override
-    protected void advance(Duration d) throws InterruptedException {
-      fixture.advance(d);
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 
@@ -85,13 +65,8 @@ public abstract class BackendContract {
   @Nested
   class IdempotentCall extends IdempotentCallContract {
     @Override
-    protected IdempotencyStore newClient() {
-      return fixture.newClient().idempotencyStore();
-    }
-
-    @Override
-    protected void advance(Duration d) throws InterruptedException {
-      fixture.advance(d);
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 
@@ -99,13 +74,8 @@ public abstract class BackendContract {
   @Nested
   class IdempotentProxy extends IdempotentProxyContract {
     @Override
-    protected IdempotencyStore newClient() {
-      return fixture.newClient().idempotencyStore();
-    }
-
-    @Override
-    protected void advance(Duration d) throws InterruptedException {
-      fixture.advance(d);
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 
@@ -113,13 +83,8 @@ public abstract class BackendContract {
   @Nested
   class OneTimeToken extends OneTimeTokenContract {
     @Override
-    protected MarkStore newClient() {
-      return fixture.newClient().tokenStore();
-    }
-
-    @Override
-    protected void advance(Duration d) throws InterruptedException {
-      fixture.advance(d);
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 
@@ -127,13 +92,8 @@ public abstract class BackendContract {
   @Nested
   class Lock extends LockContract {
     @Override
-    protected LockStore newClient() {
-      return fixture.newClient().lockStore();
-    }
-
-    @Override
-    protected void advance(Duration d) throws InterruptedException {
-      fixture.advance(d);
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 
@@ -141,13 +101,8 @@ public abstract class BackendContract {
   @Nested
   class Dedup extends DedupContract {
     @Override
-    protected MarkStore newClient() {
-      return fixture.newClient().dedupStore();
-    }
-
-    @Override
-    protected void advance(Duration d) throws InterruptedException {
-      fixture.advance(d);
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 
@@ -155,8 +110,8 @@ public abstract class BackendContract {
   @Nested
   class StateMachines extends StateMachineContract {
     @Override
-    protected StateStore newClient() {
-      return fixture.newClient().stateStore("orders");
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 
@@ -173,13 +128,8 @@ public abstract class BackendContract {
   @Nested
   class StockReservation extends StockReservationContract {
     @Override
-    protected StockStore newClient() {
-      return fixture.newClient().stockStore();
-    }
-
-    @Override
-    protected void advance(Duration d) throws InterruptedException {
-      fixture.advance(d);
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 
@@ -187,22 +137,17 @@ public abstract class BackendContract {
   @Nested
   class RateLimits extends RateLimitContract {
     @Override
-    protected RateLimitStore newClient() {
-      return fixture.newClient().rateLimitStore();
-    }
-
-    @Override
-    protected void advance(Duration d) throws InterruptedException {
-      fixture.advance(d);
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 
-  /** {@link NearCacheContract} in front of this backend's idempotency store. */
+  /** {@link NearCacheContract} on this backend. */
   @Nested
   class NearCaches extends NearCacheContract {
     @Override
-    protected IdempotencyStore newClient() {
-      return fixture.newClient().idempotencyStore();
+    protected BackendFixture fixture() {
+      return fixture;
     }
   }
 }

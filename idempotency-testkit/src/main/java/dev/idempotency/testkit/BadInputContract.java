@@ -53,14 +53,18 @@ public abstract class BadInputContract extends ContractSupport {
    *
    * @return the client
    */
-  protected abstract Backend backend();
+  protected Backend backend() {
+    return fixture().newClient();
+  }
 
   /**
    * What the backend holds now ({@link BackendFixture#storedEntries()}).
    *
    * @return the count
    */
-  protected abstract long storedEntries();
+  protected long storedEntries() {
+    return fixture().storedEntries();
+  }
 
   /** Hostile texts for key values, principals, items, holders and rate-limit keys; {@code max} is the field's limit. */
   private static List<String> badTexts(int max) {

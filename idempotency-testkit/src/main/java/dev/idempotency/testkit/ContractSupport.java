@@ -39,7 +39,21 @@ public abstract class ContractSupport {
    * @param d how far
    * @throws InterruptedException if a sleep is interrupted
    */
-  protected abstract void advance(Duration d) throws InterruptedException;
+  protected void advance(Duration d) throws InterruptedException {
+    fixture().advance(d);
+  }
+
+  /**
+   * The fixture of the backend under test. {@link BackendContract} passes its own; a suite extended
+   * alone either overrides this or overrides {@code newClient()} and {@link #advance}.
+   *
+   * @return the fixture
+   * @throws IllegalStateException if neither was overridden
+   */
+  protected BackendFixture fixture() {
+    throw new IllegalStateException(getClass().getName()
+        + " must override fixture(), or newClient() and advance(Duration)");
+  }
 
   /**
    * Runs a task on a background thread.

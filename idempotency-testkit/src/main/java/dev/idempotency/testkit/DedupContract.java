@@ -27,9 +27,11 @@ public abstract class DedupContract extends ContractSupport {
   /**
    * A new, independent client of the backend under test, sharing its data.
    *
-   * @return the client
+   * @return the client (by default, one of {@link #fixture()})
    */
-  protected abstract MarkStore newClient();
+  protected MarkStore newClient() {
+    return fixture().newClient().dedupStore();
+  }
 
   private Deduplicator dedup() {
     return Deduplicator.builder(newClient()).retention(Duration.ofMinutes(10)).build();

@@ -30,12 +30,6 @@ public abstract class FencingContract extends ContractSupport {
   /** For subclasses: a backend's fixture or test class. */
   protected FencingContract() {}
 
-  /**
-   * The fixture of the backend under test.
-   *
-   * @return the fixture
-   */
-  protected abstract BackendFixture fixture();
 
   private IdempotencyKey key(String name) {
     return IdempotencyKey.of(ns, name);
@@ -166,8 +160,4 @@ public abstract class FencingContract extends ContractSupport {
   }
 
   /** Lets time pass through the fixture. */
-  @Override
-  protected void advance(Duration d) throws InterruptedException {
-    fixture().advance(d);
-  }
 }

@@ -53,9 +53,11 @@ public abstract class IdempotentCallContract extends ContractSupport {
    * A new, independent client of the backend under test (its own connection or pool), sharing the
    * backend's data with every other client, as two service instances would.
    *
-   * @return the client
+   * @return the client (by default, one of {@link #fixture()})
    */
-  protected abstract IdempotencyStore newClient();
+  protected IdempotencyStore newClient() {
+    return fixture().newClient().idempotencyStore();
+  }
 
   private IdempotencyEngine engine() {
     return IdempotencyEngine.builder(newClient()).defaults(STABLE).build();

@@ -39,9 +39,11 @@ public abstract class IdempotentProxyContract extends ContractSupport {
   /**
    * A new, independent client of the backend under test.
    *
-   * @return the client
+   * @return the client (by default, one of {@link #fixture()})
    */
-  protected abstract IdempotencyStore newClient();
+  protected IdempotencyStore newClient() {
+    return fixture().newClient().idempotencyStore();
+  }
 
   /** An order request as a web layer would bind it. */
   public record OrderRequest(String userId, String submitToken, String item, int quantity) {}

@@ -39,9 +39,11 @@ public abstract class LockContract extends ContractSupport {
   /**
    * A new, independent client of the backend under test, sharing its data.
    *
-   * @return the client
+   * @return the client (by default, one of {@link #fixture()})
    */
-  protected abstract LockStore newClient();
+  protected LockStore newClient() {
+    return fixture().newClient().lockStore();
+  }
 
   private DistributedLocks locks() {
     return locks(newClient(), new CountingListener());

@@ -47,9 +47,11 @@ public abstract class NearCacheContract extends ContractSupport {
   /**
    * A new, independent client of the backend under test, sharing its data.
    *
-   * @return the client
+   * @return the client (by default, one of {@link #fixture()})
    */
-  protected abstract IdempotencyStore newClient();
+  protected IdempotencyStore newClient() {
+    return fixture().newClient().idempotencyStore();
+  }
 
   @Override
   protected void advance(Duration d) {

@@ -25,9 +25,11 @@ public abstract class OneTimeTokenContract extends ContractSupport {
   /**
    * A new, independent client of the backend under test, sharing its data.
    *
-   * @return the client
+   * @return the client (by default, one of {@link #fixture()})
    */
-  protected abstract MarkStore newClient();
+  protected MarkStore newClient() {
+    return fixture().newClient().tokenStore();
+  }
 
   private OneTimeTokens tokens() {
     return OneTimeTokens.builder(newClient()).ttl(Duration.ofMinutes(10)).build();

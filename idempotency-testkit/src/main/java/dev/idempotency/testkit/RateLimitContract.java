@@ -25,9 +25,11 @@ public abstract class RateLimitContract extends ContractSupport {
   /**
    * A new, independent client of the backend under test, sharing its data.
    *
-   * @return the client
+   * @return the client (by default, one of {@link #fixture()})
    */
-  protected abstract RateLimitStore newClient();
+  protected RateLimitStore newClient() {
+    return fixture().newClient().rateLimitStore();
+  }
 
   private RateLimiter.Builder limiter(String name) {
     return RateLimiter.builder(newClient(), ns + "-" + name);

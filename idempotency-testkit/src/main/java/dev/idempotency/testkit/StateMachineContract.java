@@ -41,9 +41,11 @@ public abstract class StateMachineContract extends ContractSupport {
    * A new, independent client of the backend's entity store under test (for JDBC, one table),
    * sharing its data.
    *
-   * @return the client
+   * @return the client (by default, one of {@link #fixture()})
    */
-  protected abstract StateStore newClient();
+  protected StateStore newClient() {
+    return fixture().newClient().stateStore("orders");
+  }
 
   @Override
   protected void advance(java.time.Duration d) {

@@ -37,9 +37,11 @@ public abstract class StockReservationContract extends ContractSupport {
   /**
    * A new, independent client of the backend under test, sharing its data.
    *
-   * @return the client
+   * @return the client (by default, one of {@link #fixture()})
    */
-  protected abstract StockStore newClient();
+  protected StockStore newClient() {
+    return fixture().newClient().stockStore();
+  }
 
   private StockReservations stock() {
     return StockReservations.of(newClient());

@@ -36,9 +36,11 @@ public abstract class TamperedRecordContract extends ContractSupport {
   /**
    * A client of the store under test.
    *
-   * @return the client
+   * @return the client (by default, one of {@link #fixture()})
    */
-  protected abstract IdempotencyStore newClient();
+  protected IdempotencyStore newClient() {
+    return fixture().newClient().idempotencyStore();
+  }
 
   /**
    * A Java serialization stream of one object of the named class, written by hand so that the class
