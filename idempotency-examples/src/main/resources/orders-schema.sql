@@ -2,9 +2,9 @@
 -- application.properties) on H2, PostgreSQL and MySQL/MariaDB: the same DDL runs on all three.
 -- The unique keys are the last line of the defence: one order per form token and user
 -- (shop_orders_user_token), one flash-sale order per user and product (shop_orders_flash), one
--- payment and one shipment per order (primary keys). The library's own tables (idem_*) are created
--- by the JDBC backend.
-CREATE TABLE IF NOT EXISTS shop_products (
+-- payment and one shipment per order (primary keys). The library's own tables (idem_*: dedup rows,
+-- and the flash sale's stock ledger) are created by the JDBC backend.
+CREATE TABLE IF NOT EXISTS shop_products (      -- the demo's naive anti-pattern only: its hand-written stock
   product_id VARCHAR(64)  PRIMARY KEY,
   name       VARCHAR(200) NOT NULL,
   stock      BIGINT       NOT NULL,

@@ -28,23 +28,31 @@ public final class LayerStats implements LayerListener {
   private final ConcurrentHashMap<String, Counter> meters = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
 
-  LayerStats(MeterRegistry registry) {
+  /** @param registry where the counters are also registered, or null without Micrometer */
+  public LayerStats(MeterRegistry registry) {
     this.registry = registry;
   }
 
-  void passed(String layer) {
+  /** @param layer a step the service runs itself (database, queue, state machine) that let a request through */
+  public void passed(String layer) {
     add(layer, "passed");
   }
 
-  void replayed(String layer) {
+  /** @param layer a step that answered a repeat with what it did before */
+  public void replayed(String layer) {
     add(layer, "replayed");
   }
 
-  void stopped(String layer, String reason) {
+  /**
+   * @param layer a step that stopped a request
+   * @param reason why, as a short upper-case reason
+   */
+  public void stopped(String layer, String reason) {
     add(layer, "stopped:" + reason);
   }
 
-  void error(String layer) {
+  /** @param layer a step that failed */
+  public void error(String layer) {
     add(layer, "errors");
   }
 

@@ -28,7 +28,7 @@ public class OrderServiceApplication {
    */
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("demo")) {
-      System.exit(Demo.run(Arrays.copyOfRange(args, 1, args.length)));
+      System.exit(dev.idempotency.examples.orders.demo.Demo.run(Arrays.copyOfRange(args, 1, args.length)));
     }
     String[] rest = args.length > 0 && args[0].equals("serve") ? Arrays.copyOfRange(args, 1, args.length) : args;
     SpringApplication.run(OrderServiceApplication.class, rest);

@@ -3,36 +3,31 @@ package dev.idempotency.examples.orders;
 import dev.idempotency.IdempotencyListener;
 import dev.idempotency.jdbc.JdbcBackend;
 import dev.idempotency.lock.DistributedLocks;
-import dev.idempotency.ratelimit.RateLimiter;
 import dev.idempotency.spi.Backend;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.stock.StockReservations;
 import dev.idempotency.token.OneTimeTokens;
+import dev.idempotency.examples.orders.order.OrderStatus;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Wires the library's strategies on the starter's {@link Backend} (memory, or Redis when configured:
- * tokens, locks, state, stock, rate limits) and on the application's database (the dedup rows in the
- * order's own transaction, through {@link JdbcBackend#transactionalDedup}).
+ * Wires the library's strategies the features share: on the starter's {@link Backend} (memory, or
+ * Redis when configured) the one-time tokens, locks, the orders' state machine and the flash sale's
+ * reservations in the cache; on the database of record the dedup rows and the stock ledger
+ * ({@link OrderDatabase}). Each feature package wires its own use case.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OrdersProperties.class)
 class OrdersConfiguration {
-
-  @Bean
-  Chaos chaos() {
-    return new Chaos();
-  }
 
   @Bean
   LayerStats layerStats(ObjectProvider<MeterRegistry> registry) {
@@ -46,12 +41,16 @@ class OrdersConfiguration {
   }
 
   @Bean
+  TransactionTemplate transactionTemplate(PlatformTransactionManager transactions) {
+    return new TransactionTemplate(transactions);
+  }
+
+  @Bean
   @DependsOnDatabaseInitialization
-  OrderStore orderStore(DataSource dataSource, PlatformTransactionManager transactions, Chaos chaos) {
-    // Not a bean of its own: a Backend bean would replace the starter's (memory or Redis).
+  OrderDatabase orderDatabase(DataSource dataSource) {
     JdbcBackend database = JdbcBackend.builder(dataSource).tablePrefix("idem_").createTablesIfMissing(true).build();
-    return new OrderStore(dataSource, transactions, database.transactionalDedup(Duration.ofDays(7)), Clock.systemUTC(),
-        chaos);
+    return new OrderDatabase(database.transactionalDedup(Duration.ofDays(7)), database.transactionalStock(),
+        StockReservations.of(database.stockStore()));
   }
 
   @Bean
@@ -74,31 +73,9 @@ class OrdersConfiguration {
         .build();
   }
 
+  /** The flash sale's reservations in the cache: the storm is absorbed here, before the queue. */
   @Bean
   StockReservations stockReservations(Backend backend) {
     return StockReservations.of(backend.stockStore());
-  }
-
-  @Bean
-  OrderConsumer orderConsumer(OrderStore store, StockReservations stock, LayerStats stats, Chaos chaos) {
-    return new OrderConsumer(store, stock, stats, chaos);
-  }
-
-  @Bean(destroyMethod = "close")
-  @ConditionalOnProperty(prefix = "orders", name = "queue", havingValue = "memory", matchIfMissing = true)
-  InProcessQueue inProcessQueue(OrderConsumer consumer, OrdersProperties p, Chaos chaos) {
-    return new InProcessQueue(consumer, p.consumers(), p.visibilityTimeout(), p.maxDeliveries(), chaos);
-  }
-
-  @Bean
-  OrderService orderService(OrderStore store, OneTimeTokens tokens, DistributedLocks locks,
-      StateMachine<OrderStatus> lifecycle, StockReservations stock, OrderQueue queue, LayerStats stats,
-      OrdersProperties p, Backend backend) {
-    Duration second = Duration.ofSeconds(1);
-    return new OrderService(store, tokens, locks, lifecycle, stock, queue, stats, p,
-        RateLimiter.builder(backend.rateLimitStore(), "order-user").limit(p.userPerSecond(), second).build(),
-        RateLimiter.builder(backend.rateLimitStore(), "order-global").limit(p.globalPerSecond(), second).build(),
-        RateLimiter.builder(backend.rateLimitStore(), "flash-user").limit(p.flashUserPerSecond(), second).build(),
-        RateLimiter.builder(backend.rateLimitStore(), "flash-global").limit(p.flashGlobalPerSecond(), second).build());
   }
 }

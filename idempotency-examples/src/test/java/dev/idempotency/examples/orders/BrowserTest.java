@@ -2,6 +2,8 @@ package dev.idempotency.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idempotency.examples.orders.order.Order;
+import dev.idempotency.examples.orders.order.OrderStore;
 import java.io.File;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -2,6 +2,10 @@ package dev.idempotency.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idempotency.examples.orders.demo.Chaos;
+import dev.idempotency.examples.orders.demo.Http;
+import dev.idempotency.examples.orders.order.OrderStore;
+import dev.idempotency.examples.orders.demo.Scenarios;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +33,8 @@ abstract class OrderServiceContract {
   LayerStats stats;
   @Autowired
   Chaos chaos;
+  @Autowired
+  org.springframework.context.ApplicationContext context;
 
   Http http;
   final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -226,7 +232,7 @@ abstract class OrderServiceContract {
   }
 
   Scenarios scenarios() {
-    return new Scenarios(http, store, stats, chaos);
+    return Scenarios.of(http, context);
   }
 
   @Test

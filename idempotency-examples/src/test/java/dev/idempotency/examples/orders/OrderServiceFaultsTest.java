@@ -2,6 +2,10 @@ package dev.idempotency.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idempotency.examples.orders.demo.Chaos;
+import dev.idempotency.examples.orders.flashsale.FlashSales;
+import dev.idempotency.examples.orders.demo.Http;
+import dev.idempotency.examples.orders.order.OrderStore;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +83,8 @@ class OrderServiceFaultsTest {
     @Autowired
     OrderStore store;
     @Autowired
+    FlashSales sales;
+    @Autowired
     Chaos chaos;
     @Autowired
     JsonMapper json;
@@ -139,6 +145,8 @@ class OrderServiceFaultsTest {
     @Autowired
     OrderStore store;
     @Autowired
+    FlashSales sales;
+    @Autowired
     Chaos chaos;
     @Autowired
     JsonMapper json;
@@ -190,7 +198,7 @@ class OrderServiceFaultsTest {
       } finally {
         chaos.reset();
       }
-      long stock = store.stock(product).orElseThrow();
+      long stock = sales.databaseStock(product).orElseThrow();
       int orders = store.ordersOfProduct(product);
       long created = accepted.stream().filter(id -> "CREATED".equals(store.jdbc().queryForObject(
           "SELECT status FROM shop_requests WHERE request_id = ?", String.class, id))).count();

@@ -2,6 +2,8 @@ package dev.idempotency.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idempotency.examples.orders.demo.Http;
+import dev.idempotency.examples.orders.order.OrderStore;
 import dev.idempotency.testsupport.RedisProcess;
 import java.net.URI;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.idempotency.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idempotency.examples.orders.demo.Scenarios;
 import java.util.List;
 
 /** Runs the demo's scenarios against a started service and asserts every figure. */

@@ -1,0 +1,263 @@
+package dev.idempotency.examples.orders.order;
+
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.dedup.DedupResult;
+import dev.idempotency.jdbc.TransactionalDedup;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The orders in the database of record, with their payments, shipments and fences. Every write that
+ * decides "is this a duplicate" runs in one transaction with the library's dedup row
+ * ({@link TransactionalDedup}) on the same connection, and the unique keys of {@code orders-schema.sql}
+ * are the last line: a duplicate insert finds the existing row instead ({@link #insertOrFind}).
+ * Thread-safe.
+ */
+public final class OrderStore {
+  /**
+   * How an order submission ended in the database.
+   *
+   * @param order the order, new or found
+   * @param created whether this call wrote it
+   */
+  public record Placed(Order order, boolean created) {}
+
+  private static final RowMapper<Order> ORDER = (rs, i) -> new Order(rs.getString("order_id"),
+      rs.getString("user_id"), rs.getString("product_id"), rs.getInt("quantity"),
+      OrderStatus.valueOf(rs.getString("status")), rs.getString("kind"));
+
+  private final DataSource dataSource;
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate tx;
+  private final TransactionTemplate savepoint;
+  private final TransactionalDedup dedup;
+  private final Clock clock;
+  private final Set<String> knownFences = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param dataSource the database of record
+   * @param transactions its transaction manager
+   * @param dedup the library's dedup rows, written on the order's own connection
+   * @param clock the time orders, payments and shipments are stamped with
+   */
+  public OrderStore(DataSource dataSource, PlatformTransactionManager transactions, TransactionalDedup dedup,
+      Clock clock) {
+    this.dataSource = dataSource;
+    this.jdbc = new JdbcTemplate(dataSource);
+    this.tx = new TransactionTemplate(transactions);
+    this.savepoint = new TransactionTemplate(transactions);
+    this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+    this.dedup = dedup;
+    this.clock = clock;
+  }
+
+  /** @return a template on the database of record */
+  public JdbcTemplate jdbc() {
+    return jdbc;
+  }
+
+  /**
+   * Places a submitted order once: in one transaction the fence is checked (if the lock layer held a
+   * lock), the dedup row of (user, form token) is written, and the order inserted; a duplicate of
+   * either returns the existing order.
+   *
+   * @param s the submission
+   * @return the order, and whether this call wrote it
+   * @throws FencedWriteException if a later holder of the lock already wrote
+   */
+  public Placed place(SubmitOrder s) {
+    String fenceKey = "order:" + s.userId() + ":" + s.productId();
+    if (s.fence() != null) {
+      ensureFenceRow(fenceKey);
+    }
+    return tx.execute(status -> {
+      if (s.fence() != null) {
+        checkFence(fenceKey, s.fence().value());
+      }
+      IdempotencyKey key = IdempotencyKey.of("order-submissions", s.userId(), s.submitToken());
+      if (dedup.markFirst(connection(), key) == DedupResult.DUPLICATE) {
+        return new Placed(findBySubmitToken(s.userId(), s.submitToken()).orElseThrow(), false);
+      }
+      Order order = new Order(newId(), s.userId(), s.productId(), s.quantity(), OrderStatus.CREATED, "order");
+      return insertOrFind(order, s.submitToken(), null, s.fence() == null ? null : s.fence().value());
+    });
+  }
+
+  /**
+   * @param orderId an order's id
+   * @return the order, if there is one
+   */
+  public Optional<Order> order(String orderId) {
+    return jdbc.query("SELECT * FROM shop_orders WHERE order_id = ?", ORDER, orderId).stream().findFirst();
+  }
+
+  /**
+   * @param userId the buyer
+   * @param submitToken a form's token
+   * @return the order that form made, if any
+   */
+  public Optional<Order> findBySubmitToken(String userId, String submitToken) {
+    return jdbc.query("SELECT * FROM shop_orders WHERE user_id = ? AND submit_token = ?", ORDER, userId, submitToken)
+        .stream().findFirst();
+  }
+
+  /**
+   * Writes a status the state machine allowed, and its side effect once: a payment row for PAID, a
+   * shipment row for SHIPPED (primary keys, so a repeat finds them). The update is conditional on
+   * the states before the target, so a late repeat never moves an order back.
+   *
+   * @param orderId the order
+   * @param target the state the state machine allowed
+   * @return the order as written
+   */
+  public Order recordStatus(String orderId, OrderStatus target) {
+    List<String> before = switch (target) {
+      case CREATED -> List.of();
+      case PAID -> List.of("CREATED");
+      case SHIPPED -> List.of("CREATED", "PAID");
+      case CANCELLED -> List.of("CREATED", "PAID");
+    };
+    return tx.execute(status -> {
+      if (!before.isEmpty()) {
+        jdbc.update("UPDATE shop_orders SET status = ? WHERE order_id = ? AND status IN ("
+            + String.join(", ", before.stream().map(b -> "?").toList()) + ")",
+            concat(target.name(), orderId, before));
+      }
+      if (target == OrderStatus.PAID) {
+        insertIgnoringDuplicate("INSERT INTO shop_payments (order_id, paid_at) VALUES (?, ?)", orderId, clock.millis());
+      } else if (target == OrderStatus.SHIPPED) {
+        insertIgnoringDuplicate("INSERT INTO shop_shipments (order_id, shipped_at) VALUES (?, ?)", orderId, clock.millis());
+      }
+      return order(orderId).orElseThrow();
+    });
+  }
+
+  /**
+   * @param orderId an order
+   * @return its payments (one, once paid)
+   */
+  public int payments(String orderId) {
+    return count("SELECT COUNT(*) FROM shop_payments WHERE order_id = ?", orderId);
+  }
+
+  /**
+   * @param orderId an order
+   * @return its shipments (one, once shipped)
+   */
+  public int shipments(String orderId) {
+    return count("SELECT COUNT(*) FROM shop_shipments WHERE order_id = ?", orderId);
+  }
+
+  /**
+   * @param productId a product
+   * @return its orders
+   */
+  public int ordersOfProduct(String productId) {
+    return count("SELECT COUNT(*) FROM shop_orders WHERE product_id = ?", productId);
+  }
+
+  /**
+   * @param productId a product
+   * @return the buyers with more than one of its orders (0 unless something let a duplicate in)
+   */
+  public int buyersWithMoreThanOneOrder(String productId) {
+    return count("SELECT COUNT(*) FROM (SELECT user_id FROM shop_orders WHERE product_id = ?"
+        + " GROUP BY user_id HAVING COUNT(*) > 1) d", productId);
+  }
+
+  /**
+   * Writes an order in the caller's transaction, or finds the one that holds its unique key: the
+   * (user, form token) key when {@code flashKey} is null, else the flash-sale key. The insert runs in
+   * a savepoint, so a duplicate leaves the caller's transaction usable (PostgreSQL aborts a
+   * transaction on a failed statement otherwise).
+   *
+   * @param o the order to write
+   * @param submitToken its form token, or null
+   * @param flashKey its flash-sale key (user and product), or null
+   * @param fence the fencing token its write carries, or null
+   * @return the order written, or the one found
+   */
+  public Placed insertOrFind(Order o, String submitToken, String flashKey, Long fence) {
+    try {
+      savepoint.executeWithoutResult(s -> jdbc.update("INSERT INTO shop_orders (order_id, user_id, product_id,"
+          + " quantity, status, kind, submit_token, flash_key, fence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          o.orderId(), o.userId(), o.productId(), o.quantity(), o.status().name(), o.kind(), submitToken, flashKey,
+          fence, clock.millis()));
+      return new Placed(o, true);
+    } catch (DuplicateKeyException e) {
+      Optional<Order> existing = flashKey != null
+          ? jdbc.query("SELECT * FROM shop_orders WHERE flash_key = ?", ORDER, flashKey).stream().findFirst()
+          : findBySubmitToken(o.userId(), submitToken);
+      return new Placed(existing.orElseThrow(() -> e), false);
+    }
+  }
+
+  /**
+   * Fences are rows that only move up. The row is created outside the order's transaction, by an
+   * insert that ignores a duplicate: on InnoDB a locking read of a missing row locks the gap, and
+   * two such transactions that then insert deadlock.
+   */
+  private void ensureFenceRow(String key) {
+    if (knownFences.contains(key)) {
+      return;
+    }
+    try {
+      jdbc.update("INSERT INTO shop_fences (fence_key, token) VALUES (?, 0)", key);
+    } catch (DuplicateKeyException e) {
+      // Another writer created it.
+    }
+    knownFences.add(key);
+  }
+
+  private void checkFence(String key, long token) {
+    if (jdbc.update("UPDATE shop_fences SET token = ? WHERE fence_key = ? AND token <= ?", token, key, token) == 0) {
+      throw new FencedWriteException("a later holder of the lock on " + key + " already wrote (this token: "
+          + token + "); the lock was lost while this request was paused");
+    }
+  }
+
+  private void insertIgnoringDuplicate(String sql, Object... args) {
+    try {
+      savepoint.executeWithoutResult(s -> jdbc.update(sql, args));
+    } catch (DuplicateKeyException e) {
+      // Recorded before: once is what we want.
+    }
+  }
+
+  private int count(String sql, Object... args) {
+    Integer n = jdbc.queryForObject(sql, Integer.class, args);
+    return n == null ? 0 : n;
+  }
+
+  private Connection connection() {
+    return DataSourceUtils.getConnection(dataSource);
+  }
+
+  private static Object[] concat(String first, String second, List<String> rest) {
+    Object[] all = new Object[2 + rest.size()];
+    all[0] = first;
+    all[1] = second;
+    for (int i = 0; i < rest.size(); i++) {
+      all[2 + i] = rest.get(i);
+    }
+    return all;
+  }
+
+  /** @return a new order id */
+  public static String newId() {
+    return UUID.randomUUID().toString();
+  }
+}
