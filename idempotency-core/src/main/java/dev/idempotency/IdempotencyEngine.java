@@ -1,21 +1,21 @@
 package dev.idempotency;
 
-import java.util.function.Function;
-import dev.idempotency.defence.Layer;
-import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.codec.ResultCodec;
+import dev.idempotency.defence.DefenceOutcome;
+import dev.idempotency.defence.Layer;
 import dev.idempotency.internal.Exceptions;
-import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.internal.Polling;
-import dev.idempotency.spi.support.Require;
-import dev.idempotency.spi.support.StoreCalls;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;
+import dev.idempotency.spi.support.Listeners;
+import dev.idempotency.spi.support.Require;
+import dev.idempotency.spi.support.StoreCalls;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,8 +3,8 @@ package dev.idempotency;
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.internal.Envelope;
 import dev.idempotency.internal.Exceptions;
-import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.StoredRecord;
+import dev.idempotency.spi.support.Listeners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,10 +2,10 @@ package dev.idempotency;
 
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.internal.Envelope;
-import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.internal.Polling;
-import dev.idempotency.spi.support.StoreCalls;
 import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.support.Listeners;
+import dev.idempotency.spi.support.StoreCalls;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

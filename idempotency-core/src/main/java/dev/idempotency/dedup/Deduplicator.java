@@ -1,18 +1,18 @@
 package dev.idempotency.dedup;
 
-import dev.idempotency.InvalidInputException;
-import java.util.function.Function;
-import dev.idempotency.defence.Layer;
-import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.IdempotencyListener;
+import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.defence.DefenceOutcome;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.spi.MarkStore;
 import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.support.StoreCalls;
-import dev.idempotency.spi.MarkStore;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * The dedup table: answers {@link DedupResult#FIRST} exactly once per key within the retention,

@@ -1,21 +1,19 @@
 package dev.idempotency.lock;
 
-import dev.idempotency.InvalidInputException;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
-import dev.idempotency.defence.Layer;
-import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.IdempotencyListener;
+import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.TimeSource;
-import dev.idempotency.spi.support.Listeners;
+import dev.idempotency.defence.DefenceOutcome;
+import dev.idempotency.defence.Layer;
 import dev.idempotency.internal.Polling;
+import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.support.StoreCalls;
-import dev.idempotency.spi.LockStore;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -25,7 +23,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
+// Size: the lock API (try, wait, re-entry, watchdog renewal, release) with its Javadoc, and its layer
+// factories; the layer itself is LockLayer.
 /**
  * Distributed, re-entrant locks with fencing tokens, leases and an optional watchdog.
  *

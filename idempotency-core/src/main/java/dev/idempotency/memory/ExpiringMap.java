@@ -1,11 +1,11 @@
 package dev.idempotency.memory;
 
-import java.util.function.BiFunction;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.idempotency.TimeSource;
 import java.time.Duration;
+import java.util.function.BiFunction;
 
 /**
  * A bounded map whose entries each carry their own deadline on the injected time source, on

@@ -1,16 +1,16 @@
 package dev.idempotency.ratelimit;
 
-import java.util.function.Function;
-import dev.idempotency.defence.Layer;
-import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.defence.DefenceOutcome;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.support.StoreCalls;
-import dev.idempotency.spi.RateLimitStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Rate limits per key (a user, an IP, a product) with several tiers at once, by the Generic Cell

@@ -1,17 +1,16 @@
 package dev.idempotency.state;
 
-import dev.idempotency.InvalidInputException;
-import java.util.function.Function;
-import dev.idempotency.defence.Layer;
-import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.IdempotencyListener;
+import dev.idempotency.InvalidInputException;
+import dev.idempotency.defence.DefenceOutcome;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.spi.StateStore;
 import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.support.StoreCalls;
-import dev.idempotency.spi.StateStore;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -20,7 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
+// Size: the transition table and its builder, create/transition/read with fencing and versions, and
+// the layer factory; the layer itself is TransitionLayer.
 /**
  * Entities whose state changes only along declared transitions, each change one conditional write,
  * so that a repeated or concurrent request cannot apply a change twice or skip a state.

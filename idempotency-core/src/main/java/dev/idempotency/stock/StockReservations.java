@@ -1,19 +1,21 @@
 package dev.idempotency.stock;
 
-import java.util.function.ToLongFunction;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
-import dev.idempotency.defence.Layer;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.spi.StockStore;
 import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.support.StoreCalls;
-import dev.idempotency.spi.StockStore;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
+// Size: every stock operation (declare, repair, reserve, release, confirm, levels) in two forms
+// (by reservation and by its parts) with their Javadoc, and the layer factories (ReservationLayer).
 /**
  * Stock reservation for flash sales: a storm of buyers never oversells and, when the holder is the
  * user, never sells one user two.

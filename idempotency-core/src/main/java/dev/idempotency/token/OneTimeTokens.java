@@ -1,22 +1,22 @@
 package dev.idempotency.token;
 
-import java.util.function.Function;
-import dev.idempotency.defence.Layer;
-import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyListener;
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.Scope;
 import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.defence.DefenceOutcome;
+import dev.idempotency.defence.Layer;
+import dev.idempotency.spi.MarkStore;
 import dev.idempotency.spi.support.Hashing;
 import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.support.StoreCalls;
-import dev.idempotency.spi.MarkStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * One-time tokens: issue a token for a scope (a form render, a checkout page), accept it exactly once.

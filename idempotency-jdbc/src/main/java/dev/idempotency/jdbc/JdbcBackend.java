@@ -1,7 +1,6 @@
 package dev.idempotency.jdbc;
 
 import dev.idempotency.StoreUnavailableException;
-import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.Backend;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.LockStore;
@@ -9,6 +8,7 @@ import dev.idempotency.spi.MarkStore;
 import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.StateStore;
 import dev.idempotency.spi.StockStore;
+import dev.idempotency.spi.support.Require;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,10 +1,10 @@
 package dev.idempotency.jdbc;
 
 import dev.idempotency.CorruptRecordException;
-import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;
+import dev.idempotency.spi.support.Require;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package dev.idempotency.jdbc;
 
-import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.support.Require;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.OptionalLong;

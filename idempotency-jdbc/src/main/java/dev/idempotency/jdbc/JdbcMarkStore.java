@@ -1,7 +1,7 @@
 package dev.idempotency.jdbc;
 
-import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.support.Require;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

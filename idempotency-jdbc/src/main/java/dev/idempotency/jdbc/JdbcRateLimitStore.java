@@ -1,8 +1,8 @@
 package dev.idempotency.jdbc;
 
-import dev.idempotency.spi.support.Gcra;
 import dev.idempotency.spi.RateLimitStore;
 import dev.idempotency.spi.StoreArguments;
+import dev.idempotency.spi.support.Gcra;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

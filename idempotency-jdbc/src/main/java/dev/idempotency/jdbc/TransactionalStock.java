@@ -2,13 +2,13 @@ package dev.idempotency.jdbc;
 
 import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
+import dev.idempotency.spi.StoreArguments;
 import dev.idempotency.spi.support.Require;
 import dev.idempotency.stock.ConfirmOutcome;
 import dev.idempotency.stock.ReleaseOutcome;
 import dev.idempotency.stock.Reservation;
 import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockReservations;
-import dev.idempotency.spi.StoreArguments;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.idempotency.redis;
 
-import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.support.Require;
 import java.time.Duration;
 import redis.clients.jedis.params.SetParams;
 

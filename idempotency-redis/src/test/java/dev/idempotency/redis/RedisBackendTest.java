@@ -1,6 +1,5 @@
 package dev.idempotency.redis;
 
-import dev.idempotency.testsupport.RedisProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,6 +21,7 @@ import dev.idempotency.lock.LockOptions;
 import dev.idempotency.memory.InMemoryBackend;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.testkit.Race;
+import dev.idempotency.testsupport.RedisProcess;
 import dev.idempotency.token.OneTimeTokens;
 import java.time.Duration;
 import java.util.HashSet;

@@ -1,6 +1,5 @@
 package dev.idempotency.redis;
 
-import dev.idempotency.testsupport.RedisProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +15,7 @@ import dev.idempotency.InvalidInputException;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockOptions;
+import dev.idempotency.testsupport.RedisProcess;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;

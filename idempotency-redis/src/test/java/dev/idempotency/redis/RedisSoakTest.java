@@ -2,10 +2,10 @@ package dev.idempotency.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idempotency.testsupport.RedisProcess;
 import dev.idempotency.testkit.soak.EffectsTable;
 import dev.idempotency.testkit.soak.Soak;
 import dev.idempotency.testkit.soak.SoakChecks;
+import dev.idempotency.testsupport.RedisProcess;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;

@@ -26,13 +26,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
 
+// Size: the bad-input corpus itself, one method per group of inputs; each case is one line.
 /**
  * The bad-input corpus: a table of hostile values for every text, identifier, duration and number
  * the strategies take (null, empty, blank, over-long, control and format characters, line
@@ -93,126 +93,172 @@ public abstract class BadInputContract extends ContractSupport {
   }
 
   private List<DynamicTest> cases() {
-    Backend b = backend();
-    IdempotencyEngine engine = IdempotencyEngine.builder(b.idempotencyStore()).build();
-    OneTimeTokens tokens = OneTimeTokens.builder(b.tokenStore()).build();
-    Deduplicator dedup = Deduplicator.builder(b.dedupStore()).build();
-    DistributedLocks locks = DistributedLocks.builder(b.lockStore()).build();
-    StockReservations stock = StockReservations.of(b.stockStore());
-    RateLimiter limiter = RateLimiter.builder(b.rateLimitStore(), "corpus").limit(5, Duration.ofMinutes(1)).build();
-    StateMachine<Phase> machine = StateMachine.builder(Phase.class, b.stateStore("corpus"), "corpus")
-        .allow(Phase.OPEN, Phase.DONE).build();
-    List<DynamicTest> cases = new ArrayList<>();
-    Consumer<Object[]> add = c -> cases.add(refused((String) c[0], (Executable) c[1]));
+    Corpus corpus = new Corpus(backend());
+    corpus.callCases();
+    corpus.durationCases();
+    corpus.stockCases();
+    corpus.rateLimitCases();
+    corpus.spiStockCases();
+    corpus.spiRateLimitCases();
+    corpus.stateAndNameCases();
+    return corpus.cases;
+  }
 
-    for (String v : badTexts(IdempotencyKey.MAX_VALUE_LENGTH)) {
-      add.accept(new Object[] {"execute with key value " + show(v), (Executable) () ->
-          engine.execute(IdempotencyKey.of(ns, v), Fingerprint.none(), Codecs.string(), c -> "ran")});
+  /** The corpus, one method per group of inputs, each case a test that expects a typed refusal. */
+  private final class Corpus {
+    final List<DynamicTest> cases = new ArrayList<>();
+    final Backend b;
+    final IdempotencyEngine engine;
+    final OneTimeTokens tokens;
+    final Deduplicator dedup;
+    final DistributedLocks locks;
+    final StockReservations stock;
+    final RateLimiter limiter;
+    final StateMachine<Phase> machine;
+
+    Corpus(Backend b) {
+      this.b = b;
+      this.engine = IdempotencyEngine.builder(b.idempotencyStore()).build();
+      this.tokens = OneTimeTokens.builder(b.tokenStore()).build();
+      this.dedup = Deduplicator.builder(b.dedupStore()).build();
+      this.locks = DistributedLocks.builder(b.lockStore()).build();
+      this.stock = StockReservations.of(b.stockStore());
+      this.limiter = RateLimiter.builder(b.rateLimitStore(), "corpus").limit(5, Duration.ofMinutes(1)).build();
+      this.machine = StateMachine.builder(Phase.class, b.stateStore("corpus"), "corpus")
+          .allow(Phase.OPEN, Phase.DONE).build();
     }
-    for (String p : badTexts(Scope.MAX_PRINCIPAL_LENGTH)) {
-      if (p == null) {
-        continue; // no principal is allowed
+
+    void add(String name, Executable call) {
+      cases.add(refused(name, call));
+    }
+
+    void callCases() {
+      for (String v : badTexts(IdempotencyKey.MAX_VALUE_LENGTH)) {
+        add("execute with key value " + show(v), () ->
+            engine.execute(IdempotencyKey.of(ns, v), Fingerprint.none(), Codecs.string(), c -> "ran"));
       }
-      add.accept(new Object[] {"execute with principal " + show(p), (Executable) () ->
-          engine.execute(IdempotencyKey.of(ns, p, "k"), Fingerprint.none(), Codecs.string(), c -> "ran")});
+      for (String p : badTexts(Scope.MAX_PRINCIPAL_LENGTH)) {
+        if (p == null) {
+          continue; // no principal is allowed
+        }
+        add("execute with principal " + show(p), () ->
+            engine.execute(IdempotencyKey.of(ns, p, "k"), Fingerprint.none(), Codecs.string(), c -> "ran"));
+      }
+      for (String n : BAD_IDENTIFIERS) {
+        add("execute with namespace " + show(n), () ->
+            engine.execute(IdempotencyKey.of(n, "k"), Fingerprint.none(), Codecs.string(), c -> "ran"));
+        add("dedup with namespace " + show(n), () -> dedup.markFirst(n, "k"));
+      }
+      for (String v : badTexts(IdempotencyKey.MAX_VALUE_LENGTH)) {
+        add("dedup with key " + show(v), () -> dedup.markFirst(ns, v));
+      }
     }
-    for (String n : BAD_IDENTIFIERS) {
-      add.accept(new Object[] {"execute with namespace " + show(n), (Executable) () ->
-          engine.execute(IdempotencyKey.of(n, "k"), Fingerprint.none(), Codecs.string(), c -> "ran")});
-      add.accept(new Object[] {"dedup with namespace " + show(n), (Executable) () -> dedup.markFirst(n, "k")});
+
+    void durationCases() {
+      for (Duration d : BAD_STORED) {
+        add("call lease " + d, () -> engine.execute(IdempotencyKey.of(ns, "lease"),
+            Fingerprint.none(), Codecs.string(), CallOptions.builder().lease(d).build(), c -> "ran"));
+        add("call retention " + d, () -> CallOptions.builder().retention(d));
+        add("token ttl " + d, () -> tokens.issue(Scope.of(ns), d));
+        add("lock lease " + d, () -> locks.tryLock(IdempotencyKey.of(ns, "lock"),
+            LockOptions.builder().lease(d).build()));
+        add("dedup retention " + d, () -> Deduplicator.builder(b.dedupStore()).retention(d));
+        add("SPI claim lease " + d, () ->
+            b.idempotencyStore().claim(IdempotencyKey.of(ns, "spi").storageKey(), Fingerprint.none().value(), d));
+        add("SPI mark ttl " + d, () -> b.dedupStore().mark(ns + ":spi", d));
+        add("SPI lock lease " + d, () -> b.lockStore().tryAcquire(ns + ":spi", "o", d));
+      }
+      for (Duration d : Arrays.asList(null, Duration.ofMillis(-1), Duration.ofHours(2), Duration.ofSeconds(Long.MAX_VALUE))) {
+        add("await " + d, () -> InProgressPolicy.await(d));
+        add("lock wait " + d, () -> LockOptions.builder().maxWait(d));
+      }
+      for (String owner : Arrays.asList(" ", "o\nwner", "o\u202ewner", "x".repeat(LockOptions.MAX_OWNER_LENGTH + 1))) {
+        add("lock owner " + show(owner), () -> LockOptions.builder().owner(owner));
+      }
     }
-    for (String v : badTexts(IdempotencyKey.MAX_VALUE_LENGTH)) {
-      add.accept(new Object[] {"dedup with key " + show(v), (Executable) () -> dedup.markFirst(ns, v)});
+
+    void stockCases() {
+      for (String t : badTexts(StockReservations.MAX_TEXT_LENGTH)) {
+        add("stock item " + show(t), () -> stock.declare(t, 5));
+        add("stock holder " + show(t), () -> stock.reserve(ns + "-item", t));
+      }
+      for (long q : new long[] {0, -1, Long.MIN_VALUE, StockReservations.MAX_QUANTITY + 1, Long.MAX_VALUE}) {
+        add("stock quantity " + q, () -> stock.reserve(ns + "-item", "h", q));
+      }
+      for (long units : new long[] {-1, Long.MIN_VALUE, StockReservations.MAX_UNITS + 1}) {
+        add("stock units " + units, () -> stock.declare(ns + "-units", units));
+      }
     }
-    for (Duration d : BAD_STORED) {
-      add.accept(new Object[] {"call lease " + d, (Executable) () -> engine.execute(IdempotencyKey.of(ns, "lease"),
-          Fingerprint.none(), Codecs.string(), CallOptions.builder().lease(d).build(), c -> "ran")});
-      add.accept(new Object[] {"call retention " + d, (Executable) () -> CallOptions.builder().retention(d)});
-      add.accept(new Object[] {"token ttl " + d, (Executable) () -> tokens.issue(Scope.of(ns), d)});
-      add.accept(new Object[] {"lock lease " + d, (Executable) () -> locks.tryLock(IdempotencyKey.of(ns, "lock"),
-          LockOptions.builder().lease(d).build())});
-      add.accept(new Object[] {"dedup retention " + d, (Executable) () -> Deduplicator.builder(b.dedupStore()).retention(d)});
-      add.accept(new Object[] {"SPI claim lease " + d, (Executable) () ->
-          b.idempotencyStore().claim(IdempotencyKey.of(ns, "spi").storageKey(), Fingerprint.none().value(), d)});
-      add.accept(new Object[] {"SPI mark ttl " + d, (Executable) () -> b.dedupStore().mark(ns + ":spi", d)});
-      add.accept(new Object[] {"SPI lock lease " + d, (Executable) () -> b.lockStore().tryAcquire(ns + ":spi", "o", d)});
+
+    void rateLimitCases() {
+      for (String k : badTexts(256)) {
+        add("rate-limit key " + show(k), () -> limiter.tryAcquire(k));
+      }
+      for (long permits : new long[] {0, -1, 6}) {
+        add("rate-limit permits " + permits, () -> limiter.tryAcquire("k", permits));
+      }
     }
-    for (Duration d : Arrays.asList(null, Duration.ofMillis(-1), Duration.ofHours(2), Duration.ofSeconds(Long.MAX_VALUE))) {
-      add.accept(new Object[] {"await " + d, (Executable) () -> InProgressPolicy.await(d)});
-      add.accept(new Object[] {"lock wait " + d, (Executable) () -> LockOptions.builder().maxWait(d)});
+
+    void spiStockCases() {
+      // The same values straight at the stores' door, as a caller of the SPI would hand them.
+      String spiItem = ns + "-spi-item";
+      for (long units : new long[] {-5, Long.MIN_VALUE, StockReservations.MAX_UNITS + 1}) {
+        add("SPI stock declare " + units, () -> b.stockStore().declare(spiItem, units));
+        add("SPI stock repair " + units, () -> b.stockStore().repair(spiItem, units));
+      }
+      for (long q : new long[] {0, -3, Long.MIN_VALUE, StockReservations.MAX_QUANTITY + 1}) {
+        add("SPI stock reserve " + q, () ->
+            b.stockStore().reserve(spiItem, "h", q, "id", java.time.Duration.ofMinutes(1)));
+      }
+      for (String id : Arrays.asList(null, "", "a b", "é", "x".repeat(StockReservations.MAX_ID_LENGTH + 1))) {
+        add("SPI stock reserve id " + show(id), () ->
+            b.stockStore().reserve(spiItem, "h", 1, id, java.time.Duration.ofMinutes(1)));
+        add("SPI stock release id " + show(id), () -> b.stockStore().release(spiItem, "h", id));
+        add("SPI stock confirm id " + show(id), () -> b.stockStore().confirm(spiItem, "h", id));
+      }
+      for (java.time.Duration hold : Arrays.asList(null, java.time.Duration.ZERO, java.time.Duration.ofMillis(-1),
+          StockReservations.MAX_HOLD.plusMillis(1))) {
+        add("SPI stock hold " + hold, () -> b.stockStore().reserve(spiItem, "h", 1, "id", hold));
+      }
+      // The stores apply the strategies' own text rule (the whole corpus of texts runs above); a few
+      // of each kind show it is applied at the door too.
+      List<String> spiTexts = Arrays.asList(null, "", "a\nb", "a\u202eb", "x".repeat(StockReservations.MAX_TEXT_LENGTH + 1));
+      for (String t : spiTexts) {
+        add("SPI stock item " + show(t), () -> b.stockStore().declare(t, 5));
+        add("SPI stock holder " + show(t), () ->
+            b.stockStore().reserve(spiItem, t, 1, "id", java.time.Duration.ofMinutes(1)));
+      }
     }
-    for (String owner : Arrays.asList(" ", "o\nwner", "o\u202ewner", "x".repeat(LockOptions.MAX_OWNER_LENGTH + 1))) {
-      add.accept(new Object[] {"lock owner " + show(owner), (Executable) () -> LockOptions.builder().owner(owner)});
+
+    void spiRateLimitCases() {
+      dev.idempotency.spi.RateLimitStore.Tier tier = new dev.idempotency.spi.RateLimitStore.Tier(1_000_000, 5_000_000);
+      for (long permits : new long[] {0, -1, Long.MIN_VALUE}) {
+        add("SPI rate-limit permits " + permits, () ->
+            b.rateLimitStore().acquire(ns + ":spi", List.of(tier), permits));
+      }
+      add("SPI rate-limit no tiers", () -> b.rateLimitStore().acquire(ns + ":spi", List.of(), 1));
+      add("SPI rate-limit null tiers", () -> b.rateLimitStore().acquire(ns + ":spi", null, 1));
+      add("SPI rate-limit zero interval", () -> b.rateLimitStore().acquire(ns + ":spi",
+          List.of(new dev.idempotency.spi.RateLimitStore.Tier(0, 5_000_000)), 1));
+      add("SPI rate-limit negative capacity", () -> b.rateLimitStore().acquire(ns + ":spi",
+          List.of(new dev.idempotency.spi.RateLimitStore.Tier(1_000_000, -1)), 1));
+      for (String k : Arrays.asList(null, "", "a\nb", "x".repeat(257))) {
+        add("SPI rate-limit key " + show(k), () -> b.rateLimitStore().acquire(k, List.of(tier), 1));
+      }
     }
-    for (String t : badTexts(StockReservations.MAX_TEXT_LENGTH)) {
-      add.accept(new Object[] {"stock item " + show(t), (Executable) () -> stock.declare(t, 5)});
-      add.accept(new Object[] {"stock holder " + show(t), (Executable) () -> stock.reserve(ns + "-item", t)});
+
+    void stateAndNameCases() {
+      for (String n : BAD_IDENTIFIERS) {
+        add("state store entity type " + show(n), () -> b.stateStore(n));
+        add("rate limiter name " + show(n), () -> RateLimiter.builder(b.rateLimitStore(), n));
+      }
+      for (String id : badTexts(256)) {
+        add("state entity id " + show(id), () -> machine.create(id, Phase.OPEN));
+      }
+      add("token scope null", () -> tokens.issue(null));
+      add("fingerprint not hex", () -> Fingerprint.of("zz"));
+      add("max result bytes 0", () -> CallOptions.builder().maxResultBytes(0));
     }
-    for (long q : new long[] {0, -1, Long.MIN_VALUE, StockReservations.MAX_QUANTITY + 1, Long.MAX_VALUE}) {
-      add.accept(new Object[] {"stock quantity " + q, (Executable) () -> stock.reserve(ns + "-item", "h", q)});
-    }
-    for (long units : new long[] {-1, Long.MIN_VALUE, StockReservations.MAX_UNITS + 1}) {
-      add.accept(new Object[] {"stock units " + units, (Executable) () -> stock.declare(ns + "-units", units)});
-    }
-    for (String k : badTexts(256)) {
-      add.accept(new Object[] {"rate-limit key " + show(k), (Executable) () -> limiter.tryAcquire(k)});
-    }
-    for (long permits : new long[] {0, -1, 6}) {
-      add.accept(new Object[] {"rate-limit permits " + permits, (Executable) () -> limiter.tryAcquire("k", permits)});
-    }
-    // The same values straight at the stores' door, as a caller of the SPI would hand them.
-    String spiItem = ns + "-spi-item";
-    for (long units : new long[] {-5, Long.MIN_VALUE, StockReservations.MAX_UNITS + 1}) {
-      add.accept(new Object[] {"SPI stock declare " + units, (Executable) () -> b.stockStore().declare(spiItem, units)});
-      add.accept(new Object[] {"SPI stock repair " + units, (Executable) () -> b.stockStore().repair(spiItem, units)});
-    }
-    for (long q : new long[] {0, -3, Long.MIN_VALUE, StockReservations.MAX_QUANTITY + 1}) {
-      add.accept(new Object[] {"SPI stock reserve " + q, (Executable) () ->
-          b.stockStore().reserve(spiItem, "h", q, "id", java.time.Duration.ofMinutes(1))});
-    }
-    for (String id : Arrays.asList(null, "", "a b", "é", "x".repeat(StockReservations.MAX_ID_LENGTH + 1))) {
-      add.accept(new Object[] {"SPI stock reserve id " + show(id), (Executable) () ->
-          b.stockStore().reserve(spiItem, "h", 1, id, java.time.Duration.ofMinutes(1))});
-      add.accept(new Object[] {"SPI stock release id " + show(id), (Executable) () -> b.stockStore().release(spiItem, "h", id)});
-      add.accept(new Object[] {"SPI stock confirm id " + show(id), (Executable) () -> b.stockStore().confirm(spiItem, "h", id)});
-    }
-    for (java.time.Duration hold : Arrays.asList(null, java.time.Duration.ZERO, java.time.Duration.ofMillis(-1),
-        StockReservations.MAX_HOLD.plusMillis(1))) {
-      add.accept(new Object[] {"SPI stock hold " + hold, (Executable) () -> b.stockStore().reserve(spiItem, "h", 1, "id", hold)});
-    }
-    // The stores apply the strategies' own text rule (the whole corpus of texts runs above); a few
-    // of each kind show it is applied at the door too.
-    List<String> spiTexts = Arrays.asList(null, "", "a\nb", "a\u202eb", "x".repeat(StockReservations.MAX_TEXT_LENGTH + 1));
-    for (String t : spiTexts) {
-      add.accept(new Object[] {"SPI stock item " + show(t), (Executable) () -> b.stockStore().declare(t, 5)});
-      add.accept(new Object[] {"SPI stock holder " + show(t), (Executable) () ->
-          b.stockStore().reserve(spiItem, t, 1, "id", java.time.Duration.ofMinutes(1))});
-    }
-    dev.idempotency.spi.RateLimitStore.Tier tier = new dev.idempotency.spi.RateLimitStore.Tier(1_000_000, 5_000_000);
-    for (long permits : new long[] {0, -1, Long.MIN_VALUE}) {
-      add.accept(new Object[] {"SPI rate-limit permits " + permits, (Executable) () ->
-          b.rateLimitStore().acquire(ns + ":spi", List.of(tier), permits)});
-    }
-    add.accept(new Object[] {"SPI rate-limit no tiers", (Executable) () -> b.rateLimitStore().acquire(ns + ":spi", List.of(), 1)});
-    add.accept(new Object[] {"SPI rate-limit null tiers", (Executable) () -> b.rateLimitStore().acquire(ns + ":spi", null, 1)});
-    add.accept(new Object[] {"SPI rate-limit zero interval", (Executable) () -> b.rateLimitStore().acquire(ns + ":spi",
-        List.of(new dev.idempotency.spi.RateLimitStore.Tier(0, 5_000_000)), 1)});
-    add.accept(new Object[] {"SPI rate-limit negative capacity", (Executable) () -> b.rateLimitStore().acquire(ns + ":spi",
-        List.of(new dev.idempotency.spi.RateLimitStore.Tier(1_000_000, -1)), 1)});
-    for (String k : Arrays.asList(null, "", "a\nb", "x".repeat(257))) {
-      add.accept(new Object[] {"SPI rate-limit key " + show(k), (Executable) () -> b.rateLimitStore().acquire(k, List.of(tier), 1)});
-    }
-    for (String n : BAD_IDENTIFIERS) {
-      add.accept(new Object[] {"state store entity type " + show(n), (Executable) () -> b.stateStore(n)});
-      add.accept(new Object[] {"rate limiter name " + show(n), (Executable) () -> RateLimiter.builder(b.rateLimitStore(), n)});
-    }
-    for (String id : badTexts(256)) {
-      add.accept(new Object[] {"state entity id " + show(id), (Executable) () -> machine.create(id, Phase.OPEN)});
-    }
-    add.accept(new Object[] {"token scope null", (Executable) () -> tokens.issue(null)});
-    add.accept(new Object[] {"fingerprint not hex", (Executable) () -> Fingerprint.of("zz")});
-    add.accept(new Object[] {"max result bytes 0", (Executable) () -> CallOptions.builder().maxResultBytes(0)});
-    return cases;
   }
 
   /** States of the corpus's machine. */

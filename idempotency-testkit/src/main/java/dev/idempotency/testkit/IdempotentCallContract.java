@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+// Size: one test per rule of the idempotent call in docs/contract.md (replay, races, waiters,
+// release, terminal failures, leases, takeovers, retention, bad input); each is read alone.
 /**
  * The contract of the idempotent call (docs/contract.md, section 1), run by every backend: extend it and
  * implement {@link #newClient()} and {@link #advance}.

@@ -3,9 +3,9 @@ package dev.idempotency.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.idempotency.InvalidInputException;
 import dev.idempotency.CallOptions;
 import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.InvalidInputException;
 import dev.idempotency.KeyReusedException;
 import dev.idempotency.RequestInProgressException;
 import dev.idempotency.annotation.CallInfo;
@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+// Size: the annotated service the suite proxies (every return shape) and one test per rule of
+// @Idempotent in docs/contract.md.
 /**
  * The idempotent call (docs/contract.md, section 2) through {@link Idempotent} methods of a proxied
  * service, run by every backend: extend it and implement {@link #newClient()} and {@link #advance}.

@@ -8,8 +8,8 @@ import dev.idempotency.spi.StockStore;
 import dev.idempotency.stock.ConfirmOutcome;
 import dev.idempotency.stock.ReleaseOutcome;
 import dev.idempotency.stock.Reservation;
-import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.ReservationResult.Outcome;
+import dev.idempotency.stock.ReservationResult;
 import dev.idempotency.stock.StockLevels;
 import dev.idempotency.stock.StockReservations;
 import java.util.ArrayList;
@@ -25,6 +25,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
+// Size: one test per rule of stock reservation in docs/contract.md (accounting, one per holder,
+// holds that end, storms, stale releases); each is read alone.
 /**
  * The contract of stock reservation (docs/contract.md, section 11), run by every backend: extend it
  * and implement {@link #newClient()}.

@@ -1,13 +1,13 @@
 package dev.idempotency.examples.orders;
 
 import dev.idempotency.IdempotencyListener;
+import dev.idempotency.examples.orders.order.OrderStatus;
 import dev.idempotency.jdbc.JdbcBackend;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.spi.Backend;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.stock.StockReservations;
 import dev.idempotency.token.OneTimeTokens;
-import dev.idempotency.examples.orders.order.OrderStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import javax.sql.DataSource;

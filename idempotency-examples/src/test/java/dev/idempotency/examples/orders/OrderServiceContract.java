@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.examples.orders.demo.Chaos;
 import dev.idempotency.examples.orders.demo.Http;
-import dev.idempotency.examples.orders.order.OrderStore;
 import dev.idempotency.examples.orders.demo.Scenarios;
+import dev.idempotency.examples.orders.order.OrderStore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.idempotency.examples.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.examples.orders.demo.Chaos;
-import dev.idempotency.examples.orders.flashsale.FlashSales;
 import dev.idempotency.examples.orders.demo.Http;
+import dev.idempotency.examples.orders.flashsale.FlashSales;
 import dev.idempotency.examples.orders.order.OrderStore;
 import java.net.URI;
 import java.time.Duration;

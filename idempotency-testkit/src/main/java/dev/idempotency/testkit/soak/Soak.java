@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+// Size: the soak's builder, its fault scripts (kill, pause, restart) and the probe for tampered
+// records; what a worker runs is SoakWorker, what is checked afterwards SoakChecks.
 /**
  * The multi-process soak: several worker JVMs ({@link SoakWorker}), each with its own connections
  * and many threads, make guarded calls on a shared key space while a test may inject a fault into

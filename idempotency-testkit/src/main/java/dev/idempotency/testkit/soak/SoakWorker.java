@@ -121,15 +121,7 @@ public final class SoakWorker {
     int keys = Integer.parseInt(job.getProperty("keys"));
     long deadline = System.nanoTime() + Duration.ofSeconds(Long.parseLong(job.getProperty("maxSeconds"))).toNanos();
     AtomicLong next = new AtomicLong();
-    AtomicLong executed = new AtomicLong();
-    AtomicLong replayed = new AtomicLong();
-    AtomicLong wrongResults = new AtomicLong();
-    AtomicLong effectFailures = new AtomicLong();
-    Map<String, AtomicLong> typed = new ConcurrentHashMap<>();
-    Map<String, AtomicLong> untyped = new ConcurrentHashMap<>();
-    List<String> untypedSamples = java.util.Collections.synchronizedList(new ArrayList<>());
-    Set<String> answered = ConcurrentHashMap.newKeySet();
-    java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+    Tally tally = new Tally();
     List<Thread> running = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       Thread thread = new Thread(() -> {
@@ -137,31 +129,11 @@ public final class SoakWorker {
         try {
           while (next.getAndIncrement() < calls) {
             if (System.nanoTime() > deadline) {
-              timedOut.set(true);
+              tally.timedOut.set(true);
               return;
             }
             String k = "k" + ThreadLocalRandom.current().nextInt(keys);
-            try {
-              CallResult<String> r = engine.execute(IdempotencyKey.of(namespace, k), Fingerprint.sha256("fp-" + k),
-                  Codecs.string(), c -> {
-                    effectsConnection.record(k, worker, c.fencingToken().value());
-                    return "v:" + k + ":" + worker;
-                  });
-              (r.replayed() ? replayed : executed).incrementAndGet();
-              if (!r.value().startsWith("v:" + k + ":")) {
-                wrongResults.incrementAndGet();
-              }
-              answered.add(k);
-            } catch (EffectFailed e) {
-              effectFailures.incrementAndGet();
-            } catch (IdempotencyException e) {
-              typed.computeIfAbsent(e.getClass().getSimpleName(), n -> new AtomicLong()).incrementAndGet();
-            } catch (RuntimeException | Error e) {
-              untyped.computeIfAbsent(e.getClass().getName(), n -> new AtomicLong()).incrementAndGet();
-              if (untypedSamples.size() < 5) {
-                untypedSamples.add(e.toString());
-              }
-            }
+            callOnce(engine, namespace, k, worker, effectsConnection, tally);
           }
         } finally {
           effectsConnection.close();
@@ -173,21 +145,63 @@ public final class SoakWorker {
     for (Thread thread : running) {
       thread.join();
     }
-    Properties out = new Properties();
-    out.setProperty("executed", Long.toString(executed.get()));
-    out.setProperty("replayed", Long.toString(replayed.get()));
-    out.setProperty("wrongResults", Long.toString(wrongResults.get()));
-    out.setProperty("effectFailures", Long.toString(effectFailures.get()));
-    out.setProperty("timedOut", Boolean.toString(timedOut.get()));
-    new TreeMap<>(typed).forEach((n, c) -> out.setProperty("typed." + n, Long.toString(c.get())));
-    new TreeMap<>(untyped).forEach((n, c) -> out.setProperty("untyped." + n, Long.toString(c.get())));
-    for (int i = 0; i < untypedSamples.size(); i++) {
-      out.setProperty("untypedSample." + i, untypedSamples.get(i));
+    try (OutputStream o = Files.newOutputStream(Path.of(job.getProperty("out")))) {
+      tally.toProperties().store(o, "soak worker " + worker);
     }
-    out.setProperty("answered", String.join(",", answered));
-    Path file = Path.of(job.getProperty("out"));
-    try (OutputStream o = Files.newOutputStream(file)) {
-      out.store(o, "soak worker " + worker);
+  }
+
+  /** One idempotent call of the soak, counted by how it ended. */
+  private static void callOnce(IdempotencyEngine engine, String namespace, String k, int worker,
+      EffectsConnection effectsConnection, Tally tally) {
+    try {
+      CallResult<String> r = engine.execute(IdempotencyKey.of(namespace, k), Fingerprint.sha256("fp-" + k),
+          Codecs.string(), c -> {
+            effectsConnection.record(k, worker, c.fencingToken().value());
+            return "v:" + k + ":" + worker;
+          });
+      (r.replayed() ? tally.replayed : tally.executed).incrementAndGet();
+      if (!r.value().startsWith("v:" + k + ":")) {
+        tally.wrongResults.incrementAndGet();
+      }
+      tally.answered.add(k);
+    } catch (EffectFailed e) {
+      tally.effectFailures.incrementAndGet();
+    } catch (IdempotencyException e) {
+      tally.typed.computeIfAbsent(e.getClass().getSimpleName(), n -> new AtomicLong()).incrementAndGet();
+    } catch (RuntimeException | Error e) {
+      tally.untyped.computeIfAbsent(e.getClass().getName(), n -> new AtomicLong()).incrementAndGet();
+      if (tally.untypedSamples.size() < 5) {
+        tally.untypedSamples.add(e.toString());
+      }
+    }
+  }
+
+  /** What one worker's threads saw, counted together and written for the parent. Thread-safe. */
+  private static final class Tally {
+    final AtomicLong executed = new AtomicLong();
+    final AtomicLong replayed = new AtomicLong();
+    final AtomicLong wrongResults = new AtomicLong();
+    final AtomicLong effectFailures = new AtomicLong();
+    final Map<String, AtomicLong> typed = new ConcurrentHashMap<>();
+    final Map<String, AtomicLong> untyped = new ConcurrentHashMap<>();
+    final List<String> untypedSamples = java.util.Collections.synchronizedList(new ArrayList<>());
+    final Set<String> answered = ConcurrentHashMap.newKeySet();
+    final java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+
+    Properties toProperties() {
+      Properties out = new Properties();
+      out.setProperty("executed", Long.toString(executed.get()));
+      out.setProperty("replayed", Long.toString(replayed.get()));
+      out.setProperty("wrongResults", Long.toString(wrongResults.get()));
+      out.setProperty("effectFailures", Long.toString(effectFailures.get()));
+      out.setProperty("timedOut", Boolean.toString(timedOut.get()));
+      new TreeMap<>(typed).forEach((n, c) -> out.setProperty("typed." + n, Long.toString(c.get())));
+      new TreeMap<>(untyped).forEach((n, c) -> out.setProperty("untyped." + n, Long.toString(c.get())));
+      for (int i = 0; i < untypedSamples.size(); i++) {
+        out.setProperty("untypedSample." + i, untypedSamples.get(i));
+      }
+      out.setProperty("answered", String.join(",", answered));
+      return out;
     }
   }
 

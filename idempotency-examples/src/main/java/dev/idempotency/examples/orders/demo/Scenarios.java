@@ -4,8 +4,6 @@ import dev.idempotency.examples.orders.LayerStats;
 import dev.idempotency.examples.orders.async.RequestStore;
 import dev.idempotency.examples.orders.flashsale.FlashSales;
 import dev.idempotency.examples.orders.order.OrderStore;
-import org.springframework.beans.factory.BeanFactory;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +15,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import org.springframework.beans.factory.BeanFactory;
 
 /**
  * The demo's scenarios, run over HTTP against a running service; each returns a {@link Report} with its

@@ -1,13 +1,13 @@
 package dev.idempotency.examples.orders.order;
 
 import dev.idempotency.IdempotencyKey;
-import dev.idempotency.examples.orders.LayerStats;
-import dev.idempotency.examples.orders.LayerStoppedException;
-import dev.idempotency.examples.orders.OrdersProperties;
 import dev.idempotency.Scope;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.defence.FailurePolicy;
 import dev.idempotency.defence.LayeredDefence;
+import dev.idempotency.examples.orders.LayerStats;
+import dev.idempotency.examples.orders.LayerStoppedException;
+import dev.idempotency.examples.orders.OrdersProperties;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.lock.LockOptions;
 import dev.idempotency.ratelimit.RateLimiter;

@@ -1,10 +1,10 @@
 package dev.idempotency.examples.orders.web;
 
 import dev.idempotency.IdempotencyException;
+import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.examples.orders.LayerStoppedException;
 import dev.idempotency.examples.orders.order.FencedWriteException;
 import dev.idempotency.examples.orders.order.OrderService;
-import dev.idempotency.defence.DefenceOutcome;
 import java.net.URI;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
