@@ -1,11 +1,8 @@
 package dev.idempotency.spring.web;
 
 import dev.idempotency.CallOptions;
-import java.lang.reflect.Method;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.web.method.HandlerMethod;
@@ -21,8 +18,7 @@ import reactor.core.publisher.Mono;
  */
 public final class IdempotentReactiveRoutes implements SmartInitializingSingleton {
   private final Supplier<List<RequestMappingHandlerMapping>> mappings;
-  private final CallOptions defaults;
-  private final Map<Method, Optional<RouteSpec>> routes = new ConcurrentHashMap<>();
+  private final CompiledRoutes routes;
 
   /**
    * Routes of the handler mappings.
@@ -32,13 +28,13 @@ public final class IdempotentReactiveRoutes implements SmartInitializingSingleto
    */
   public IdempotentReactiveRoutes(Supplier<List<RequestMappingHandlerMapping>> mappings, CallOptions defaults) {
     this.mappings = mappings;
-    this.defaults = defaults;
+    this.routes = new CompiledRoutes(defaults);
   }
 
   @Override
   public void afterSingletonsInstantiated() {
     for (RequestMappingHandlerMapping m : mappings.get()) {
-      m.getHandlerMethods().values().forEach(this::route);
+      m.getHandlerMethods().values().forEach(routes::of);
     }
   }
 
@@ -47,12 +43,7 @@ public final class IdempotentReactiveRoutes implements SmartInitializingSingleto
     return Flux.fromIterable(mappings.get())
         .concatMap(m -> m.getHandler(exchange).onErrorResume(e -> Mono.empty()))
         .next()
-        .map(handler -> handler instanceof HandlerMethod h ? route(h) : Optional.<RouteSpec>empty())
+        .map(handler -> handler instanceof HandlerMethod h ? routes.of(h) : Optional.<RouteSpec>empty())
         .defaultIfEmpty(Optional.empty());
-  }
-
-  private Optional<RouteSpec> route(HandlerMethod handler) {
-    return routes.computeIfAbsent(handler.getMethod(), k -> RouteSpec.compile(handler.getMethod(),
-        handler.getBeanType(), defaults));
   }
 }

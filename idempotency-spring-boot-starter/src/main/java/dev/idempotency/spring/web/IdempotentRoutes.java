@@ -2,11 +2,8 @@ package dev.idempotency.spring.web;
 
 import dev.idempotency.CallOptions;
 import jakarta.servlet.http.HttpServletRequest;
-import java.lang.reflect.Method;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.web.method.HandlerMethod;
@@ -21,8 +18,7 @@ import org.springframework.web.util.ServletRequestPathUtils;
  */
 public final class IdempotentRoutes implements SmartInitializingSingleton {
   private final Supplier<List<RequestMappingHandlerMapping>> mappings;
-  private final CallOptions defaults;
-  private final Map<Method, Optional<RouteSpec>> routes = new ConcurrentHashMap<>();
+  private final CompiledRoutes routes;
 
   /**
    * Routes of a handler mapping.
@@ -33,13 +29,13 @@ public final class IdempotentRoutes implements SmartInitializingSingleton {
    */
   public IdempotentRoutes(Supplier<List<RequestMappingHandlerMapping>> mappings, CallOptions defaults) {
     this.mappings = mappings;
-    this.defaults = defaults;
+    this.routes = new CompiledRoutes(defaults);
   }
 
   @Override
   public void afterSingletonsInstantiated() {
     for (RequestMappingHandlerMapping m : mappings.get()) {
-      m.getHandlerMethods().values().forEach(this::route);
+      m.getHandlerMethods().values().forEach(routes::of);
     }
   }
 
@@ -53,7 +49,7 @@ public final class IdempotentRoutes implements SmartInitializingSingleton {
       for (RequestMappingHandlerMapping m : mappings.get()) {
         HandlerExecutionChain chain = m.getHandler(request);
         if (chain != null) {
-          return chain.getHandler() instanceof HandlerMethod h ? route(h) : Optional.empty();
+          return chain.getHandler() instanceof HandlerMethod h ? routes.of(h) : Optional.empty();
         }
       }
       return Optional.empty();
@@ -65,10 +61,5 @@ public final class IdempotentRoutes implements SmartInitializingSingleton {
         ServletRequestPathUtils.clearParsedRequestPath(request);
       }
     }
-  }
-
-  private Optional<RouteSpec> route(HandlerMethod handler) {
-    return routes.computeIfAbsent(handler.getMethod(), k -> RouteSpec.compile(handler.getMethod(),
-        handler.getBeanType(), defaults));
   }
 }
