@@ -2,21 +2,23 @@ package dev.idempotency.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idempotency.examples.orders.order.Order;
 import dev.idempotency.examples.orders.order.OrderStore;
 import java.io.File;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,8 +26,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, which
- * {@code .ci/run} installs when missing): five fast clicks on submit make exactly one order, and the
- * page shows it. Fails, never skips, without Chromium, saying what to install.
+ * {@code .ci/run} installs when missing), driven as a person drives it: real pointer clicks through
+ * WebDriver's input actions at human gaps, a reload, back navigation and a second tab. Each intent
+ * makes exactly one order, counted in the database, and the page says when an order was already
+ * placed. Fails, never skips, without Chromium, saying what to install.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"orders.anti-pattern=true", "orders.visibility-timeout=500ms"})
@@ -68,29 +72,126 @@ class BrowserTest {
     }
   }
 
-  @Test
-  void fiveFastClicksOnSubmitMakeOneOrderAndThePageShowsIt() {
-    String user = "page-" + UUID.randomUUID().toString().substring(0, 8);
-    driver.get("http://127.0.0.1:" + port + "/");
-    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+  private String base() {
+    return "http://127.0.0.1:" + port + "/";
+  }
+
+  private WebDriverWait waitUpTo(int seconds) {
+    return new WebDriverWait(driver, Duration.ofSeconds(seconds));
+  }
+
+  /** Fills the form as a person types it. */
+  private void fill(String user, String product) {
+    for (String[] field : new String[][] {{"userId", user}, {"productId", product}}) {
+      WebElement input = driver.findElement(By.id(field[0]));
+      input.clear();
+      input.sendKeys(field[1]);
+    }
+  }
+
+  /** Clicks submit with real pointer events, the given gaps apart. */
+  private void clickSubmit(long... gapsMillis) {
+    WebElement submit = driver.findElement(By.id("submit"));
+    Actions clicks = new Actions(driver).moveToElement(submit).click();
+    for (long gap : gapsMillis) {
+      clicks = clicks.pause(Duration.ofMillis(gap)).click();
+    }
+    clicks.perform();
+  }
+
+  private String awaitOrderShown() {
     WebElement result = driver.findElement(By.id("result"));
-    wait.until(d -> result.getText().equals("Ready."));
-    WebElement userField = driver.findElement(By.id("userId"));
-    userField.clear();
-    userField.sendKeys(user);
-    // A new user: the page fetches a token for them when the field changes.
-    ((JavascriptExecutor) driver).executeScript("arguments[0].dispatchEvent(new Event('change'))", userField);
-    wait.until(d -> result.getText().equals("Ready."));
-    // Five clicks as fast as the browser takes them, in one task: the button cannot even repaint between them.
-    ((JavascriptExecutor) driver).executeScript(
-        "const b = document.getElementById('submit'); for (let i = 0; i < 5; i++) { b.click(); }");
-    wait.until(d -> result.getText().startsWith("Order "));
-    String shown = result.getText();
-    Integer orders = store.jdbc().queryForObject("SELECT COUNT(*) FROM shop_orders WHERE user_id = ?", Integer.class,
-        user);
-    assertThat(orders).isEqualTo(1);
-    String orderId = store.jdbc().queryForObject("SELECT order_id FROM shop_orders WHERE user_id = ?", String.class,
-        user);
-    assertThat(shown).contains(orderId).contains(user).contains("CREATED");
+    waitUpTo(20).until(d -> result.getText().contains("Order "));
+    return result.getAttribute("data-order-id");
+  }
+
+  private int orders(String user) {
+    Integer n = store.jdbc().queryForObject("SELECT COUNT(*) FROM shop_orders WHERE user_id = ?", Integer.class, user);
+    return n == null ? 0 : n;
+  }
+
+  private static String user(String what) {
+    return what + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void aDoubleClickAt50To1000MillisecondsApartMakesOneOrder() throws Exception {
+    List<String> seen = new ArrayList<>();
+    for (long gap : new long[] {50, 120, 300, 1000}) {
+      String user = user("click" + gap);
+      driver.get(base());
+      fill(user, "p1");
+      clickSubmit(gap);
+      String orderId = awaitOrderShown();
+      Thread.sleep(Math.max(400, gap));   // a second request, if the page sent one, has landed
+      assertThat(orders(user)).as("orders after two clicks %d ms apart", gap).isEqualTo(1);
+      assertThat(store.jdbc().queryForObject("SELECT order_id FROM shop_orders WHERE user_id = ?", String.class, user))
+          .isEqualTo(orderId);
+      seen.add(gap + " ms: " + driver.findElement(By.id("result")).getText());
+    }
+    System.out.println("BROWSER | double clicks | " + String.join(" | ", seen));
+  }
+
+  @Test
+  void aReloadOrBackNavigationThenResubmittingShowsTheSameOrderAndMakesNoOther() {
+    String user = user("reload");
+    driver.get(base());
+    fill(user, "p2");
+    clickSubmit();
+    String orderId = awaitOrderShown();
+
+    driver.navigate().refresh();
+    fill(user, "p2");
+    clickSubmit();
+    WebElement result = driver.findElement(By.id("result"));
+    waitUpTo(10).until(d -> result.getText().startsWith("This order was already placed."));
+    assertThat(result.getAttribute("data-order-id")).isEqualTo(orderId);
+
+    driver.navigate().to(base() + "stats");
+    driver.navigate().back();
+    fill(user, "p2");
+    clickSubmit(80);
+    WebElement again = driver.findElement(By.id("result"));
+    waitUpTo(10).until(d -> again.getText().startsWith("This order was already placed."));
+    assertThat(again.getAttribute("data-order-id")).isEqualTo(orderId);
+    assertThat(orders(user)).isEqualTo(1);
+  }
+
+  @Test
+  void twoTabsSubmittingTheSameFormAtOnceMakeOneOrderAndShowIt() throws Exception {
+    String user = user("tabs");
+    driver.get(base());
+    String first = driver.getWindowHandle();
+    fill(user, "p3");
+    driver.switchTo().newWindow(WindowType.TAB);
+    driver.get(base());
+    String second = driver.getWindowHandle();
+    fill(user, "p3");
+    clickSubmit();
+    driver.switchTo().window(first);
+    clickSubmit();
+    String shownFirst = awaitOrderShown();
+    driver.switchTo().window(second);
+    String shownSecond = awaitOrderShown();
+    Thread.sleep(500);
+    assertThat(orders(user)).isEqualTo(1);
+    assertThat(shownFirst).isEqualTo(shownSecond);
+  }
+
+  @Test
+  void onlyNewOrderStartsAnotherIntent() {
+    String user = user("again");
+    driver.get(base());
+    fill(user, "p4");
+    clickSubmit();
+    String firstOrder = awaitOrderShown();
+    new Actions(driver).moveToElement(driver.findElement(By.id("new-order"))).click().perform();
+    WebElement result = driver.findElement(By.id("result"));
+    waitUpTo(5).until(d -> result.getText().equals("Ready for a new order."));
+    clickSubmit();
+    String secondOrder = awaitOrderShown();
+    assertThat(secondOrder).isNotEqualTo(firstOrder);
+    assertThat(result.getText()).doesNotContain("already placed");
+    assertThat(orders(user)).isEqualTo(2);
   }
 }
