@@ -9,6 +9,7 @@ import dev.idempotency.IdempotencyException;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.testsupport.RedisProcess;
+import dev.idempotency.testsupport.TcpRelay;
 import dev.idempotency.testsupport.RedisSentinel;
 import java.time.Duration;
 import java.util.ArrayList;

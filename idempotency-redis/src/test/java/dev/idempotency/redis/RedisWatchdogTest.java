@@ -8,6 +8,7 @@ import dev.idempotency.lock.LockHandle;
 import dev.idempotency.lock.LockOptions;
 import dev.idempotency.spi.LockStore;
 import dev.idempotency.testsupport.RedisProcess;
+import dev.idempotency.testsupport.TcpRelay;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;

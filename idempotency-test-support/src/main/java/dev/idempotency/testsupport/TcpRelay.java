@@ -1,6 +1,5 @@
-package dev.idempotency.redis;
+package dev.idempotency.testsupport;
 
-import dev.idempotency.testsupport.RedisProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * acknowledgements travel at once). Bounded to the test that starts it; {@link #close()}
  * closes every connection. Thread-safe.
  */
-final class TcpRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
   private record Chunk(byte[] bytes, long readAtNanos) {}
 
   private final ServerSocket listener;
@@ -32,6 +31,7 @@ final class TcpRelay implements AutoCloseable {
   private volatile boolean frozen;
   private volatile long delayNanos;
   private volatile boolean closed;
+  private volatile boolean refusing;
 
   private TcpRelay(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -47,7 +47,7 @@ final class TcpRelay implements AutoCloseable {
    * @param targetPort the server's port
    * @return the running relay
    */
-  static TcpRelay to(int targetPort) {
+  public static TcpRelay to(int targetPort) {
     try {
       return new TcpRelay(targetPort);
     } catch (IOException e) {
@@ -55,21 +55,27 @@ final class TcpRelay implements AutoCloseable {
     }
   }
 
-  int port() {
+  /** @return the loopback port clients connect to */
+  public int port() {
     return listener.getLocalPort();
   }
 
   /** Holds every byte in both directions until {@link #thaw()}. */
-  void freeze() {
+  public void freeze() {
     frozen = true;
   }
 
-  void thaw() {
+  /** Lets bytes flow again after {@link #freeze()}. */
+  public void thaw() {
     frozen = false;
   }
 
-  /** Forwards each byte from the server this long after it was read (zero: at once). */
-  void delay(Duration delay) {
+  /**
+   * Forwards each byte from the server this long after it was read.
+   *
+   * @param delay how long (zero: at once)
+   */
+  public void delay(Duration delay) {
     delayNanos = delay.toNanos();
   }
 
@@ -77,9 +83,23 @@ final class TcpRelay implements AutoCloseable {
    * Closes every connection now, dropping the bytes still held: what a primary that dies loses of
    * the replication stream it had not yet delivered. New connections are still relayed.
    */
-  void cutAll() {
+  public void cutAll() {
     sockets.forEach(TcpRelay::closeQuietly);
     sockets.clear();
+  }
+
+  /**
+   * The server goes away: every connection is closed now, and a new one is closed as soon as it is
+   * accepted, until {@link #restore()}. What a client sees of a server that died or was cut off.
+   */
+  public void refuse() {
+    refusing = true;
+    cutAll();
+  }
+
+  /** New connections are relayed again. */
+  public void restore() {
+    refusing = false;
   }
 
   private void acceptLoop() {
@@ -87,6 +107,10 @@ final class TcpRelay implements AutoCloseable {
       Socket client = null;
       try {
         client = listener.accept();
+        if (refusing) {
+          closeQuietly(client);
+          continue;
+        }
         Socket server = new Socket();
         try {
           server.connect(new InetSocketAddress("127.0.0.1", targetPort), 2_000);
@@ -102,7 +126,12 @@ final class TcpRelay implements AutoCloseable {
         pipe(server, client, true);
       } catch (IOException e) {
         if (!closed) {
-          RedisProcess.sleep(10);
+          try {
+            Thread.sleep(10);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return;
+          }
         }
       }
     }

@@ -6,6 +6,8 @@ import dev.idempotency.examples.orders.LayerStoppedException;
 import dev.idempotency.examples.orders.order.FencedWriteException;
 import dev.idempotency.examples.orders.order.OrderService;
 import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -22,6 +24,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice
 class ProblemAdvice {
   static final String TYPES = "https://idempotency.dev/problems/";
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemAdvice.class);
+  private static final String SEND_AGAIN = " Send the same order again in a moment: it is placed at most once.";
 
   @ExceptionHandler(LayerStoppedException.class)
   ResponseEntity<ProblemDetail> stopped(LayerStoppedException e) {
@@ -92,7 +96,27 @@ class ProblemAdvice {
     HttpStatus status = HttpStatus.valueOf(e.suggestedHttpStatus());
     String slug = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1-$2")
         .toLowerCase(java.util.Locale.ROOT);
+    if (status.is5xxServerError()) {
+      // The store's name, address and driver error are for the log, not for the person at the page.
+      LOG.warn("{} answered {}: {}", slug, status.value(), e.toString());
+      ResponseEntity.BodyBuilder b = ResponseEntity.status(status);
+      if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+        b.header(HttpHeaders.RETRY_AFTER, "2");
+      }
+      return b.body(problem(status, slug, "A service the shop depends on is not answering right now." + SEND_AGAIN));
+    }
     return ResponseEntity.status(status).body(problem(status, slug, e.getMessage()));
+  }
+
+  /** The database of record unreachable (no connection within the pool's 2 s, or one lost mid-way). */
+  @ExceptionHandler({org.springframework.dao.DataAccessResourceFailureException.class,
+      org.springframework.dao.TransientDataAccessException.class,
+      org.springframework.transaction.CannotCreateTransactionException.class})
+  ResponseEntity<ProblemDetail> databaseDown(Exception e) {
+    LOG.warn("the database is unavailable: {}", e.toString());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "2")
+        .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable",
+            "The order database cannot be reached right now." + SEND_AGAIN));
   }
 
   private static ProblemDetail problem(HttpStatus status, String slug, String detail) {
