@@ -13,6 +13,8 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Size: running the layers in order under each one's failure policy, reporting every decision, and
+// the Builder; the intent rule is IntentRule, the stored outcomes StoredIntentOutcomes.
 /**
  * Layers composed in order, each stopping what slipped past the one before: for example a one-time
  * token, a lock, an idempotent call, a dedup row or unique key, and a state machine.
@@ -36,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>The action's own exceptions propagate unchanged.</li>
  *   <li>Every layer's decision (passed, replayed, stopped with its reason, skipped, failed) is
  *       reported to the {@link LayerListener}s given to the builder, outermost layer first.</li>
+ *   <li>With {@link Builder#intentOutcomes intent outcomes}, an intent's retry gets the intent's
+ *       answer: a retry refused by what an earlier attempt consumed is answered with the intent's
+ *       recorded result or final stop (reported as the layer {@code "intent"}).</li>
  * </ul>
  * Thread-safe if its layers are (every strategy's {@code asLayer} is).
  *
@@ -50,6 +55,7 @@ public final class LayeredDefence<R, T> {
   private final List<FailurePolicy> policies;
   private final IdempotencyListener listener;
   private final List<LayerListener> layerListeners;
+  private final IntentRule<R, T> intents;
 
   private LayeredDefence(Builder<R, T> b) {
     this.name = b.name;
@@ -57,6 +63,7 @@ public final class LayeredDefence<R, T> {
     this.policies = List.copyOf(b.policies);
     this.listener = b.listener;
     this.layerListeners = List.copyOf(b.layerListeners);
+    this.intents = b.outcomes == null ? null : new IntentRule<>(b.outcomes, this::decided, b.name);
   }
 
   /**
@@ -102,11 +109,13 @@ public final class LayeredDefence<R, T> {
   public <X extends Exception> DefenceOutcome<T> execute(R request, Action<R, T, X> action) throws X {
     Require.nonNull(request, "request");
     Require.nonNull(action, "action");
+    DefenceOutcome<T> outcome;
     try {
-      return run(0, request, action);
+      outcome = run(0, request, action);
     } catch (Exception e) {
       throw Exceptions.rethrow(e);
     }
+    return intents == null ? outcome : intents.settle(request, outcome);
   }
 
   private DefenceOutcome<T> run(int index, R request, Action<R, T, ?> action) throws Exception {
@@ -216,6 +225,7 @@ public final class LayeredDefence<R, T> {
     private final Set<String> names = new HashSet<>();
     private IdempotencyListener listener = IdempotencyListener.NOOP;
     private final List<LayerListener> layerListeners = new ArrayList<>();
+    private IntentOutcomes<R, T> outcomes;
 
     private Builder(String name) {
       this.name = name;
@@ -266,6 +276,20 @@ public final class LayeredDefence<R, T> {
      */
     public Builder<R, T> layerListener(LayerListener layerListener) {
       layerListeners.add(Require.nonNull(layerListener, "layerListener"));
+      return this;
+    }
+
+    /**
+     * Keeps each intent's outcome, so that an intent's retry gets the intent's answer: a retry
+     * refused by what an earlier attempt consumed (its token, its reservation, its dedup row, a
+     * permit, its lock, its call in progress) is answered with the intent's recorded result or final
+     * stop instead. See {@link IntentOutcomes}.
+     *
+     * @param outcomes where the outcomes are kept
+     * @return this builder
+     */
+    public Builder<R, T> intentOutcomes(IntentOutcomes<R, T> outcomes) {
+      this.outcomes = Require.nonNull(outcomes, "outcomes");
       return this;
     }
 

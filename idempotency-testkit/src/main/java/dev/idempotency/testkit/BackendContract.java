@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Nested;
  * <p>The suites, one per strategy, state the rules in {@code docs/contract.md}:
  * {@link IdempotentCallContract}, {@link IdempotentProxyContract}, {@link OneTimeTokenContract},
  * {@link LockContract}, {@link DedupContract}, {@link StateMachineContract},
- * {@link FencingContract}, {@link StockReservationContract}, {@link RateLimitContract} and
- * {@link NearCacheContract}. Each can also be extended on its own.
+ * {@link FencingContract}, {@link StockReservationContract}, {@link RateLimitContract},
+ * {@link IntentOutcomeContract} and {@link NearCacheContract}. Each can also be extended on its own.
  */
 public abstract class BackendContract {
 
@@ -136,6 +136,15 @@ public abstract class BackendContract {
   /** {@link RateLimitContract} on this backend. */
   @Nested
   class RateLimits extends RateLimitContract {
+    @Override
+    protected BackendFixture fixture() {
+      return fixture;
+    }
+  }
+
+  /** {@link IntentOutcomeContract} on this backend. */
+  @Nested
+  class IntentOutcomes extends IntentOutcomeContract {
     @Override
     protected BackendFixture fixture() {
       return fixture;
