@@ -21,7 +21,7 @@ class FlashSaleConfiguration {
   FlashSales flashSales(StockReservations cache, OrderDatabase database, OrderStore orders, AsyncOrders queue,
       LayerStats stats, OrdersProperties p, Backend backend) {
     Duration second = Duration.ofSeconds(1);
-    return new FlashSales(cache, database, orders, queue, stats, p,
+    return new FlashSales(cache, backend.idempotencyStore(), database, orders, queue, stats, p,
         RateLimiter.builder(backend.rateLimitStore(), "flash-user").limit(p.flashUserPerSecond(), second).build(),
         RateLimiter.builder(backend.rateLimitStore(), "flash-global").limit(p.flashGlobalPerSecond(), second).build());
   }

@@ -1,5 +1,8 @@
 package dev.idempotency.examples.orders.flashsale;
 
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.codec.Codecs;
+import dev.idempotency.defence.IntentOutcomes;
 import dev.idempotency.defence.LayeredDefence;
 import dev.idempotency.examples.orders.LayerStats;
 import dev.idempotency.examples.orders.LayerStoppedException;
@@ -8,8 +11,10 @@ import dev.idempotency.examples.orders.OrdersProperties;
 import dev.idempotency.examples.orders.async.AsyncOrders;
 import dev.idempotency.examples.orders.order.OrderStore;
 import dev.idempotency.ratelimit.RateLimiter;
+import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.stock.StockLevels;
 import dev.idempotency.stock.StockReservations;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -20,6 +25,9 @@ import java.util.Optional;
  * library's ({@code TransactionalStock}), the only one the service writes. Thread-safe.
  */
 public final class FlashSales {
+  /** How long a buyer's answer is kept for their retries. */
+  private static final Duration INTENT_RETENTION = Duration.ofHours(1);
+
   private final StockReservations cache;
   private final StockReservations ledger;
   private final OrderStore orders;
@@ -28,6 +36,7 @@ public final class FlashSales {
 
   /**
    * @param cache the reservations in the cache (the starter's backend)
+   * @param intents where each buyer's answer is kept (the starter's backend, beside the reservations)
    * @param database the stock ledger in the database
    * @param orders the orders
    * @param queue where purchases are queued
@@ -36,8 +45,8 @@ public final class FlashSales {
    * @param userLimit attempts per user
    * @param globalLimit attempts over all users
    */
-  public FlashSales(StockReservations cache, OrderDatabase database, OrderStore orders, AsyncOrders queue,
-      LayerStats stats, OrdersProperties p, RateLimiter userLimit, RateLimiter globalLimit) {
+  public FlashSales(StockReservations cache, IdempotencyStore intents, OrderDatabase database, OrderStore orders,
+      AsyncOrders queue, LayerStats stats, OrdersProperties p, RateLimiter userLimit, RateLimiter globalLimit) {
     this.cache = cache;
     this.ledger = database.stockLedger();
     this.orders = orders;
@@ -47,6 +56,9 @@ public final class FlashSales {
         .layer(userLimit.asLayer(FlashBuy::userId), p.cacheLayers())
         .layer(globalLimit.asLayer(b -> RateLimiter.GLOBAL), p.cacheLayers())
         .layer(cache.asLayer(FlashBuy::productId, FlashBuy::userId, b -> 1, FlashBuy::reservation))
+        // A buyer's retry gets the buyer's answer: the same queued request, or sold out again (not 429).
+        .intentOutcomes(IntentOutcomes.stored(intents, b -> IdempotencyKey.of("flash-intent", b.userId(),
+            b.productId()), Codecs.string(), INTENT_RETENTION))
         .build();
   }
 

@@ -82,6 +82,8 @@ public final class OrderService {
         .layer(tokens.asLayer(s -> formScope(s.userId()), SubmitOrder::submitToken), cache)
         .layer(locks.asLayer(s -> IdempotencyKey.of("order-lock", s.userId(), s.productId()), lock,
             SubmitOrder::fence), cache)
+        // A retry whose token an earlier attempt used is answered with that attempt's order.
+        .intentOutcomes(new FormIntents(store))
         .build();
   }
 

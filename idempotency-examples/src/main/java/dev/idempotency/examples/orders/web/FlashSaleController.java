@@ -34,7 +34,7 @@ class FlashSaleController {
     return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/flash-sales/" + product)).body(stock(product));
   }
 
-  /** 202 with the request id; 409 already bought, 410 sold out, 404 not on sale, 429 rate limited. */
+  /** 202 with the request id (a buyer's retry: the same id); 410 sold out (again on every retry), 404 not on sale, 429 rate limited. */
   @PostMapping("/flash-sales/{productId}/orders")
   ResponseEntity<Map<String, String>> buy(@PathVariable String productId,
       @RequestBody(required = false) Requests.FlashOrder body) {
