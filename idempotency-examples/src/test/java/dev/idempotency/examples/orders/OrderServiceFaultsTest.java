@@ -96,6 +96,44 @@ class OrderServiceFaultsTest {
     }
 
     @Test
+    void aRequestWhileTheBrokerIsDownIs503LeavesNothingPendingAndItsRetryMakesOneOrder() throws Exception {
+      Http http = new Http(URI.create("http://127.0.0.1:" + port), json);
+      String user = "rmqdown-" + UUID.randomUUID().toString().substring(0, 8);
+      Map<String, Object> form = Map.of("userId", user, "productId", "p1", "quantity", 1);
+      String key = UUID.randomUUID().toString();
+      Http.Response down;
+      long answeredMillis;
+      rabbitmqctl("stop_app");
+      try {
+        long started = System.nanoTime();
+        down = http.post("/orders/async", form, key);
+        answeredMillis = (System.nanoTime() - started) / 1_000_000;
+      } finally {
+        rabbitmqctl("start_app");
+      }
+      System.out.println("RELIABILITY | order service, RabbitMQ down | POST /orders/async answered " + down.status()
+          + " in " + answeredMillis + " ms");
+      assertThat(down.status()).isEqualTo(503);
+      assertThat(down.contentType()).startsWith("application/problem+json");
+      assertThat(down.retryAfter()).isNotBlank();
+      assertThat(down.text("detail")).doesNotContain("Exception").doesNotContain("amqp");
+      assertThat(answeredMillis).isLessThan(5_000);
+      assertThat(store.jdbc().queryForObject("SELECT COUNT(*) FROM shop_requests WHERE user_id = ? AND status = 'PENDING'",
+          Integer.class, user)).as("no request left pending for ever").isZero();
+
+      Http.Response retry = http.post("/orders/async", form, key);
+      for (int i = 0; i < 60 && retry.status() == 503; i++) {
+        Thread.sleep(500);
+        retry = http.post("/orders/async", form, key);
+      }
+      assertThat(retry.status()).isEqualTo(202);
+      String requestId = retry.text("requestId");
+      await("the retried request resolved", Duration.ofSeconds(60), () -> pending(store, List.of(requestId)) == 0);
+      assertThat(store.jdbc().queryForObject("SELECT COUNT(*) FROM shop_orders WHERE user_id = ?", Integer.class, user))
+          .isEqualTo(1);
+    }
+
+    @Test
     void everyMessageStillMakesExactlyOneOrder() throws Exception {
       Http http = new Http(URI.create("http://127.0.0.1:" + port), json);
       String run = UUID.randomUUID().toString().substring(0, 8);

@@ -60,12 +60,19 @@ public final class AsyncOrders {
    * @param token the form's token, or null
    * @param reservationId a flash sale's reservation, or null
    * @return the request's id
+   * @throws QueueUnavailableException if the queue did not take the message (the request is failed)
    */
   public String enqueue(String kind, String userId, String productId, int quantity, String token,
       String reservationId) {
     String requestId = UUID.randomUUID().toString();
     requests.add(requestId, userId, kind);
-    queue.publish(new QueueMessage(requestId, kind, userId, productId, quantity, token, reservationId));
+    try {
+      queue.publish(new QueueMessage(requestId, kind, userId, productId, quantity, token, reservationId));
+    } catch (RuntimeException e) {
+      // Nothing will process it: settle it now, so no request stays pending for ever.
+      requests.failed(requestId, "the queue did not take it; nothing was ordered");
+      throw new QueueUnavailableException("the order queue did not take request " + requestId, e);
+    }
     return requestId;
   }
 

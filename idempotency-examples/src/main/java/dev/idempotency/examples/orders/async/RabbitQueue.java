@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RabbitQueue implements OrderQueue, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RabbitQueue.class);
+  private static final long CONFIRM_TIMEOUT_MILLIS = 2_000;
 
   private final ConnectionFactory connections;
   private final RabbitTemplate template;
@@ -81,9 +82,15 @@ final class RabbitQueue implements OrderQueue, AutoCloseable {
     props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
     props.setMessageId(message.requestId());
     byte[] body = json.writeValueAsBytes(message);
-    for (int i = 0; i < faults.copies(); i++) {
-      template.send("", name, new Message(body, props));
-    }
+    // Publisher confirms (spring.rabbitmq.publisher-confirm-type=simple): the broker has the message,
+    // or this throws within the timeout and the caller settles the request as failed.
+    template.invoke(ops -> {
+      for (int i = 0; i < faults.copies(); i++) {
+        ops.send("", name, new Message(body, props));
+      }
+      ops.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
+      return null;
+    });
   }
 
   @Override

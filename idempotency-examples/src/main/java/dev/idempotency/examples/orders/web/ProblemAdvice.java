@@ -3,6 +3,7 @@ package dev.idempotency.examples.orders.web;
 import dev.idempotency.IdempotencyException;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.examples.orders.LayerStoppedException;
+import dev.idempotency.examples.orders.async.QueueUnavailableException;
 import dev.idempotency.examples.orders.order.FencedWriteException;
 import dev.idempotency.examples.orders.order.OrderService;
 import java.net.URI;
@@ -106,6 +107,15 @@ class ProblemAdvice {
       return b.body(problem(status, slug, "A service the shop depends on is not answering right now." + SEND_AGAIN));
     }
     return ResponseEntity.status(status).body(problem(status, slug, e.getMessage()));
+  }
+
+  /** The queue did not take an async request or a flash-sale purchase; the request was settled as failed. */
+  @ExceptionHandler(QueueUnavailableException.class)
+  ResponseEntity<ProblemDetail> queueDown(QueueUnavailableException e) {
+    LOG.warn("the queue is unavailable: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "2")
+        .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "queue-unavailable",
+            "Orders cannot be queued right now; nothing was ordered." + SEND_AGAIN));
   }
 
   /** The database of record unreachable (no connection within the pool's 2 s, or one lost mid-way). */
