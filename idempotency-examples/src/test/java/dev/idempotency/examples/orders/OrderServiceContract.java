@@ -128,6 +128,34 @@ abstract class OrderServiceContract {
   }
 
   @Test
+  void errorsTheContainerAnswersAndMissingResourcesAreProblemJsonToo() throws Exception {
+    for (String line : List.of("GET /orders/a{b HTTP/1.1", "GET /orders/%zz HTTP/1.1")) {
+      String raw = rawHttp(line + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      assertThat(raw).as(line).startsWith("HTTP/1.1 400");
+      assertThat(raw.toLowerCase(java.util.Locale.ROOT)).as(line).contains("content-type: application/problem+json")
+          .contains("\"status\":400").doesNotContain("<html").doesNotContain("tomcat");
+    }
+    for (String path : List.of("/orders/" + UUID.randomUUID(), "/orders/requests/" + UUID.randomUUID(),
+        "/flash-sales/never-" + run, "/no-such-page-" + run)) {
+      Http.Response missing = http.get(path);
+      assertThat(missing.status()).as(path).isEqualTo(404);
+      assertThat(missing.contentType()).as(path).startsWith("application/problem+json");
+    }
+    Http.Response payMissing = http.post("/orders/" + UUID.randomUUID() + "/pay", null, null);
+    assertThat(payMissing.status()).isEqualTo(404);
+    assertThat(payMissing.contentType()).startsWith("application/problem+json");
+  }
+
+  /** One request written to the socket as is, for what no HTTP client would send; the whole answer. */
+  private String rawHttp(String request) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(5_000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void aFractionalQuantityAWrongMethodAndAWrongMediaTypeAreProblemJsonAndOrderNothing() throws Exception {
     String user = "u9-" + run;
     Http.Response fractional = http.post("/orders", Map.of("userId", user, "productId", "p1", "quantity", 1.5,

@@ -49,7 +49,7 @@ class FlashSaleController {
   ResponseEntity<Map<String, Object>> get(@PathVariable String productId) {
     String product = Requests.id(productId, "productId");
     if (sales.databaseStock(product).isEmpty()) {
-      return ResponseEntity.notFound().build();
+      throw new Requests.NotFoundException(product + " is not on sale");
     }
     return ResponseEntity.ok(stock(product));
   }

@@ -67,26 +67,30 @@ class OrderController {
         orders.order(r.orderId()).ifPresent(o -> body.put("order", o));
       }
       return ResponseEntity.ok(body);
-    }).orElseGet(() -> ResponseEntity.notFound().build());
+    }).orElseThrow(() -> new Requests.NotFoundException("no request " + requestId));
   }
 
   @GetMapping("/orders/{orderId}")
   ResponseEntity<Order> order(@PathVariable String orderId) {
-    return ResponseEntity.of(orders.order(Requests.id(orderId, "orderId")));
+    return ResponseEntity.ok(orders.order(Requests.id(orderId, "orderId"))
+        .orElseThrow(() -> new Requests.NotFoundException("no order " + orderId)));
   }
 
   @PostMapping("/orders/{orderId}/pay")
   ResponseEntity<Order> pay(@PathVariable String orderId) {
-    return ResponseEntity.of(orders.move(Requests.id(orderId, "orderId"), OrderStatus.PAID));
+    return ResponseEntity.ok(orders.move(Requests.id(orderId, "orderId"), OrderStatus.PAID)
+        .orElseThrow(() -> new Requests.NotFoundException("no order " + orderId)));
   }
 
   @PostMapping("/orders/{orderId}/ship")
   ResponseEntity<Order> ship(@PathVariable String orderId) {
-    return ResponseEntity.of(orders.move(Requests.id(orderId, "orderId"), OrderStatus.SHIPPED));
+    return ResponseEntity.ok(orders.move(Requests.id(orderId, "orderId"), OrderStatus.SHIPPED)
+        .orElseThrow(() -> new Requests.NotFoundException("no order " + orderId)));
   }
 
   @PostMapping("/orders/{orderId}/cancel")
   ResponseEntity<Order> cancel(@PathVariable String orderId) {
-    return ResponseEntity.of(orders.move(Requests.id(orderId, "orderId"), OrderStatus.CANCELLED));
+    return ResponseEntity.ok(orders.move(Requests.id(orderId, "orderId"), OrderStatus.CANCELLED)
+        .orElseThrow(() -> new Requests.NotFoundException("no order " + orderId)));
   }
 }

@@ -69,6 +69,11 @@ class ProblemAdvice {
     return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "bad-request", e.getMessage()));
   }
 
+  @ExceptionHandler(Requests.NotFoundException.class)
+  ResponseEntity<ProblemDetail> notFound(Requests.NotFoundException e) {
+    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem(HttpStatus.NOT_FOUND, "not-found", e.getMessage()));
+  }
+
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
     return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "bad-request", "the body is not valid JSON"

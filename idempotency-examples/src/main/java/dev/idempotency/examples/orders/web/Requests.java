@@ -29,6 +29,15 @@ public final class Requests {
     }
   }
 
+  /** What the path names does not exist: 404, as problem+json. */
+  static final class NotFoundException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotFoundException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   private Requests() {}
 
   /**
