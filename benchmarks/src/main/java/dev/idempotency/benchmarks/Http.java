@@ -33,26 +33,56 @@ import java.util.regex.Pattern;
  */
 final class Http {
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+  private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ");
   private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
   private static final Pattern ERRORS = Pattern.compile("Socket errors:.*");
   private static final int THREADS = 2;
   private static final int CONNECTIONS = 16;
+  /** The most tokens issued for one round of the full defence. */
+  private static final int MAX_ORDERS = 300_000;
 
   private Http() {}
 
   /**
-   * One endpoint's figures.
+   * One endpoint's figures: the median over the alternated rounds.
    *
    * @param name what was measured
    * @param requestsPerSecond throughput
    * @param p50Millis median latency
    * @param p99Millis 99th percentile latency
-   * @param non2xx responses that were not 2xx or 3xx
+   * @param non2xx responses that were not 2xx or 3xx, over all rounds
+   * @param cpuMicrosPerRequest the service process's CPU time (user and system) per request
+   * @param rounds how many measured rounds the medians are of
    */
-  record Result(String name, double requestsPerSecond, double p50Millis, double p99Millis, long non2xx) {
-    Result named(String newName) {
-      return new Result(newName, requestsPerSecond, p50Millis, p99Millis, non2xx);
+  record Result(String name, double requestsPerSecond, double p50Millis, double p99Millis, long non2xx,
+      double cpuMicrosPerRequest, int rounds) {}
+
+  /** One wrk run. */
+  private record Run(double requestsPerSecond, double p50Millis, double p99Millis, long non2xx, long requests) {}
+
+  /** One path of the comparison: how to run it, and its measured rounds. */
+  private static final class Path3 {
+    final String name;
+    final List<Run> runs = new ArrayList<>();
+    final List<Double> cpuPerRequest = new ArrayList<>();
+
+    Path3(String name) {
+      this.name = name;
     }
+
+    Result result() {
+      return new Result(name, median(runs.stream().mapToDouble(Run::requestsPerSecond).toArray()),
+          median(runs.stream().mapToDouble(Run::p50Millis).toArray()),
+          median(runs.stream().mapToDouble(Run::p99Millis).toArray()),
+          runs.stream().mapToLong(Run::non2xx).sum(),
+          median(cpuPerRequest.stream().mapToDouble(Double::doubleValue).toArray()), runs.size());
+    }
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   static Path jar() {
@@ -80,16 +110,20 @@ final class Http {
         + "(in-memory stores, H2) in its own JVM on the same 2 cores. With the full defence every request is a new "
         + "order (its own `Idempotency-Key`, user and one-time token, issued before the run); the replay sends one "
         + "order's request again and again; no defence is the same order as one `INSERT` "
-        + "(`POST /anti-pattern/orders`). The rate limits are raised to admit the load.", THREADS, CONNECTIONS);
+        + "(`POST /anti-pattern/orders`). The rate limits are raised to admit the load. Each path is warmed, then "
+        + "the three are measured in alternated rounds (A B C, B C A, C A B, ...), and each figure is the median over "
+        + "the rounds; CPU is the service process's user and system time over a run divided by its requests.",
+        THREADS, CONNECTIONS);
   }
 
   /**
-   * Measures the three paths for {@code seconds} each, or nothing if wrk or the jar is missing.
+   * Measures the three paths, alternated, or nothing if wrk or the jar is missing.
    *
    * @param seconds each measured run's duration
+   * @param rounds how many alternated rounds
    * @return the figures, no defence first
    */
-  static List<Result> run(int seconds) throws IOException, InterruptedException {
+  static List<Result> run(int seconds, int rounds) throws IOException, InterruptedException {
     Path wrk = wrk();
     if (wrk == null || !Files.isRegularFile(jar())) {
       System.out.println("HTTP path: " + whyNot());
@@ -108,26 +142,56 @@ final class Http {
       Path plain = script(work, "plain.lua", PLAIN);
       Path defended = script(work, "defended.lua", DEFENDED);
       Path replay = script(work, "replay.lua", REPLAY);
-      // Warm both paths up, then measure.
+      // Warm every path, then issue each round's tokens (one per order) before any measured run.
       int warmup = Math.max(2, seconds / 2);
       wrk(wrk, plain, base, warmup, List.of());
-      Result none = wrk(wrk, plain, base, seconds, List.of()).named("no defence: POST /anti-pattern/orders");
-      int orders = (int) Math.min(400_000, Math.max(2_000, none.requestsPerSecond() * (seconds + 2) * 1.5));
-      Path warmTokens = tokens(client, base, work.resolve("warm.txt"), "warm", Math.min(orders, 4_000));
+      Path warmTokens = tokens(client, base, work.resolve("warm.txt"), "warm", 4_000);
       wrk(wrk, defended, base, warmup, List.of(warmTokens.toString(), Integer.toString(THREADS)));
-      Path tokens = tokens(client, base, work.resolve("tokens.txt"), "bench", orders);
-      Result full = wrk(wrk, defended, base, seconds, List.of(tokens.toString(), Integer.toString(THREADS)))
-          .named("full defence: POST /orders, each a new order");
+      // Warm now: this run's rate, which its repeats (replays, cheaper) only raise, bounds a round's.
+      Run warmDefended = wrk(wrk, defended, base, warmup, List.of(warmTokens.toString(), Integer.toString(THREADS)));
       Path one = tokens(client, base, work.resolve("one.txt"), "again", 1);
-      Result again = wrk(wrk, replay, base, seconds, List.of(one.toString()))
-          .named("full defence: POST /orders, a duplicate (replayed)");
-      return List.of(none, full, again);
+      wrk(wrk, replay, base, warmup, List.of(one.toString()));
+      // Enough tokens that no measured request of the full defence repeats one (a repeat is a replay,
+      // not a new order): the warm rate with a margin.
+      int orders = (int) Math.min(MAX_ORDERS, Math.max(2_000, warmDefended.requestsPerSecond() * seconds * 3));
+      List<Path> roundTokens = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        roundTokens.add(tokens(client, base, work.resolve("tokens-" + r + ".txt"), "bench" + r, orders));
+      }
+      Path3 none = new Path3("no defence: POST /anti-pattern/orders");
+      Path3 full = new Path3("full defence: POST /orders, each a new order");
+      Path3 again = new Path3("full defence: POST /orders, a duplicate (replayed)");
+      List<Path3> order = List.of(none, full, again);
+      for (int r = 0; r < rounds; r++) {
+        for (int k = 0; k < order.size(); k++) {
+          Path3 path = order.get((k + r) % order.size());
+          List<String> args = path == none ? List.of()
+              : path == full ? List.of(roundTokens.get(r).toString(), Integer.toString(THREADS)) : List.of(one.toString());
+          Path lua = path == none ? plain : path == full ? defended : replay;
+          Duration cpuBefore = cpu(service);
+          Run run = wrk(wrk, lua, base, seconds, args);
+          Duration cpu = cpu(service).minus(cpuBefore);
+          if (path == full && run.requests() > orders) {
+            throw new IllegalStateException("the full defence served " + run.requests() + " requests but had "
+                + orders + " new orders: some were replays; measure with fewer seconds");
+          }
+          path.runs.add(run);
+          path.cpuPerRequest.add(cpu.toNanos() / 1000.0 / Math.max(1, run.requests()));
+        }
+      }
+      return List.of(none.result(), full.result(), again.result());
     } finally {
       service.destroy();
       if (!service.waitFor(20, TimeUnit.SECONDS)) {
         service.destroyForcibly();
       }
     }
+  }
+
+  /** The service process's CPU time so far (user and system), as the OS counts it. */
+  private static Duration cpu(Process service) {
+    return service.toHandle().info().totalCpuDuration()
+        .orElseThrow(() -> new IllegalStateException("this OS does not report a process's CPU time"));
   }
 
   private static String javaBin() {
@@ -198,7 +262,7 @@ final class Http {
   }
 
   /** Runs wrk and reads its figures. */
-  private static Result wrk(Path wrk, Path script, String base, int seconds, List<String> args)
+  private static Run wrk(Path wrk, Path script, String base, int seconds, List<String> args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(wrk.toString(), "-t" + THREADS, "-c" + CONNECTIONS,
         "-d" + seconds + "s", "--latency", "-s", script.toString(), base));
@@ -212,8 +276,9 @@ final class Http {
       throw new IllegalStateException("wrk failed: " + out);
     }
     Matcher rps = RPS.matcher(out);
-    if (!rps.find()) {
-      throw new IllegalStateException("wrk printed no Requests/sec: " + out);
+    Matcher requests = REQUESTS.matcher(out);
+    if (!rps.find() || !requests.find()) {
+      throw new IllegalStateException("wrk printed no Requests/sec or request count: " + out);
     }
     Matcher non2xx = NON_2XX.matcher(out);
     long bad = non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0;
@@ -221,8 +286,8 @@ final class Http {
     if (errors.find()) {
       System.out.println("wrk: " + errors.group());
     }
-    return new Result(script.getFileName().toString(), Double.parseDouble(rps.group(1)), percentile(out, "50%"),
-        percentile(out, "99%"), bad);
+    return new Run(Double.parseDouble(rps.group(1)), percentile(out, "50%"), percentile(out, "99%"), bad,
+        Long.parseLong(requests.group(1)));
   }
 
   /** A percentile of wrk's latency distribution, in milliseconds. */

@@ -168,14 +168,16 @@ final class Markdown {
       md.append(Http.whyNot()).append("\n");
     } else {
       md.append(Http.describe()).append("\n\n");
-      md.append("| endpoint | requests/s | p50 ms | p99 ms | non-2xx | ratio of requests/s to no defence |\n");
-      md.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+      md.append("| endpoint | requests/s | p50 ms | p99 ms | non-2xx | server CPU µs per request | CPU per request to no defence |\n");
+      md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
       double plain = results.http().stream().filter(h -> h.name().startsWith("no defence")).findFirst()
-          .map(Http.Result::requestsPerSecond).orElse(Double.NaN);
+          .map(Http.Result::cpuMicrosPerRequest).orElse(Double.NaN);
       for (Http.Result h : results.http()) {
-        md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %d | x%.2f |%n", h.name(), h.requestsPerSecond(),
-            h.p50Millis(), h.p99Millis(), h.non2xx(), h.requestsPerSecond() / plain));
+        md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %d | %.0f | x%.2f |%n", h.name(),
+            h.requestsPerSecond(), h.p50Millis(), h.p99Millis(), h.non2xx(), h.cpuMicrosPerRequest(),
+            h.cpuMicrosPerRequest() / plain));
       }
+      md.append(String.format(Locale.ROOT, "%nMedians of %d alternated round(s).%n", results.http().get(0).rounds()));
     }
 
     md.append("\n## Targets missed\n\n");

@@ -38,8 +38,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp benchmarks/target/benchmarks.jar dev.idempotency.benchmarks.Report --profile full --out benchmarks
  * }</pre>
  *
- * <p>{@code --profile smoke} runs every benchmark once, briefly (what CI runs); {@code --http SECONDS}
- * only the order service's HTTP path ({@link Http}); anything else is
+ * <p>{@code --profile smoke} runs every benchmark once, briefly (what CI runs);
+ * {@code --http SECONDS [ROUNDS]} only the order service's HTTP path ({@link Http}), alternated over
+ * ROUNDS rounds (3 unless given), with the service's CPU per request; anything else is
  * passed to JMH as its own command line, and the ratios are printed:
  *
  * <pre>{@code
@@ -93,8 +94,9 @@ public final class Report {
    * @throws Exception if JMH fails, its options are malformed, or the report cannot be written
    */
   public static void main(String[] args) throws Exception {
-    if (args.length == 2 && "--http".equals(args[0])) {
-      for (Http.Result r : Http.run(Integer.parseInt(args[1]))) {
+    if (args.length >= 2 && "--http".equals(args[0])) {
+      int rounds = args.length >= 3 ? Integer.parseInt(args[2]) : 3;
+      for (Http.Result r : Http.run(Integer.parseInt(args[1]), rounds)) {
         System.out.println(r);
       }
       return;
@@ -164,7 +166,7 @@ public final class Report {
       shots.add(new Storm(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
           Integer.parseInt(f[5]), Long.parseLong(f[6])));
     }
-    List<Http.Result> http = Http.run(full ? 20 : 2);
+    List<Http.Result> http = full ? Http.run(20, 3) : Http.run(2, 1);
     return new Results(profile, all, shots, http, Machine.describe());
   }
 
