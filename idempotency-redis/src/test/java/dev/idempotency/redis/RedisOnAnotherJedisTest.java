@@ -9,8 +9,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 
 /**
- * The suites whose scripts and replies differ most per command (the call, state, stock, rate limits) on Redis standalone: the build runs this class a second time on the Jedis Spring Boot
- * manages (the {@code jedis-7} execution), where the whole contract already ran on ours.
+ * The suites whose scripts and replies differ most per command (the call, state, stock, rate limits)
+ * on Redis standalone: the build runs this class on the Jedis Spring Boot manages (the
+ * {@code jedis-7} execution); the whole contract runs once, on ours.
  */
 class RedisOnAnotherJedisTest {
   private final BackendFixture fixture = RedisClients.standalone();
