@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxDeliveries deliveries of one message before it goes to the dead-letter queue
  * @param consumers the in-process queue's consumer threads
  * @param antiPattern whether the deliberately naive flash-sale path is served (the demo's lesson)
+ * @param tokenSecret the key that signs the form tokens issued while the token store is down (give
+ *     every instance the same one); empty: a random key of this process
  */
 @ConfigurationProperties("orders")
 public record OrdersProperties(
@@ -32,7 +34,8 @@ public record OrdersProperties(
     @DefaultValue("2s") Duration visibilityTimeout,
     @DefaultValue("5") int maxDeliveries,
     @DefaultValue("4") int consumers,
-    @DefaultValue("false") boolean antiPattern) {
+    @DefaultValue("false") boolean antiPattern,
+    @DefaultValue("") String tokenSecret) {
 
   /** The queue between the async endpoints and the consumer. */
   public enum QueueType {

@@ -88,6 +88,52 @@ class RedisDownTest {
     assertThat(statuses).allMatch(st -> st == 201 || st == 200 || st == 409);
   }
 
+  /**
+   * A form loaded while Redis is down: its token cannot come from the token store, so the service
+   * issues a signed one, and the order goes through on the database layers; its copies and a retry
+   * under a new key after Redis is back are answered with the same order.
+   */
+  @Test
+  void aFormLoadedWhileRedisIsDownGetsATokenAndPlacesExactlyOneOrder() throws Exception {
+    if (!REDIS.running()) {
+      REDIS.launch();
+    }
+    Http http = new Http(URI.create("http://127.0.0.1:" + port), json);
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    REDIS.kill();
+    List<String[]> forms = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      String user = "outage-" + i + "-" + run;
+      Http.Response token = http.post("/tokens", Map.of("userId", user), null);
+      assertThat(token.status()).as("a token while Redis is down").isEqualTo(201);
+      forms.add(new String[] {user, token.text("token")});
+    }
+    List<CompletableFuture<Http.Response>> sent = new ArrayList<>();
+    for (String[] f : forms) {
+      String key = UUID.randomUUID().toString();
+      for (int copy = 0; copy < 5; copy++) {
+        sent.add(http.sendAsync("POST", "/orders", Map.of("userId", f[0], "productId", "p1", "quantity", 1,
+            "submitToken", f[1]), key));
+      }
+    }
+    List<Integer> statuses = sent.stream().map(f -> f.join().status()).toList();
+    assertThat(statuses).allMatch(st -> st == 201 || st == 200);
+    REDIS.launch();
+    for (String[] f : forms) {
+      assertThat(store.jdbc().queryForObject("SELECT COUNT(*) FROM shop_orders WHERE user_id = ?", Integer.class, f[0]))
+          .as("orders of %s (statuses %s)", f[0], statuses).isEqualTo(1);
+    }
+    String[] first = forms.get(0);
+    Http.Response later = http.post("/orders", Map.of("userId", first[0], "productId", "p1", "quantity", 1,
+        "submitToken", first[1]), UUID.randomUUID().toString());
+    assertThat(later.status()).as("the same form after Redis is back, under a new key").isEqualTo(200);
+    Http.Response forged = http.post("/orders", Map.of("userId", first[0], "productId", "p1", "quantity", 1,
+        "submitToken", first[1].substring(0, first[1].length() - 2) + "xx"), UUID.randomUUID().toString());
+    assertThat(forged.status()).as("a signed token that does not verify").isEqualTo(409);
+    assertThat(store.jdbc().queryForObject("SELECT COUNT(*) FROM shop_orders WHERE user_id = ?", Integer.class,
+        first[0])).isEqualTo(1);
+  }
+
   @AfterAll
   static void stop() {
     REDIS.stop();

@@ -14,6 +14,7 @@ import dev.idempotency.ratelimit.RateLimiter;
 import dev.idempotency.state.StateMachine;
 import dev.idempotency.state.TransitionResult;
 import dev.idempotency.token.OneTimeTokens;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OrderService {
   private static final Logger LOG = LoggerFactory.getLogger(OrderService.class);
+  /** How long a form's token is valid (the token store's TTL is set to the same). */
+  static final Duration TOKEN_TTL = Duration.ofMinutes(30);
 
   /** The requested move is not allowed from the order's current state. */
   public static final class IllegalTransitionException extends RuntimeException {
@@ -54,6 +57,7 @@ public final class OrderService {
   private final OneTimeTokens tokens;
   private final StateMachine<OrderStatus> lifecycle;
   private final LayerStats stats;
+  private final SignedFormTokens signedTokens;
   private final LayeredDefence<SubmitOrder, OrderStore.Placed> submitDefence;
 
   /**
@@ -73,13 +77,15 @@ public final class OrderService {
     this.tokens = tokens;
     this.lifecycle = lifecycle;
     this.stats = stats;
+    this.signedTokens = new SignedFormTokens(p.tokenSecret(), Clock.systemUTC(), TOKEN_TTL);
     FailurePolicy cache = p.cacheLayers();
     LockOptions lock = LockOptions.builder().lease(p.lockLease()).maxWait(Duration.ofSeconds(3)).build();
     this.submitDefence = LayeredDefence.<SubmitOrder, OrderStore.Placed>builder("orders")
         .layerListener(stats)
         .layer(userLimit.asLayer(SubmitOrder::userId), cache)
         .layer(globalLimit.asLayer(s -> RateLimiter.GLOBAL), cache)
-        .layer(tokens.asLayer(s -> formScope(s.userId()), SubmitOrder::submitToken), cache)
+        .layer(new FormTokenLayer(signedTokens,
+            tokens.<SubmitOrder, OrderStore.Placed>asLayer(s -> formScope(s.userId()), SubmitOrder::submitToken)), cache)
         .layer(locks.asLayer(s -> IdempotencyKey.of("order-lock", s.userId(), s.productId()), lock,
             SubmitOrder::fence), cache)
         // A retry whose token an earlier attempt used is answered with that attempt's order.
@@ -92,13 +98,19 @@ public final class OrderService {
   }
 
   /**
-   * Issues a one-time token for the user's order form.
+   * Issues a one-time token for the user's order form: from the token store, or, while it is down,
+   * a signed token the database layer honours (so a form loaded during an outage can still order).
    *
    * @param userId the user
    * @return the token
    */
   public String issueToken(String userId) {
-    return tokens.issue(formScope(userId));
+    try {
+      return tokens.issue(formScope(userId));
+    } catch (StoreUnavailableException e) {
+      LOG.warn("token store down; issuing a signed form token for {}: {}", userId, e.getMessage());
+      return signedTokens.issue(userId);
+    }
   }
 
   /**
