@@ -1,5 +1,6 @@
 package dev.idempotency.examples.orders.order;
 
+import dev.idempotency.token.OneTimeTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -46,17 +47,23 @@ final class SignedFormTokens {
   /** A new token for the user's form. */
   String issue(String userId) {
     String expiry = Long.toString(clock.instant().plus(ttl).getEpochSecond(), 36);
-    String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    String nonce = String.format("%016x", ThreadLocalRandom.current().nextLong());
     return PREFIX + expiry + "_" + nonce + "_" + sign(userId, expiry, nonce);
   }
 
-  /** Whether a token is of this kind (valid or not). */
+  /**
+   * Whether a token is of this kind (valid or not): anything but a token of the store's own shape.
+   * The store's tokens use the same alphabet, so the shape, not a prefix, tells them apart.
+   */
   boolean isSigned(String token) {
-    return token != null && token.startsWith(PREFIX) && token.indexOf('_') > 0;
+    return token != null && !OneTimeTokens.isWellFormed(token);
   }
 
   /** Whether a signed token was issued here for this user and has not expired. */
   boolean valid(String userId, String token) {
+    if (!token.startsWith(PREFIX)) {
+      return false;
+    }
     String[] parts = token.substring(PREFIX.length()).split("_", 3);   // the signature may hold a _
     if (parts.length != 3) {
       return false;

@@ -38,5 +38,11 @@ class SignedFormTokensTest {
     assertThat(new SignedFormTokens("shared-secret", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(30))
         .valid("u1", shared)).as("another instance with the same secret").isTrue();
     assertThat(tokens.isSigned("0123456789abcdef0123456789abcdef")).isFalse();
+    // The store's tokens share the alphabet: one that starts with s and holds a _ is still the store's.
+    String storeToken = dev.idempotency.token.OneTimeTokens.builder(dev.idempotency.memory.InMemoryBackend.create()
+        .tokenStore()).build().issue(dev.idempotency.Scope.of("t"));
+    assertThat(tokens.isSigned(storeToken)).isFalse();
+    assertThat(tokens.isSigned("s_23456789abcdef0123456789abcdef")).as("the store's shape").isFalse();
+    assertThat(tokens.valid("u1", "garbage")).isFalse();
   }
 }
