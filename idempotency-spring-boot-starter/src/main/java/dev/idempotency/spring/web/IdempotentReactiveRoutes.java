@@ -27,7 +27,7 @@ public final class IdempotentReactiveRoutes implements SmartInitializingSingleto
    * @param defaults the options of every route, before its annotation's
    */
   public IdempotentReactiveRoutes(Supplier<List<RequestMappingHandlerMapping>> mappings, CallOptions defaults) {
-    this.mappings = mappings;
+    this.mappings = new Once<>(mappings);
     this.routes = new CompiledRoutes(defaults);
   }
 

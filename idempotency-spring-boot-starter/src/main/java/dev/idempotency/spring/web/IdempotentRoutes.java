@@ -28,7 +28,7 @@ public final class IdempotentRoutes implements SmartInitializingSingleton {
    * @param defaults the options of every route, before its annotation's
    */
   public IdempotentRoutes(Supplier<List<RequestMappingHandlerMapping>> mappings, CallOptions defaults) {
-    this.mappings = mappings;
+    this.mappings = new Once<>(mappings);
     this.routes = new CompiledRoutes(defaults);
   }
 
