@@ -233,10 +233,16 @@ final class Http {
       for (int i = 0; i < count; i++) {
         String user = prefix + "-" + i;
         lines.add(pool.submit(() -> {
-          HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/tokens"))
+          HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/tokens"))
               .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}")).build(),
-              HttpResponse.BodyHandlers.ofString());
+              .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}")).build();
+          HttpResponse<String> r;
+          try {
+            r = client.send(request, HttpResponse.BodyHandlers.ofString());
+          } catch (IOException e) {
+            // A connection the client reused was closed by the server meanwhile: once more, on a new one.
+            r = client.send(request, HttpResponse.BodyHandlers.ofString());
+          }
           Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
           if (r.statusCode() != 201 || !m.find()) {
             throw new IllegalStateException("POST /tokens answered " + r.statusCode() + ": " + r.body());
