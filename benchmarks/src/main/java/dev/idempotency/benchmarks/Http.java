@@ -61,12 +61,12 @@ final class Http {
   private record Run(double requestsPerSecond, double p50Millis, double p99Millis, long non2xx, long requests) {}
 
   /** One path of the comparison: how to run it, and its measured rounds. */
-  private static final class Path3 {
+  private static final class MeasuredPath {
     final String name;
     final List<Run> runs = new ArrayList<>();
     final List<Double> cpuPerRequest = new ArrayList<>();
 
-    Path3(String name) {
+    MeasuredPath(String name) {
       this.name = name;
     }
 
@@ -158,13 +158,13 @@ final class Http {
       for (int r = 0; r < rounds; r++) {
         roundTokens.add(tokens(client, base, work.resolve("tokens-" + r + ".txt"), "bench" + r, orders));
       }
-      Path3 none = new Path3("no defence: POST /anti-pattern/orders");
-      Path3 full = new Path3("full defence: POST /orders, each a new order");
-      Path3 again = new Path3("full defence: POST /orders, a duplicate (replayed)");
-      List<Path3> order = List.of(none, full, again);
+      MeasuredPath none = new MeasuredPath("no defence: POST /anti-pattern/orders");
+      MeasuredPath full = new MeasuredPath("full defence: POST /orders, each a new order");
+      MeasuredPath again = new MeasuredPath("full defence: POST /orders, a duplicate (replayed)");
+      List<MeasuredPath> order = List.of(none, full, again);
       for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < order.size(); k++) {
-          Path3 path = order.get((k + r) % order.size());
+          MeasuredPath path = order.get((k + r) % order.size());
           List<String> args = path == none ? List.of()
               : path == full ? List.of(roundTokens.get(r).toString(), Integer.toString(THREADS)) : List.of(one.toString());
           Path lua = path == none ? plain : path == full ? defended : replay;
