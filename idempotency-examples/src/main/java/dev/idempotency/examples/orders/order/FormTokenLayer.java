@@ -4,14 +4,23 @@ import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.Layer;
 
 /**
- * The form's one-time token as a layer: a token from the store is consumed there (the library's
- * token layer); a signed token, issued while the store was down, is checked locally and left to the
- * database's dedup row on (user, token), which makes one order per token. Named {@code "token"}.
+ * The form's token as a layer, named {@code "token"}. A token whose signature does not verify for
+ * this user (forged, expired, another user's) is refused: {@code TOKEN_NOT_VALID}. A verified token is
+ * used up in the token store (the library's token layer), which lets its first use through; a
+ * verified token the store no longer holds goes on to the lock and the database as well, because the
+ * store cannot tell an attempt of this intent that used it and died before its order was written
+ * (or a store that lost it) from a repeat: the database's unique (user, token) key then answers with
+ * the order, or lets this attempt place it. So no retry of a form is ever refused for its own earlier
+ * attempt. With the store down this layer is skipped after the signature check, by its policy.
  */
 final class FormTokenLayer implements Layer<SubmitOrder, OrderStore.Placed> {
   private final SignedFormTokens signed;
   private final Layer<SubmitOrder, OrderStore.Placed> stored;
 
+  /**
+   * @param signed checks the signature
+   * @param stored the library's token layer, asked about the token's nonce
+   */
   FormTokenLayer(SignedFormTokens signed, Layer<SubmitOrder, OrderStore.Placed> stored) {
     this.signed = signed;
     this.stored = stored;
@@ -24,13 +33,13 @@ final class FormTokenLayer implements Layer<SubmitOrder, OrderStore.Placed> {
 
   @Override
   public DefenceOutcome<OrderStore.Placed> apply(SubmitOrder request, Chain<OrderStore.Placed> next) throws Exception {
-    String token = request.submitToken();
-    if (!signed.isSigned(token)) {
-      return stored.apply(request, next);
-    }
-    if (!signed.valid(request.userId(), token)) {
+    if (signed.verifiedNonce(request.userId(), request.submitToken()) == null) {
       return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.TOKEN_NOT_VALID, "the form's token is not valid");
     }
-    return next.proceed();
+    DefenceOutcome<OrderStore.Placed> o = stored.apply(request, next);
+    if (o instanceof DefenceOutcome.Stopped<OrderStore.Placed> s && s.reason() == DefenceOutcome.Reason.TOKEN_NOT_VALID) {
+      return next.proceed();
+    }
+    return o;
   }
 }

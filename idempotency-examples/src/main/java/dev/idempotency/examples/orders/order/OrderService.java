@@ -85,7 +85,8 @@ public final class OrderService {
         .layer(userLimit.asLayer(SubmitOrder::userId), cache)
         .layer(globalLimit.asLayer(s -> RateLimiter.GLOBAL), cache)
         .layer(new FormTokenLayer(signedTokens,
-            tokens.<SubmitOrder, OrderStore.Placed>asLayer(s -> formScope(s.userId()), SubmitOrder::submitToken)), cache)
+            tokens.<SubmitOrder, OrderStore.Placed>asLayer(s -> formScope(s.userId()),
+                s -> SignedFormTokens.nonce(s.submitToken()))), cache)
         .layer(locks.asLayer(s -> IdempotencyKey.of("order-lock", s.userId(), s.productId()), lock,
             SubmitOrder::fence), cache)
         // A retry whose token an earlier attempt used is answered with that attempt's order.
@@ -98,19 +99,22 @@ public final class OrderService {
   }
 
   /**
-   * Issues a one-time token for the user's order form: from the token store, or, while it is down,
-   * a signed token the database layer honours (so a form loaded during an outage can still order).
+   * Issues a signed token for the user's form, whose nonce the token store holds for its first use;
+   * while the store is down, one the store does not hold, which the database layer honours alike (so
+   * a form loaded during an outage can still order).
    *
    * @param userId the user
    * @return the token
    */
   public String issueToken(String userId) {
+    String nonce;
     try {
-      return tokens.issue(formScope(userId));
+      nonce = tokens.issue(formScope(userId));
     } catch (StoreUnavailableException e) {
-      LOG.warn("token store down; issuing a signed form token for {}: {}", userId, e.getMessage());
-      return signedTokens.issue(userId);
+      LOG.warn("token store down; the form token of {} is signed only: {}", userId, e.getMessage());
+      nonce = null;
     }
+    return signedTokens.issue(userId, nonce);
   }
 
   /**

@@ -13,14 +13,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Form tokens that need no store: {@code s<expiry>_<nonce>_<signature>}, an HMAC-SHA256 of the user,
- * the expiry and the nonce. They are issued when the token store (the cache) is down, so that a form
- * loaded during an outage can still place its order, and checked here, locally; what makes one
- * order per token is the database's dedup row and unique key on (user, token), which the order's
- * transaction writes whichever kind of token it carries. Thread-safe.
+ * Every form token is signed: {@code s<expiry>_<nonce><signature>}, the nonce (the token store's own
+ * token, {@value OneTimeTokens#TOKEN_LENGTH} characters) and a 22-character HMAC-SHA256 of the user,
+ * the expiry and the nonce. The signature proves, with no store, that this service issued the token
+ * to this user and that it has not expired; the token store says whether it is the token's first use;
+ * the database's dedup row and unique key on (user, token) make one order per token. So a token
+ * survives whatever the store loses (a restart empty, an outage while the form was loaded, an attempt
+ * that used it and died before its order was written). Thread-safe.
  */
 final class SignedFormTokens {
   private static final String PREFIX = "s";
+  private static final int SIGNATURE_LENGTH = 22;
   private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
 
   private final SecretKeySpec key;
@@ -28,7 +31,8 @@ final class SignedFormTokens {
   private final Duration ttl;
 
   /**
-   * @param secret the signing key's text; blank for a random key of this process
+   * @param secret the signing key's text; blank for a random key of this process (tokens then do not
+   *     survive a restart, nor verify on another instance)
    * @param clock the time tokens expire on
    * @param ttl how long a token is valid
    */
@@ -44,38 +48,64 @@ final class SignedFormTokens {
     this.ttl = ttl;
   }
 
-  /** A new token for the user's form. */
-  String issue(String userId) {
+  /**
+   * Signs a nonce for the user's form.
+   *
+   * @param userId the user
+   * @param nonce the token store's token, or null when the store could not issue one (then a random
+   *     one of the same shape, which the store does not hold)
+   * @return the form's token
+   */
+  String issue(String userId, String nonce) {
+    String n = nonce;
+    if (n == null) {
+      byte[] random = new byte[OneTimeTokens.TOKEN_BITS / 8];
+      ThreadLocalRandom.current().nextBytes(random);   // unique, not secret: the signature is what is unguessable
+      n = BASE64.encodeToString(random);
+    }
+    if (!OneTimeTokens.isWellFormed(n)) {
+      throw new IllegalArgumentException("a nonce is a token of the store's shape");
+    }
     String expiry = Long.toString(clock.instant().plus(ttl).getEpochSecond(), 36);
-    String nonce = String.format("%016x", ThreadLocalRandom.current().nextLong());
-    return PREFIX + expiry + "_" + nonce + "_" + sign(userId, expiry, nonce);
+    return PREFIX + expiry + "_" + n + sign(userId, expiry, n);
   }
 
   /**
-   * Whether a token is of this kind (valid or not): anything but a token of the store's own shape.
-   * The store's tokens use the same alphabet, so the shape, not a prefix, tells them apart.
+   * The nonce of a token this service issued to this user and that has not expired.
+   *
+   * @param userId the user who presents it
+   * @param token the presented token
+   * @return its nonce (the store's token), or null if it does not verify
    */
-  boolean isSigned(String token) {
-    return token != null && !OneTimeTokens.isWellFormed(token);
+  String verifiedNonce(String userId, String token) {
+    int tail = OneTimeTokens.TOKEN_LENGTH + SIGNATURE_LENGTH;
+    if (token == null || !token.startsWith(PREFIX) || token.length() < PREFIX.length() + 2 + tail
+        || token.charAt(token.length() - tail - 1) != '_') {
+      return null;
+    }
+    String expiry = token.substring(PREFIX.length(), token.length() - tail - 1);
+    String nonce = token.substring(token.length() - tail, token.length() - SIGNATURE_LENGTH);
+    long expires;
+    try {
+      expires = Long.parseLong(expiry, 36);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    boolean valid = clock.instant().getEpochSecond() < expires && MessageDigest.isEqual(
+        sign(userId, expiry, nonce).getBytes(StandardCharsets.US_ASCII),
+        token.substring(token.length() - SIGNATURE_LENGTH).getBytes(StandardCharsets.US_ASCII));
+    return valid ? nonce : null;
   }
 
-  /** Whether a signed token was issued here for this user and has not expired. */
-  boolean valid(String userId, String token) {
-    if (!token.startsWith(PREFIX)) {
-      return false;
-    }
-    String[] parts = token.substring(PREFIX.length()).split("_", 3);   // the signature may hold a _
-    if (parts.length != 3) {
-      return false;
-    }
-    long expiry;
-    try {
-      expiry = Long.parseLong(parts[0], 36);
-    } catch (NumberFormatException e) {
-      return false;
-    }
-    return clock.instant().getEpochSecond() < expiry && MessageDigest.isEqual(
-        sign(userId, parts[0], parts[1]).getBytes(StandardCharsets.US_ASCII), parts[2].getBytes(StandardCharsets.US_ASCII));
+  /**
+   * The nonce part of a token, unverified (what the token store is asked about).
+   *
+   * @param token a token that {@link #verifiedNonce} accepted
+   * @return its nonce
+   */
+  static String nonce(String token) {
+    return token.substring(token.length() - OneTimeTokens.TOKEN_LENGTH - SIGNATURE_LENGTH,
+        token.length() - SIGNATURE_LENGTH);
   }
 
   private String sign(String userId, String expiry, String nonce) {
