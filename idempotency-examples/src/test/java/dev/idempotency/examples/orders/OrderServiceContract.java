@@ -206,6 +206,33 @@ abstract class OrderServiceContract {
   }
 
   @Test
+  void anOversizedBodyIs413ProblemJsonWhetherItsLengthIsDeclaredOrChunkedAndOrdersNothing() throws Exception {
+    String user = "u10-" + run;
+    String padded = "{\"userId\":\"" + user + "\",\"productId\":\"p1\",\"quantity\":1,\"submitToken\":\"" + token(user)
+        + "\",\"pad\":\"" + "x".repeat(100_000) + "\"}";
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    for (String path : List.of("/tokens", "/orders", "/flash-sales")) {
+      for (boolean chunked : new boolean[] {false, true}) {
+        byte[] bytes = padded.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.net.http.HttpRequest.BodyPublisher body = chunked
+            ? java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))
+            : java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes);
+        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + path)).header("Content-Type", "application/json")
+            .header("Idempotency-Key", UUID.randomUUID().toString()).POST(body).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + (chunked ? " chunked" : "")).isEqualTo(413);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("application/problem+json");
+        assertThat(r.body()).as(path).contains("content-too-large");
+      }
+    }
+    assertThat(http.post("/orders", form(user, token(user)), UUID.randomUUID().toString()).status())
+        .as("a form of the usual size").isEqualTo(201);
+    assertThat(store.jdbc().queryForObject("SELECT COUNT(*) FROM shop_orders WHERE user_id = ?", Integer.class, user))
+        .isEqualTo(1);
+  }
+
+  @Test
   void theLifecycleRepeatsAMoveAsASuccessAndRefusesAnIllegalOneNamingTheState() throws Exception {
     String user = "u4-" + run;
     String orderId = http.post("/orders", form(user, token(user)), UUID.randomUUID().toString()).text("orderId");

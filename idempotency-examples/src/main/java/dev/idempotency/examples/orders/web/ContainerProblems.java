@@ -21,6 +21,15 @@ import org.springframework.http.HttpStatus;
 @Configuration(proxyBeanMethods = false)
 class ContainerProblems {
 
+  /** Before every other filter, the {@code Idempotency-Key} filter's included. */
+  @Bean
+  org.springframework.boot.web.servlet.FilterRegistrationBean<BodyLimit> bodyLimit() {
+    org.springframework.boot.web.servlet.FilterRegistrationBean<BodyLimit> r =
+        new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new BodyLimit());
+    r.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+    return r;
+  }
+
   @Bean
   WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemJsonContainerErrors() {
     return factory -> factory.addContextCustomizers(context -> {

@@ -76,6 +76,10 @@ class ProblemAdvice {
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+    if (org.springframework.core.NestedExceptionUtils.getMostSpecificCause(e) instanceof BodyLimit.TooLargeException) {
+      return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")
+          .body(problem(HttpStatus.CONTENT_TOO_LARGE, "content-too-large", BodyLimit.DETAIL));
+    }
     return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "bad-request", "the body is not valid JSON"
         + " of the expected shape"));
   }
