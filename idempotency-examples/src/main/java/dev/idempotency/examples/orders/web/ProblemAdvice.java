@@ -127,10 +127,15 @@ class ProblemAdvice {
             "Orders cannot be queued right now; nothing was ordered." + SEND_AGAIN));
   }
 
-  /** The database of record unreachable (no connection within the pool's 2 s, or one lost mid-way). */
+  /**
+   * The database of record unreachable: no connection within the pool's 2 s, or one lost mid-way (a
+   * commit or rollback on a connection the server killed, whose transaction the database rolled
+   * back; the retry finds the order if the commit did land).
+   */
   @ExceptionHandler({org.springframework.dao.DataAccessResourceFailureException.class,
       org.springframework.dao.TransientDataAccessException.class,
-      org.springframework.transaction.CannotCreateTransactionException.class})
+      org.springframework.transaction.CannotCreateTransactionException.class,
+      org.springframework.transaction.TransactionSystemException.class})
   ResponseEntity<ProblemDetail> databaseDown(Exception e) {
     LOG.warn("the database is unavailable: {}", e.toString());
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "2")
