@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code order-service.jar demo}: starts the service on a free port (embedded defaults unless Spring
  * arguments say otherwise), runs the scenarios over HTTP, prints a report per scenario (requests,
  * orders created, stock left, HTTP statuses, and what each layer let through or stopped), and returns
- * 0 if every check holds. {@code --json} prints the same as one JSON object instead.
+ * 0 if every check holds; 2, naming each server and how to start it, if a server its settings name
+ * does not answer (checked before the service starts). {@code --json} prints the same as one JSON object instead.
  */
 public final class Demo {
   private Demo() {}
@@ -41,6 +42,7 @@ public final class Demo {
         .properties("server.port=0", "orders.anti-pattern=true", "orders.visibility-timeout=500ms",
             "spring.main.banner-mode=off", "logging.level.root=WARN",
             "logging.level.dev.idempotency=ERROR", "logging.level.org.springframework=ERROR")
+        .listeners(new Preflight())
         .run(spring.toArray(String[]::new))) {
       Map<String, Object> result = run(ctx);
       if (asJson) {
@@ -50,6 +52,9 @@ public final class Demo {
         print(result);
       }
       return Boolean.TRUE.equals(result.get("ok")) ? 0 : 1;
+    } catch (Preflight.Unreachable e) {
+      System.err.println(e.getMessage());
+      return 2;
     } catch (Exception e) {
       System.err.println("the demo failed: " + e);
       return 2;
