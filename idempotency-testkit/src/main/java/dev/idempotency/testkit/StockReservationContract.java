@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -356,10 +357,17 @@ public abstract class StockReservationContract extends ContractSupport {
     StockReservations s = shortHolds();
     String sku = item("many-holds");
     s.declare(sku, 150);
-    List<Race.Outcome<ReservationResult>> outcomes = Race.run(150, i -> () -> s.reserve(sku, "buyer-" + i));
+    AtomicReference<ConfirmOutcome> keptOutcome = new AtomicReference<>();
+    List<Race.Outcome<ReservationResult>> outcomes = Race.run(150, i -> () -> {
+      ReservationResult r = s.reserve(sku, "buyer-" + i);
+      if (i == 0 && r.outcome() == Outcome.RESERVED) {
+        // Confirmed at once, within its hold: 150 reservations on one item may take longer than it.
+        keptOutcome.set(s.confirm(r.reservation()));
+      }
+      return r;
+    });
     assertThat(outcomes).allSatisfy(o -> assertThat(o.value().outcome()).isEqualTo(Outcome.RESERVED));
-    Reservation kept = outcomes.get(0).value().reservation();
-    assertThat(s.confirm(kept)).isEqualTo(ConfirmOutcome.CONFIRMED);
+    assertThat(keptOutcome.get()).isEqualTo(ConfirmOutcome.CONFIRMED);
     advance(PAST_SHORT);
     assertThat(s.reserve(sku, "late", 149).outcome()).isEqualTo(Outcome.RESERVED);
     assertThat(s.levels(sku)).contains(new StockLevels(0, 149, 1));
