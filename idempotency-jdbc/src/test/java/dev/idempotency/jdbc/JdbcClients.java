@@ -5,10 +5,16 @@ import dev.idempotency.testkit.BackendFixture;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Independent backends (each its own HikariCP pool) on one test database, closed after a test. */
+/**
+ * Independent backends (each its own HikariCP pool) on one test database. After a test its pools go
+ * back to the database for later tests' clients (still independent within each test); a test that
+ * closed a pool has it dropped.
+ */
 final class JdbcClients implements BackendFixture {
   final TestDatabase db;
   private final List<HikariDataSource> pools = new ArrayList<>();
+  /** The backends' pools, given back after the test; a test's own pools ({@link #newDataSource}) are closed. */
+  private final List<HikariDataSource> borrowed = new ArrayList<>();
 
   JdbcClients(TestDatabase db) {
     this.db = db;
@@ -20,8 +26,8 @@ final class JdbcClients implements BackendFixture {
   }
 
   synchronized JdbcBackend newBackend() {
-    HikariDataSource ds = db.newDataSource();
-    pools.add(ds);
+    HikariDataSource ds = db.borrowDataSource();
+    borrowed.add(ds);
     return JdbcBackend.builder(ds).tablePrefix(db.prefix).build();
   }
 
@@ -56,5 +62,7 @@ final class JdbcClients implements BackendFixture {
   public synchronized void close() {
     pools.forEach(HikariDataSource::close);
     pools.clear();
+    borrowed.forEach(db::giveBack);
+    borrowed.clear();
   }
 }
