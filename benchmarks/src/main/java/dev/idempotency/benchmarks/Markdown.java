@@ -180,6 +180,9 @@ final class Markdown {
       md.append(String.format(Locale.ROOT, "%nMedians of %d alternated round(s).%n", results.http().get(0).rounds()));
     }
 
+    md.append("\n## Redis: what the server spends per operation, and a record's bytes\n\n")
+        .append(RedisServerCost.markdown(results.redisServer()));
+
     md.append("\n## Targets missed\n\n");
     if (missed.isEmpty() && stormsMissed.isEmpty()) {
       md.append("None in this run.\n");

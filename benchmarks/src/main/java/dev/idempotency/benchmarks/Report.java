@@ -40,7 +40,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>{@code --profile smoke} runs every benchmark once, briefly (what CI runs);
  * {@code --http SECONDS [ROUNDS]} only the order service's HTTP path ({@link Http}), alternated over
- * ROUNDS rounds (3 unless given), with the service's CPU per request; anything else is
+ * ROUNDS rounds (3 unless given), with the service's CPU per request; {@code --redis-server CALLS
+ * ROUNDS} what Redis itself spends per operation beside its baseline, and the bytes of a completed
+ * record beside a raw string ({@link RedisServerCost}); anything else is
  * passed to JMH as its own command line, and the ratios are printed:
  *
  * <pre>{@code
@@ -101,6 +103,11 @@ public final class Report {
       }
       return;
     }
+    if (args.length >= 3 && "--redis-server".equals(args[0])) {
+      System.out.print(RedisServerCost.markdown(RedisServerCost.measure(Integer.parseInt(args[1]),
+          Integer.parseInt(args[2]), 100_000)));
+      return;
+    }
     if (args.length >= 2 && "--profile".equals(args[0])) {
       Profile profile = Profile.valueOf(args[1].toUpperCase(Locale.ROOT));
       Path out = args.length >= 4 && "--out".equals(args[2]) ? Path.of(args[3]) : null;
@@ -119,7 +126,8 @@ public final class Report {
   }
 
   /** Everything one run measured. */
-  record Results(Profile profile, List<RunResult> jmh, List<Storm> storms, List<Http.Result> http, Machine machine) {}
+  record Results(Profile profile, List<RunResult> jmh, List<Storm> storms, List<Http.Result> http,
+      RedisServerCost.Result redisServer, Machine machine) {}
 
   /** One storm shot's counts, as {@link StormBenchmarks} wrote them. */
   record Storm(String storm, String backend, int callers, int executions, int expected, int storeCalls,
@@ -128,9 +136,9 @@ public final class Report {
   /**
    * Runs a profile: the operations at 1 thread, the first call and replay also at 4, every operation
    * that has a target alternated with its baseline ({@link PairedBenchmarks}), the storms, and the
-   * HTTP path when {@code wrk} and the order service's jar are there.
+   * HTTP path when {@code wrk} and the order service's jar are there, and what Redis spends per operation.
    */
-  static Results run(Profile profile, Path work) throws RunnerException, IOException, InterruptedException {
+  static Results run(Profile profile, Path work) throws Exception {
     Files.createDirectories(work);
     Path storms = work.resolve("storms.txt");
     Files.deleteIfExists(storms);
@@ -148,7 +156,7 @@ public final class Report {
         ? new OptionsBuilder().forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
             .measurementIterations(8).measurementTime(TimeValue.seconds(1))
         : new OptionsBuilder().forks(SMOKE_FORKS).warmupIterations(0).measurementIterations(1)
-            .measurementTime(TimeValue.milliseconds(200)))
+            .measurementTime(TimeValue.milliseconds(SMOKE_MILLIS)))
         .include(Report.class.getPackageName() + ".PairedBenchmarks\\.")
         .param("pair", pairs().toArray(String[]::new))
         .threads(1).build()).run());
@@ -167,7 +175,9 @@ public final class Report {
           Integer.parseInt(f[5]), Long.parseLong(f[6])));
     }
     List<Http.Result> http = full ? Http.run(20, 3) : Http.run(2, 1);
-    return new Results(profile, all, shots, http, Machine.describe());
+    RedisServerCost.Result redisServer = full ? RedisServerCost.measure(20_000, 3, 100_000)
+        : RedisServerCost.measure(200, 1, 1_000);
+    return new Results(profile, all, shots, http, redisServer, Machine.describe());
   }
 
   private static ChainedOptionsBuilder timed(boolean full, ChainedOptionsBuilder options) {
@@ -176,7 +186,7 @@ public final class Report {
           .measurementIterations(5).measurementTime(TimeValue.seconds(2));
     }
     return options.forks(SMOKE_FORKS).warmupIterations(0).measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(200));
+        .measurementTime(TimeValue.milliseconds(SMOKE_MILLIS));
   }
 
   /**
@@ -184,6 +194,8 @@ public final class Report {
    * (about sixty) cost CI over two minutes of JVM start-ups alone. Measurements always fork.
    */
   private static final int SMOKE_FORKS = 0;
+  /** A smoke iteration: long enough for a call of every benchmark, short enough for CI (129 of them). */
+  private static final int SMOKE_MILLIS = 100;
 
   /** The short name of a benchmark method. */
   static String method(RunResult r) {

@@ -52,7 +52,13 @@ class BenchmarkSmokeTest {
     });
     assertThat(Report.paired(results.jmh())).as("every alternated pair has its ratio")
         .hasSize(Report.pairs().size()).allSatisfy(p -> assertThat(p.ratio()).as(p.toString()).isPositive());
+    assertThat(results.redisServer().rows()).as("every Redis pair's server cost")
+        .hasSize((int) Report.pairs().stream().filter(p -> p.startsWith("Redis:")).count())
+        .allSatisfy(r -> assertThat(r.commands()).as(r.operation()).isGreaterThanOrEqualTo(1.0));
+    assertThat(results.redisServer().memory().recordBytes()).as("a record's bytes")
+        .isGreaterThan(results.redisServer().memory().rawBytes() * 0.5);
     assertThat(Files.readString(out.resolve("README.md"))).contains("| Redis | idempotentCallReplay | 1 |",
+        "## Redis: what the server spends per operation",
         "| PostgreSQL | idempotentCallReplay | 1 |", "| MariaDB | await | 500 |", "full defence: POST /orders");
     assertThat(Files.readString(out.resolve("ratios.svg"))).startsWith("<svg").contains("Redis · idempotentCallFirst");
   }
