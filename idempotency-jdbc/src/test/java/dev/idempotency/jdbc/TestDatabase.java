@@ -126,12 +126,16 @@ final class TestDatabase {
     return newDataSource();
   }
 
-  /** Takes back a pool from a finished test; a closed one, or one too many, is dropped. */
+  /**
+   * Takes back a pool from a finished test. One the test closed is dropped; one with a connection
+   * still out (a thread of the test still working, a leaked connection), or one too many, is closed:
+   * the next test gets a pool all its own.
+   */
   synchronized void giveBack(HikariDataSource ds) {
     if (ds.isClosed()) {
       return;
     }
-    if (idle.size() < 8) {
+    if (idle.size() < 8 && ds.getHikariPoolMXBean() != null && ds.getHikariPoolMXBean().getActiveConnections() == 0) {
       idle.push(ds);
     } else {
       ds.close();
