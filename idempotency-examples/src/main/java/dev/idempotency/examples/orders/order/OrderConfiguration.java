@@ -1,7 +1,6 @@
 package dev.idempotency.examples.orders.order;
 
 import dev.idempotency.examples.orders.LayerStats;
-import dev.idempotency.examples.orders.OrderDatabase;
 import dev.idempotency.examples.orders.OrdersProperties;
 import dev.idempotency.lock.DistributedLocks;
 import dev.idempotency.ratelimit.RateLimiter;
@@ -22,8 +21,8 @@ class OrderConfiguration {
 
   @Bean
   @DependsOnDatabaseInitialization
-  OrderStore orderStore(DataSource dataSource, PlatformTransactionManager transactions, OrderDatabase database) {
-    return new OrderStore(dataSource, transactions, database.dedup(), Clock.systemUTC());
+  OrderStore orderStore(DataSource dataSource, PlatformTransactionManager transactions) {
+    return new OrderStore(dataSource, transactions, Clock.systemUTC());
   }
 
   @Bean

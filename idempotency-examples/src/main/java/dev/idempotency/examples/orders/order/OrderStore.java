@@ -1,9 +1,5 @@
 package dev.idempotency.examples.orders.order;
 
-import dev.idempotency.IdempotencyKey;
-import dev.idempotency.dedup.DedupResult;
-import dev.idempotency.jdbc.TransactionalDedup;
-import java.sql.Connection;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -14,17 +10,16 @@ import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The orders in the database of record, with their payments, shipments and fences. Every write that
- * decides "is this a duplicate" runs in one transaction with the library's dedup row
- * ({@link TransactionalDedup}) on the same connection, and the unique keys of {@code orders-schema.sql}
- * are the last line: a duplicate insert finds the existing row instead ({@link #insertOrFind}).
- * Thread-safe.
+ * The orders in the database of record, with their payments, shipments and fences. What decides "is
+ * this a duplicate" here is the unique keys of {@code orders-schema.sql}, written in the order's own
+ * transaction: a duplicate insert finds the existing row instead ({@link #insertOrFind}). A form
+ * order needs no dedup row beside its unique (user, token) key, which is one; the message consumers,
+ * whose duplicates are deliveries, write the library's ({@code async.Deliveries}). Thread-safe.
  */
 public final class OrderStore {
   /**
@@ -39,28 +34,22 @@ public final class OrderStore {
       rs.getString("user_id"), rs.getString("product_id"), rs.getInt("quantity"),
       OrderStatus.valueOf(rs.getString("status")), rs.getString("kind"));
 
-  private final DataSource dataSource;
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
   private final TransactionTemplate savepoint;
-  private final TransactionalDedup dedup;
   private final Clock clock;
   private final Set<String> knownFences = ConcurrentHashMap.newKeySet();
 
   /**
    * @param dataSource the database of record
    * @param transactions its transaction manager
-   * @param dedup the library's dedup rows, written on the order's own connection
    * @param clock the time orders, payments and shipments are stamped with
    */
-  public OrderStore(DataSource dataSource, PlatformTransactionManager transactions, TransactionalDedup dedup,
-      Clock clock) {
-    this.dataSource = dataSource;
+  public OrderStore(DataSource dataSource, PlatformTransactionManager transactions, Clock clock) {
     this.jdbc = new JdbcTemplate(dataSource);
     this.tx = new TransactionTemplate(transactions);
     this.savepoint = new TransactionTemplate(transactions);
     this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-    this.dedup = dedup;
     this.clock = clock;
   }
 
@@ -71,8 +60,9 @@ public final class OrderStore {
 
   /**
    * Places a submitted order once: in one transaction the fence is checked (if the lock layer held a
-   * lock), the dedup row of (user, form token) is written, and the order inserted; a duplicate of
-   * either returns the existing order.
+   * lock) and the order inserted under its unique (user, form token) key; a duplicate returns the
+   * existing order. Three statements for a new order (fence, order, commit), one more the first time
+   * a user and product are fenced here.
    *
    * @param s the submission
    * @return the order, and whether this call wrote it
@@ -86,10 +76,6 @@ public final class OrderStore {
     return tx.execute(status -> {
       if (s.fence() != null) {
         checkFence(fenceKey, s.fence().value());
-      }
-      IdempotencyKey key = IdempotencyKey.of("order-submissions", s.userId(), s.submitToken());
-      if (dedup.markFirst(connection(), key) == DedupResult.DUPLICATE) {
-        return new Placed(findBySubmitToken(s.userId(), s.submitToken()).orElseThrow(), false);
       }
       Order order = new Order(newId(), s.userId(), s.productId(), s.quantity(), OrderStatus.CREATED, "order");
       return insertOrFind(order, s.submitToken(), null, s.fence() == null ? null : s.fence().value());
@@ -240,10 +226,6 @@ public final class OrderStore {
   private int count(String sql, Object... args) {
     Integer n = jdbc.queryForObject(sql, Integer.class, args);
     return n == null ? 0 : n;
-  }
-
-  private Connection connection() {
-    return DataSourceUtils.getConnection(dataSource);
   }
 
   private static Object[] concat(String first, String second, List<String> rest) {

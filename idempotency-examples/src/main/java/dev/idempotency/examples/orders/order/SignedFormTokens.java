@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  * token, {@value OneTimeTokens#TOKEN_LENGTH} characters) and a 22-character HMAC-SHA256 of the user,
  * the expiry and the nonce. The signature proves, with no store, that this service issued the token
  * to this user and that it has not expired; the token store says whether it is the token's first use;
- * the database's dedup row and unique key on (user, token) make one order per token. So a token
+ * the database's unique key on (user, token) makes one order per token. So a token
  * survives whatever the store loses (a restart empty, an outage while the form was loaded, an attempt
  * that used it and died before its order was written). Thread-safe.
  */
