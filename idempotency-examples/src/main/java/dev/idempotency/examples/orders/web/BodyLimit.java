@@ -76,6 +76,13 @@ final class BodyLimit extends OncePerRequestFilter {
       }
       return in;
     }
+
+    @Override
+    public java.io.BufferedReader getReader() throws IOException {
+      String encoding = getCharacterEncoding();
+      return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(),
+          encoding == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(encoding)));
+    }
   }
 
   private static final class CountingStream extends ServletInputStream {
