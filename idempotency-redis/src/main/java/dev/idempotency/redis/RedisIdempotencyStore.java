@@ -13,9 +13,17 @@ import java.util.Optional;
  * Idempotency records as one hash per key: {@code s} status (0 in progress, 1 completed), {@code f}
  * fingerprint, {@code t} fencing token, {@code p} payload. In progress it lives for the lease, then
  * for the retention. Claim, complete and release are one script each; find is one HMGET.
+ *
+ * <p>A fingerprint of 64 hex digits (every SHA-256 {@link dev.idempotency.Fingerprint}) is stored as
+ * its 32 bytes, half its text; any other value (empty for none) as its UTF-8 text. Read back, 32
+ * bytes are the hex digits again and anything else is text, so records written as text before are
+ * read alike.
  */
 final class RedisIdempotencyStore implements IdempotencyStore {
   private static final byte[][] FIELDS = {Bytes.utf8("s"), Bytes.utf8("f"), Bytes.utf8("t"), Bytes.utf8("p")};
+  /** The bytes of a SHA-256 fingerprint. */
+  private static final int BINARY_FINGERPRINT = 32;
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
   private final RedisExecutor redis;
   private final RedisKeys keys;
@@ -39,7 +47,7 @@ final class RedisIdempotencyStore implements IdempotencyStore {
     Object reply;
     try {
       reply = redis.run("claim", Scripts.CLAIM, recordKey(key),
-          List.of(Bytes.utf8(fingerprint), Bytes.millis(lease, "lease")));
+          List.of(storedFingerprint(fingerprint), Bytes.millis(lease, "lease")));
     } catch (RedisExecutor.NotReplicatedException e) {
       if (e.reply() != null && !(e.reply() instanceof List<?>)) {
         // Claimed on the primary alone: the action must not run, and a retry may claim again.
@@ -86,7 +94,7 @@ final class RedisIdempotencyStore implements IdempotencyStore {
   /** Parses the four fields; a missing or malformed one is a {@link CorruptRecordException}. */
   private static StoredRecord record(List<?> fields) {
     String status = new String(Bytes.field(fields, 0, "s"), StandardCharsets.US_ASCII);
-    String fingerprint = new String(Bytes.field(fields, 1, "f"), StandardCharsets.UTF_8);
+    String fingerprint = readFingerprint(Bytes.field(fields, 1, "f"));
     long token = Bytes.number(Bytes.field(fields, 2, "t"));
     switch (status) {
       case "0":
@@ -96,5 +104,28 @@ final class RedisIdempotencyStore implements IdempotencyStore {
       default:
         throw new CorruptRecordException("the record's status is neither 0 nor 1", null);
     }
+  }
+
+  /** 64 lower-case hex digits as their 32 bytes; anything else as its text. */
+  static byte[] storedFingerprint(String fingerprint) {
+    if (fingerprint.length() == 2 * BINARY_FINGERPRINT && isLowerHex(fingerprint)) {
+      return HEX.parseHex(fingerprint);
+    }
+    return Bytes.utf8(fingerprint);
+  }
+
+  /** The inverse of {@link #storedFingerprint}. */
+  static String readFingerprint(byte[] stored) {
+    return stored.length == BINARY_FINGERPRINT ? HEX.formatHex(stored) : new String(stored, StandardCharsets.UTF_8);
+  }
+
+  private static boolean isLowerHex(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 }

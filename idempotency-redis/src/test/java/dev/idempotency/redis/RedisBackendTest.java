@@ -89,6 +89,39 @@ class RedisBackendTest {
     m.transition("o-1", Status.PAID);
   }
 
+  /**
+   * A record keeps a SHA-256 fingerprint as its 32 bytes, not 64 hex digits; a record written with
+   * the hex text before is replayed alike, and a different request under either is still a reused key.
+   */
+  @Test
+  void aFingerprintIsStoredAsItsThirtyTwoBytesAndARecordWithItsHexTextIsReadAlike() {
+    RedisBackend redis = shared.newBackend();
+    IdempotencyEngine engine = IdempotencyEngine.builder(redis.idempotencyStore()).build();
+    Fingerprint fp = Fingerprint.sha256("{\"order\":1}");
+    IdempotencyKey fresh = IdempotencyKey.of("fp", "binary");
+    assertThat(engine.execute(fresh, fp, Codecs.string(), c -> "first").value()).isEqualTo("first");
+    IdempotencyKey legacy = IdempotencyKey.of("fp", "hex-text");
+    try (Jedis jedis = admin(RedisServers.standaloneUri())) {
+      byte[] record = redis.keys().bytes(RedisKeys.Type.RECORD, fresh.storageKey());
+      assertThat(jedis.hget(record, "f".getBytes(java.nio.charset.StandardCharsets.UTF_8))).hasSize(32);
+      // The same record as an earlier version wrote it: the fingerprint as its hex text.
+      byte[] old = redis.keys().bytes(RedisKeys.Type.RECORD, legacy.storageKey());
+      java.util.Map<byte[], byte[]> fields = jedis.hgetAll(record);
+      jedis.hset(old, fields);
+      jedis.hset(old, "f".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          fp.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      jedis.pexpire(old, 60_000);
+    }
+    AtomicInteger runs = new AtomicInteger();
+    for (IdempotencyKey key : new IdempotencyKey[] {fresh, legacy}) {
+      assertThat(engine.execute(key, fp, Codecs.string(), c -> "again " + runs.incrementAndGet()).value())
+          .as(key.toString()).isEqualTo("first");
+      assertThatThrownBy(() -> engine.execute(key, Fingerprint.sha256("{\"order\":2}"), Codecs.string(),
+          c -> "other " + runs.incrementAndGet())).as(key.toString()).isInstanceOf(dev.idempotency.KeyReusedException.class);
+    }
+    assertThat(runs).hasValue(0);
+  }
+
   @Test
   void everyKeyWrittenHasATtl() {
     RedisBackend redis = shared.newBackend();
