@@ -178,6 +178,31 @@ class BrowserTest {
     assertThat(shownFirst).isEqualTo(shownSecond);
   }
 
+  /**
+   * A form whose stored token the server no longer honours (expired, or issued by an earlier
+   * version) and that has no order: the page says so and does not keep sending it; the next click
+   * places the order with a new form, once.
+   */
+  @Test
+  void aFormWhoseTokenExpiredSaysSoAndTheNextClickOrdersOnce() throws Exception {
+    String user = user("expired");
+    driver.get(base());
+    fill(user, "p5");
+    ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("localStorage.setItem('order-intent:' +"
+        + " JSON.stringify([arguments[0], 'p5', 1]), JSON.stringify({submitToken: 'expired-or-old-token', key:"
+        + " 'k-' + Date.now(), order: null}))", user);
+    clickSubmit();
+    WebElement result = driver.findElement(By.id("result"));
+    waitUpTo(10).until(d -> result.getText().startsWith("This form has expired and nothing was ordered."));
+    assertThat(orders(user)).isZero();
+    clickSubmit(120);
+    String orderId = awaitOrderShown();
+    Thread.sleep(400);
+    assertThat(orders(user)).isEqualTo(1);
+    assertThat(store.jdbc().queryForObject("SELECT order_id FROM shop_orders WHERE user_id = ?", String.class, user))
+        .isEqualTo(orderId);
+  }
+
   @Test
   void onlyNewOrderStartsAnotherIntent() {
     String user = user("again");
