@@ -187,7 +187,7 @@ final class RedisServerCost {
   /** Server CPU µs and commands per call of {@code op}. */
   private static double[] measure(RedisClient admin, MethodHandle op, int calls, double idlePerSecond)
       throws Exception {
-    long commands = commands(admin);
+    long commands = Servers.commandCalls(admin);
     double cpu = cpu(admin);
     long start = System.nanoTime();
     for (int i = 0; i < calls; i++) {
@@ -195,7 +195,7 @@ final class RedisServerCost {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double spent = cpu(admin) - cpu - idlePerSecond * seconds;
-    long ran = commands(admin) - commands;
+    long ran = Servers.commandCalls(admin) - commands;
     return new double[] {Math.max(0, spent) * 1e6 / calls, ran / (double) calls};
   }
 
@@ -215,17 +215,6 @@ final class RedisServerCost {
       }
     }
     return total;
-  }
-
-  private static long commands(RedisClient admin) {
-    long calls = 0;
-    for (String line : admin.info("commandstats").split("\r?\n")) {
-      if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {   // not this measurement's own
-        int from = line.indexOf("calls=") + 6;
-        calls += Long.parseLong(line.substring(from, line.indexOf(',', from)));
-      }
-    }
-    return calls;
   }
 
   private static long usedMemory(RedisClient admin) {

@@ -57,6 +57,22 @@ final class Servers {
     return new HikariDataSource(config);
   }
 
+  /**
+   * The commands a Redis server has run ({@code INFO commandstats}, which counts a script's own
+   * commands beside its {@code EVALSHA}), less the {@code INFO} calls that read it.
+   */
+  static long commandCalls(RedisClient redis) {
+    long calls = 0;
+    for (String line : redis.info("commandstats").split("\r?\n")) {
+      // cmdstat_evalsha:calls=12,usec=...
+      if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
+        int from = line.indexOf("calls=") + 6;
+        calls += Long.parseLong(line.substring(from, line.indexOf(',', from)));
+      }
+    }
+    return calls;
+  }
+
   /** Deletes every key under a prefix (a run's keys), so benchmarks leave nothing behind. */
   static void deleteKeys(RedisClient redis, String prefix) {
     ScanParams params = new ScanParams().match(prefix + "*").count(1000);

@@ -274,15 +274,7 @@ public class StormBenchmarks {
   /** What the server counts of the commands it ran, or 0 where it is not asked. */
   private long serverCommands() throws SQLException {
     if (redisRaw != null) {
-      long calls = 0;
-      for (String line : redisRaw.info("commandstats").split("\r?\n")) {
-        // cmdstat_evalsha:calls=12,usec=...; the INFO calls themselves are left out.
-        if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
-          int from = line.indexOf("calls=") + 6;
-          calls += Long.parseLong(line.substring(from, line.indexOf(',', from)));
-        }
-      }
-      return calls;
+      return Servers.commandCalls(redisRaw);
     }
     if ("mariadb".equals(backend)) {
       // Questions counts the statements clients sent, this query among them.
