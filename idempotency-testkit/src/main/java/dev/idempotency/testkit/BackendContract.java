@@ -35,6 +35,15 @@ public abstract class BackendContract {
    */
   protected abstract BackendFixture newFixture();
 
+  /**
+   * This test's fixture, for suites a subclass adds.
+   *
+   * @return the fixture
+   */
+  protected final BackendFixture backendFixture() {
+    return fixture;
+  }
+
   @AfterEach
   void closeFixture() {
     fixture.close();

@@ -1,0 +1,122 @@
+package dev.idempotency.internal.records;
+
+import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.RecordStore;
+import dev.idempotency.spi.support.Require;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * Fenced, re-entrant locks over a record store: a lock is a record of its owner, hold count and
+ * fencing token, created with the lease as its time to live. The token is the version the store
+ * gave the record when it was created (0 in the bytes stands for it until a re-entry writes it out).
+ */
+public final class RecordLockStore implements LockStore {
+  private static final int FORMAT = 2;
+  private static final String WHAT = "lock";
+
+  private final RecordStore records;
+  private final String prefix;
+
+  private record Held(String owner, long holds, long token) {}
+
+  /**
+   * A store on its own part of the key space.
+   *
+   * @param records the record store
+   * @param prefix what every key of this store starts with
+   */
+  public RecordLockStore(RecordStore records, String prefix) {
+    this.records = records;
+    this.prefix = prefix;
+  }
+
+  @Override
+  public String name() {
+    return records.name();
+  }
+
+  @Override
+  public OptionalLong tryAcquire(String key, String owner, Duration lease) {
+    Require.storedDuration(lease, "lease");
+    String k = prefix + key;
+    while (true) {
+      long version = records.create(k, encode(owner, 1, 0), lease);
+      if (version > 0) {
+        return OptionalLong.of(version);
+      }
+      RecordStore.Entry live = records.read(k).entry();
+      if (live == null) {
+        continue;
+      }
+      Held h = decode(live);
+      if (!h.owner().equals(owner)) {
+        return OptionalLong.empty();
+      }
+      if (records.replace(k, live.version(), encode(owner, h.holds() + 1, h.token()), lease) > 0) {
+        return OptionalLong.of(h.token());
+      }
+    }
+  }
+
+  @Override
+  public boolean release(String key, String owner) {
+    String k = prefix + key;
+    while (true) {
+      RecordStore.Snapshot s = records.read(k);
+      RecordStore.Entry live = s.entry();
+      if (live == null) {
+        return false;
+      }
+      Held h = decode(live);
+      if (!h.owner().equals(owner)) {
+        return false;
+      }
+      if (h.holds() <= 1) {
+        if (records.delete(k, live.version())) {
+          return true;
+        }
+        continue;
+      }
+      // One hold less, the lease left as it was.
+      long leftMicros = live.expiresAtMicros() - s.nowMicros();
+      if (leftMicros < 1_000) {
+        return true; // it ends within the millisecond anyway
+      }
+      Duration left = Duration.ofNanos(leftMicros * 1_000L);
+      if (records.replace(k, live.version(), encode(owner, h.holds() - 1, h.token()), left) > 0) {
+        return true;
+      }
+    }
+  }
+
+  @Override
+  public boolean extend(String key, String owner, Duration lease) {
+    Require.storedDuration(lease, "lease");
+    String k = prefix + key;
+    while (true) {
+      RecordStore.Entry live = records.read(k).entry();
+      if (live == null) {
+        return false;
+      }
+      Held h = decode(live);
+      if (!h.owner().equals(owner)) {
+        return false;
+      }
+      if (records.replace(k, live.version(), encode(owner, h.holds(), h.token()), lease) > 0) {
+        return true;
+      }
+    }
+  }
+
+  private static byte[] encode(String owner, long holds, long token) {
+    return new Bytes.Out(FORMAT, 24 + owner.length()).text(owner).i64(holds).i64(token).done();
+  }
+
+  private static Held decode(RecordStore.Entry e) {
+    Bytes.In in = new Bytes.In(e.value(), FORMAT, WHAT);
+    Held h = new Held(in.text(), in.nonNegative(), in.nonNegative());
+    in.end();
+    return new Held(h.owner(), h.holds(), h.token() == 0 ? e.version() : h.token());
+  }
+}

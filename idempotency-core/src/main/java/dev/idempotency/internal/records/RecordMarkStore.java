@@ -1,0 +1,50 @@
+package dev.idempotency.internal.records;
+
+import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.RecordStore;
+import dev.idempotency.spi.support.Require;
+import java.time.Duration;
+
+/** Marks over a record store: a mark is an empty record created with its time to live. */
+public final class RecordMarkStore implements MarkStore {
+  private static final byte[] MARK = new byte[0];
+
+  private final RecordStore records;
+  private final String prefix;
+
+  /**
+   * A store on its own part of the key space.
+   *
+   * @param records the record store
+   * @param prefix what every key of this store starts with
+   */
+  public RecordMarkStore(RecordStore records, String prefix) {
+    this.records = records;
+    this.prefix = prefix;
+  }
+
+  @Override
+  public String name() {
+    return records.name();
+  }
+
+  @Override
+  public boolean mark(String key, Duration ttl) {
+    return records.create(prefix + key, MARK, Require.storedDuration(ttl, "ttl")) > 0;
+  }
+
+  @Override
+  public boolean unmark(String key) {
+    String k = prefix + key;
+    while (true) {
+      RecordStore.Entry live = records.read(k).entry();
+      if (live == null) {
+        return false;
+      }
+      // Of concurrent unmarks, one deletes this version; the others read again and find nothing.
+      if (records.delete(k, live.version())) {
+        return true;
+      }
+    }
+  }
+}
