@@ -19,6 +19,8 @@ module dev.idempotency.spring {
 
   requires static dev.idempotency.redis;
   requires static dev.idempotency.jdbc;
+  requires static dev.idempotency.hazelcast;
+  requires static com.hazelcast.core;
   requires static spring.jdbc;
   requires static spring.tx;
   requires static spring.web;

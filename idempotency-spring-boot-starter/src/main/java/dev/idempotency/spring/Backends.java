@@ -9,6 +9,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -28,6 +29,7 @@ final class Backends {
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
   static final String REDIS_BACKEND = "dev.idempotency.redis.RedisBackend";
   static final String JDBC_BACKEND = "dev.idempotency.jdbc.JdbcBackend";
+  static final String HAZELCAST_STORE = "dev.idempotency.hazelcast.HazelcastRecordStore";
 
   /** A built backend, and the application's DataSource it writes through (null unless JDBC). */
   record Built(Backend backend, DataSource dataSource) { }
@@ -49,7 +51,8 @@ final class Backends {
     return IdempotencyProperties.BackendType.MEMORY;
   }
 
-  static Built create(IdempotencyProperties p, Environment env, DataSource dataSource, SslBundles bundles) {
+  static Built create(IdempotencyProperties p, Environment env, DataSource dataSource, SslBundles bundles,
+      BeanFactory beans) {
     IdempotencyProperties.BackendType type = choose(p, env, dataSource != null);
     ClassLoader cl = Backends.class.getClassLoader();
     Built built;
@@ -76,6 +79,10 @@ final class Backends {
           // The JDBC backend reads the database's dialect (and creates its tables) as it is built.
           throw new StoreUnreachableAtStartupException(e.store(), List.of("spring.datasource.url"), e);
         }
+      }
+      case HAZELCAST -> {
+        require(ClassUtils.isPresent(HAZELCAST_STORE, cl), "hazelcast", "dev.idempotency:idempotency-hazelcast");
+        built = new Built(Hazelcast.create(p.hazelcast(), beans), null);
       }
       default -> built = new Built(memory(p.memory()), null);
     }
@@ -107,6 +114,9 @@ final class Backends {
   static List<String> addressProperties(Backend backend, IdempotencyProperties p, Environment env) {
     if (backend.getClass().getName().equals(JDBC_BACKEND)) {
       return List.of("spring.datasource.url");
+    }
+    if (p.backend() == IdempotencyProperties.BackendType.HAZELCAST) {
+      return List.of("spring.hazelcast.config (or the application's HazelcastInstance bean)");
     }
     List<String> named = new java.util.ArrayList<>();
     for (String name : List.of("idempotency.redis.url", "idempotency.redis.host", "idempotency.redis.port",
@@ -267,5 +277,19 @@ final class Backends {
       }
     }
     return null;
+  }
+
+  /** The Hazelcast backend; loaded only when chosen. */
+  private static final class Hazelcast {
+    static Backend create(IdempotencyProperties.Hazelcast h, BeanFactory beans) {
+      com.hazelcast.core.HazelcastInstance instance =
+          beans.getBeanProvider(com.hazelcast.core.HazelcastInstance.class).getIfUnique();
+      if (instance == null) {
+        throw new InvalidInputException("idempotency.backend", "is hazelcast but the application has no single"
+            + " HazelcastInstance bean; add org.springframework.boot:spring-boot-hazelcast with a hazelcast.yaml"
+            + " (or spring.hazelcast.config), or declare a HazelcastInstance bean");
+      }
+      return dev.idempotency.spi.RecordBackend.of(dev.idempotency.hazelcast.HazelcastRecordStore.on(instance, h.map()));
+    }
   }
 }

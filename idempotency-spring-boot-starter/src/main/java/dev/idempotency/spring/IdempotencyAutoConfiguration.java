@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -44,7 +45,8 @@ import org.springframework.util.ClassUtils;
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
     "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
     "org.springframework.boot.jackson2.autoconfigure.Jackson2AutoConfiguration",
-    "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration"})
+    "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
+    "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration"})
 @EnableConfigurationProperties(IdempotencyProperties.class)
 @Import(IdempotencyAutoConfiguration.AutoProxy.class)
 public class IdempotencyAutoConfiguration {
@@ -59,6 +61,7 @@ public class IdempotencyAutoConfiguration {
    * @param environment the environment, for {@code spring.data.redis.*}
    * @param dataSources the application's DataSource, if it has one
    * @param sslBundles the application's SSL bundles, for {@code spring.data.redis.ssl.bundle}
+   * @param beans the application's beans, for its {@code HazelcastInstance} when the backend is hazelcast
    * @return the backend, closed with the context
    * @throws StoreUnreachableAtStartupException if {@code idempotency.startup-check} is on (the
    *     default) and the store does not answer
@@ -66,9 +69,9 @@ public class IdempotencyAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(Backend.class)
   public Backend idempotencyBackend(IdempotencyProperties properties, Environment environment,
-      ObjectProvider<DataSource> dataSources, ObjectProvider<SslBundles> sslBundles) {
+      ObjectProvider<DataSource> dataSources, ObjectProvider<SslBundles> sslBundles, BeanFactory beans) {
     Backends.Built built = Backends.create(properties, environment, dataSources.getIfUnique(),
-        sslBundles.getIfAvailable());
+        sslBundles.getIfAvailable(), beans);
     if (properties.startupCheck()) {
       Backends.check(built.backend(), properties, environment);
     }

@@ -17,7 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param backend which backend stores keys: auto (Redis if any idempotency.redis.* or
  *     spring.data.redis.* property is set, else JDBC on the application's DataSource if there is
- *     one, else memory), memory, redis or jdbc
+ *     one, else memory), memory, redis, jdbc or hazelcast (on the application's HazelcastInstance,
+ *     Spring Boot's own when it makes one; never chosen by auto)
  * @param lease how long a first call holds its key before a duplicate may take over
  * @param retention how long a completed result is replayed
  * @param inProgress what a duplicate does while the first call runs: reject (409 at once) or await
@@ -31,6 +32,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param memory the in-memory backend
  * @param redis the Redis backend
  * @param jdbc the JDBC backend
+ * @param hazelcast the Hazelcast backend
  * @param web the HTTP Idempotency-Key support and the problem details of the library's errors
  */
 @ConfigurationProperties("idempotency")
@@ -45,6 +47,7 @@ public record IdempotencyProperties(
     @DefaultValue Memory memory,
     @DefaultValue Redis redis,
     @DefaultValue Jdbc jdbc,
+    @DefaultValue Hazelcast hazelcast,
     @DefaultValue Web web) {
 
   /**
@@ -60,6 +63,7 @@ public record IdempotencyProperties(
    * @param memory see above
    * @param redis see above
    * @param jdbc see above
+   * @param hazelcast see above
    * @param web see above
    * @throws InvalidInputException naming the first property whose value is refused
    */
@@ -89,6 +93,7 @@ public record IdempotencyProperties(
         : Require.positive(Require.waitTime(redis.timeout(), "timeout"), "timeout"));
     property("idempotency.redis.connect-timeout", () -> redis.connectTimeout() == null ? null
         : Require.positive(Require.waitTime(redis.connectTimeout(), "connectTimeout"), "connectTimeout"));
+    property("idempotency.hazelcast.map", () -> Require.identifier(hazelcast.map(), "map", 128));
     property("idempotency.web.header", () -> Require.keyText(web.header(), "header", 100));
     property("idempotency.web.replayed-header",
         () -> Require.keyText(web.replayedHeader(), "replayedHeader", 100));
@@ -130,7 +135,9 @@ public record IdempotencyProperties(
     /** Redis, standalone, behind Sentinel or Cluster, through Jedis. */
     REDIS,
     /** The application's DataSource. */
-    JDBC
+    JDBC,
+    /** The application's HazelcastInstance (member or client): its map of records. */
+    HAZELCAST
   }
 
   /** What a duplicate does while the first call runs. */
@@ -210,6 +217,14 @@ public record IdempotencyProperties(
    */
   public record Jdbc(@DefaultValue("idem_") String tablePrefix, @DefaultValue("true") boolean createTables,
       @DefaultValue("true") boolean joinTransactions) { }
+
+  /**
+   * The Hazelcast backend, on the application's HazelcastInstance.
+   *
+   * @param map the IMap that holds every record; give it at least one backup (the default) and,
+   *     against a split brain, a split-brain protection
+   */
+  public record Hazelcast(@DefaultValue("idempotency-records") String map) { }
 
   /**
    * The HTTP Idempotency-Key support of routes annotated with
