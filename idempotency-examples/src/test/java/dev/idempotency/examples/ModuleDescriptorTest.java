@@ -50,7 +50,8 @@ class ModuleDescriptorTest {
 
   @Test
   void eachBackendExportsOnePackageAndTheTestKitItsSuitesAndItsSoak() throws Exception {
-    for (Class<?> type : new Class<?>[] {RedisBackend.class, JdbcBackend.class, BackendContract.class}) {
+    for (Class<?> type : new Class<?>[] {RedisBackend.class, JdbcBackend.class,
+        dev.idempotency.hazelcast.HazelcastRecordStore.class, BackendContract.class}) {
       ModuleDescriptor d = descriptor(type);
       if (type == BackendContract.class) {
         assertThat(exports(d)).as(d.name()).containsOnlyKeys(type.getPackageName(), type.getPackageName() + ".soak");

@@ -114,6 +114,7 @@ class ReadmeSnippetsTest {
   private static final Map<String, List<String>> MODULE_PATHS = Map.of(
       "idempotency-redis", List.of("idempotency-redis", "/redis/clients/"),
       "idempotency-jdbc", List.of("idempotency-jdbc", "/com/zaxxer/"),
+      "idempotency-hazelcast", List.of("idempotency-hazelcast", "/com/hazelcast/"),
       "idempotency-spring-boot-starter", List.of("idempotency-spring-boot-starter", "/org/springframework/"),
       "idempotency-testkit", List.of("idempotency-testkit", "/org/junit/", "/org/assertj/"));
 
