@@ -80,12 +80,12 @@ public final class InMemoryRecordStore implements RecordStore {
   }
 
   @Override
-  public long create(String key, byte[] value, Duration ttl) {
+  public Created create(String key, byte[] value, Duration ttl) {
     Require.nonNull(key, "key");
     Require.nonNull(value, "value");
     long ttlMicros = ttlMicros(ttl);
     long[] version = {0};
-    map.compute(key, (k, r) -> {
+    Rec after = map.compute(key, (k, r) -> {
       long now = now();
       if (live(r, now)) {
         return r;
@@ -94,7 +94,8 @@ public final class InMemoryRecordStore implements RecordStore {
       return new Rec(value, version[0], expiry(now, ttlMicros));
     });
     sweepSometimes();
-    return version[0];
+    return version[0] > 0 ? new Created(version[0], null)
+        : new Created(0, new Entry(after.value(), after.version(), after.expiresAtMicros()));
   }
 
   @Override
@@ -125,7 +126,7 @@ public final class InMemoryRecordStore implements RecordStore {
       if (!live(r, now())) {
         return null;
       }
-      if (r.version() != expectedVersion) {
+      if (expectedVersion != 0 && r.version() != expectedVersion) {
         return r;
       }
       deleted[0] = true;

@@ -16,10 +16,13 @@ import java.time.Duration;
  *       {@link #replace}s or {@link #delete}s naming the same version at most one succeeds.</li>
  *   <li><b>Versions.</b> Every successful write gives the record a new version, greater than every
  *       version this store has given the same key before, <em>including versions of records deleted
- *       or expired since</em>. The derived stores use versions as fencing tokens, so this is what
- *       keeps a lock's or a claim's token growing. A store-wide counter qualifies, and so does a
- *       clock reading in microseconds raised past the last one issued
- *       ({@link dev.idempotency.spi.support.RecordVersions}). Versions are positive.</li>
+ *       or expired since</em>, and greater than every version it gave any key before this write
+ *       began. The derived stores use versions as fencing tokens, so this is what keeps a lock's or
+ *       a claim's token growing and the tokens of all strategies comparable. A store-wide counter
+ *       qualifies, and so does a clock reading in microseconds raised past the last one issued
+ *       ({@link dev.idempotency.spi.support.RecordVersions}), as far as the clocks of the servers
+ *       issuing them agree. Writes of two keys at the same moment may get equal versions. Versions
+ *       are positive.</li>
  *   <li><b>Expiry.</b> A record written with a time to live is absent for every method once it has
  *       run out, to the millisecond, on the store's clock (the server's where there is one). A
  *       store may remove it lazily. A null time to live keeps the record until it is deleted.</li>
@@ -55,6 +58,23 @@ public interface RecordStore extends Store {
   record Snapshot(Entry entry, long nowMicros) {}
 
   /**
+   * What {@link #create} did: created the record, or found a live one.
+   *
+   * @param version the new record's version, or 0 if a live record exists
+   * @param existing the live record that kept the create from happening, or null if it was created
+   */
+  record Created(long version, Entry existing) {
+    /**
+     * Whether the record was created.
+     *
+     * @return true if it was
+     */
+    public boolean created() {
+      return version > 0;
+    }
+  }
+
+  /**
    * Reads a key's live record and the store's clock, in one step.
    *
    * @param key the key
@@ -63,14 +83,15 @@ public interface RecordStore extends Store {
   Snapshot read(String key);
 
   /**
-   * Creates a record if the key has no live one.
+   * Creates a record if the key has no live one, and otherwise returns the live one, in one step
+   * (so that a duplicate's claim, or a lock already held, costs one round trip).
    *
    * @param key the key
    * @param value the bytes to keep
    * @param ttl how long it lives, positive; null to keep it until deleted
-   * @return the new record's version, or 0 if a live record exists (and nothing was written)
+   * @return the new record's version, or the live record (and nothing was written)
    */
-  long create(String key, byte[] value, Duration ttl);
+  Created create(String key, byte[] value, Duration ttl);
 
   /**
    * Replaces a live record if its version is the expected one.
@@ -85,11 +106,13 @@ public interface RecordStore extends Store {
   long replace(String key, long expectedVersion, byte[] value, Duration ttl);
 
   /**
-   * Deletes a live record if its version is the expected one.
+   * Deletes a live record if its version is the expected one, or whatever live record there is if
+   * the expected version is 0.
    *
    * @param key the key
-   * @param expectedVersion the version read
-   * @return true if deleted; false if absent, expired or at another version
+   * @param expectedVersion the version read, or 0 for any
+   * @return true if a live record was deleted; false if absent, expired or at another version. Of
+   *     concurrent deletes of one record, at most one gets true.
    */
   boolean delete(String key, long expectedVersion);
 

@@ -119,10 +119,20 @@ public final class HazelcastRecordStore implements RecordStore {
   }
 
   @Override
-  public long create(String key, byte[] value, Duration ttl) {
+  public Created create(String key, byte[] value, Duration ttl) {
     Require.nonNull(key, "key");
-    Write w = new Write(0, Require.nonNull(value, "value"), ttlMicros(ttl));
-    return call("create", () -> map.executeOnKey(key, w));
+    Write w = new Write(Write.CREATE, Require.nonNull(value, "value"), ttlMicros(ttl));
+    byte[] r = call("create", () -> map.executeOnKey(key, w));
+    ByteBuffer b = ByteBuffer.wrap(r);
+    long version = b.getLong();
+    if (version > 0) {
+      return new Created(version, null);
+    }
+    long existing = b.getLong();
+    long end = b.getLong();
+    byte[] stored = new byte[b.remaining()];
+    b.get(stored);
+    return new Created(0, new Entry(stored, existing, end));
   }
 
   @Override
@@ -130,17 +140,17 @@ public final class HazelcastRecordStore implements RecordStore {
     Require.argument(expectedVersion > 0, "expectedVersion", "must be positive, was " + expectedVersion);
     Require.nonNull(key, "key");
     Write w = new Write(expectedVersion, Require.nonNull(value, "value"), ttlMicros(ttl));
-    return call("replace", () -> map.executeOnKey(key, w));
+    return ByteBuffer.wrap(call("replace", () -> map.executeOnKey(key, w))).getLong();
   }
 
   @Override
   public boolean delete(String key, long expectedVersion) {
     Require.nonNull(key, "key");
-    if (expectedVersion <= 0) {
+    if (expectedVersion < 0) {
       return false;
     }
-    Write w = new Write(expectedVersion, null, 0);
-    return call("delete", () -> map.executeOnKey(key, w)) > 0;
+    Write w = new Write(expectedVersion == 0 ? Write.ANY : expectedVersion, null, 0);
+    return ByteBuffer.wrap(call("delete", () -> map.executeOnKey(key, w))).getLong() > 0;
   }
 
   private static long ttlMicros(Duration ttl) {
@@ -189,11 +199,16 @@ public final class HazelcastRecordStore implements RecordStore {
   }
 
   /**
-   * A conditional write: a create (expected version 0), a replace, or a delete (no value). Run on
-   * the owner, it remembers what it wrote so that its backup applies exactly that.
+   * A conditional write: a create, a replace, or a delete (no value). Run on the owner, it
+   * remembers what it wrote so that its backup applies exactly that. Answers the new version (1 for
+   * a delete), or 0; a create that finds a live record answers 0 followed by that record.
    */
-  static final class Write implements EntryProcessor<String, byte[], Long> {
+  static final class Write implements EntryProcessor<String, byte[], byte[]> {
     private static final long serialVersionUID = 1L;
+    /** The expected version of a create: no live record. */
+    static final long CREATE = 0;
+    /** The expected version of a delete of whatever live record there is. */
+    static final long ANY = -1;
 
     private final long expected;
     private final byte[] value;
@@ -207,18 +222,21 @@ public final class HazelcastRecordStore implements RecordStore {
     }
 
     @Override
-    public Long process(Map.Entry<String, byte[]> entry) {
+    public byte[] process(Map.Entry<String, byte[]> entry) {
       long now = RecordVersions.nowMicros();
       byte[] stored = entry.getValue();
       boolean live = live(stored, now);
       long current = live ? ByteBuffer.wrap(stored).getLong(0) : 0;
-      if (expected == 0 ? live : (!live || current != expected)) {
-        return 0L;
+      if (expected == CREATE && live) {
+        return ByteBuffer.allocate(8 + stored.length).putLong(0).put(stored).array();
+      }
+      if (expected != CREATE && (!live || (expected != ANY && current != expected))) {
+        return answer(0);
       }
       if (value == null) {
         entry.setValue(null);
         written = new Apply(null, 0);
-        return 1L;
+        return answer(1);
       }
       long version = RecordVersions.next(stored != null && stored.length >= HEADER
           ? Math.max(current, ByteBuffer.wrap(stored).getLong(0)) : 0);
@@ -228,17 +246,21 @@ public final class HazelcastRecordStore implements RecordStore {
       Apply apply = new Apply(bytes, ttlMillis);
       apply.process(entry);
       written = apply;
-      return version;
+      return answer(version);
+    }
+
+    private static byte[] answer(long version) {
+      return ByteBuffer.allocate(8).putLong(version).array();
     }
 
     @Override
-    public EntryProcessor<String, byte[], Long> getBackupProcessor() {
+    public EntryProcessor<String, byte[], byte[]> getBackupProcessor() {
       return written;
     }
   }
 
   /** Sets (or removes) exactly the bytes the owner wrote: the backup of a {@link Write}. */
-  static final class Apply implements EntryProcessor<String, byte[], Long> {
+  static final class Apply implements EntryProcessor<String, byte[], byte[]> {
     private static final long serialVersionUID = 1L;
 
     private final byte[] bytes;
@@ -250,18 +272,18 @@ public final class HazelcastRecordStore implements RecordStore {
     }
 
     @Override
-    public Long process(Map.Entry<String, byte[]> entry) {
+    public byte[] process(Map.Entry<String, byte[]> entry) {
       if (bytes == null) {
         entry.setValue(null);
       } else {
         // A time to live of 0 is for ever in Hazelcast.
         ((ExtendedMapEntry<String, byte[]>) entry).setValue(bytes, ttlMillis, TimeUnit.MILLISECONDS);
       }
-      return 0L;
+      return null;
     }
 
     @Override
-    public EntryProcessor<String, byte[], Long> getBackupProcessor() {
+    public EntryProcessor<String, byte[], byte[]> getBackupProcessor() {
       return null;
     }
   }

@@ -55,7 +55,7 @@ public abstract class RecordStoreContract extends ContractSupport {
       byte[] mine = {(byte) i};
       racers.add(inBackground(() -> {
         go.await();
-        long v = s.create(k, mine, LONG);
+        long v = s.create(k, mine, LONG).version();
         if (v > 0) {
           won.add(v * 100 + mine[0]);
         }
@@ -77,9 +77,13 @@ public abstract class RecordStoreContract extends ContractSupport {
   void aCreateOverALiveRecordWritesNothing() {
     RecordStore s = newStore();
     String k = key("live");
-    long v = s.create(k, new byte[] {1}, LONG);
+    long v = s.create(k, new byte[] {1}, LONG).version();
     assertThat(v).isPositive();
-    assertThat(s.create(k, new byte[] {2}, LONG)).isZero();
+    RecordStore.Created again = s.create(k, new byte[] {2}, LONG);
+    assertThat(again.created()).isFalse();
+    assertThat(again.version()).isZero();
+    assertThat(again.existing().version()).as("the live record, returned in the same step").isEqualTo(v);
+    assertThat(again.existing().value()).containsExactly(1);
     assertThat(s.read(k).entry().value()).containsExactly(1);
     assertThat(s.read(k).entry().version()).isEqualTo(v);
   }
@@ -88,7 +92,7 @@ public abstract class RecordStoreContract extends ContractSupport {
   void aReplaceLandsOnlyOnTheVersionItNamesAndGivesAGreaterOne() {
     RecordStore s = newStore();
     String k = key("cas");
-    long v1 = s.create(k, new byte[] {1}, LONG);
+    long v1 = s.create(k, new byte[] {1}, LONG).version();
     long v2 = s.replace(k, v1, new byte[] {2}, LONG);
     assertThat(v2).isGreaterThan(v1);
     assertThat(s.replace(k, v1, new byte[] {3}, LONG)).isZero();
@@ -101,7 +105,7 @@ public abstract class RecordStoreContract extends ContractSupport {
   void ofConcurrentReplacesNamingOneVersionAtMostOneLands() throws Exception {
     String k = key("cas-race");
     List<RecordStore> clients = List.of(newStore(), newStore());
-    long v = clients.get(0).create(k, new byte[0], LONG);
+    long v = clients.get(0).create(k, new byte[0], LONG).version();
     CountDownLatch go = new CountDownLatch(1);
     ConcurrentLinkedQueue<Long> landed = new ConcurrentLinkedQueue<>();
     List<Future<?>> racers = new ArrayList<>();
@@ -128,7 +132,7 @@ public abstract class RecordStoreContract extends ContractSupport {
   void aDeleteLandsOnlyOnTheVersionItNames() {
     RecordStore s = newStore();
     String k = key("del");
-    long v = s.create(k, new byte[] {1}, LONG);
+    long v = s.create(k, new byte[] {1}, LONG).version();
     assertThat(s.delete(k, v + 1)).isFalse();
     assertThat(s.read(k).entry()).isNotNull();
     assertThat(s.delete(k, v)).isTrue();
@@ -137,20 +141,59 @@ public abstract class RecordStoreContract extends ContractSupport {
   }
 
   @Test
+  void aDeleteOfAnyVersionRemovesTheLiveRecordForExactlyOneOfConcurrentCallers() throws Exception {
+    String k = key("any");
+    List<RecordStore> clients = List.of(newStore(), newStore());
+    assertThat(clients.get(0).delete(k, 0)).as("nothing to delete").isFalse();
+    clients.get(0).create(k, new byte[] {1}, LONG);
+    CountDownLatch go = new CountDownLatch(1);
+    ConcurrentLinkedQueue<Boolean> deleted = new ConcurrentLinkedQueue<>();
+    List<Future<?>> racers = new ArrayList<>();
+    for (int i = 0; i < RACERS; i++) {
+      RecordStore s = clients.get(i % 2);
+      racers.add(inBackground(() -> {
+        go.await();
+        if (s.delete(k, 0)) {
+          deleted.add(true);
+        }
+        return null;
+      }));
+    }
+    go.countDown();
+    for (Future<?> f : racers) {
+      f.get();
+    }
+    assertThat(deleted).hasSize(1);
+    assertThat(clients.get(1).read(k).entry()).isNull();
+  }
+
+  @Test
   void versionsOfAKeyGrowAcrossDeletesAndExpiry() throws Exception {
     RecordStore s = newStore();
     String k = key("grow");
-    long v1 = s.create(k, new byte[0], LONG);
+    long v1 = s.create(k, new byte[0], LONG).version();
     assertThat(s.delete(k, v1)).isTrue();
-    long v2 = s.create(k, new byte[0], SHORT);
+    long v2 = s.create(k, new byte[0], SHORT).version();
     assertThat(v2).isGreaterThan(v1);
     advance(PAST_SHORT);
-    long v3 = s.create(k, new byte[0], LONG);
+    long v3 = s.create(k, new byte[0], LONG).version();
     assertThat(v3).isGreaterThan(v2);
     for (int i = 0; i < 50; i++) {
       long before = s.read(k).entry().version();
       assertThat(s.delete(k, before)).isTrue();
-      assertThat(s.create(k, new byte[0], LONG)).isGreaterThan(before);
+      assertThat(s.create(k, new byte[0], LONG).version()).isGreaterThan(before);
+    }
+  }
+
+  @Test
+  void versionsIssuedOneAfterAnotherGrowAcrossKeysAndClients() {
+    long previous = 0;
+    for (int i = 0; i < 20; i++) {
+      RecordStore s = newStore();
+      long v = i % 2 == 0 ? s.create(key("across" + i), new byte[0], LONG).version()
+          : s.replace(key("across" + (i - 1)), previous, new byte[0], LONG);
+      assertThat(v).as("write " + i).isGreaterThan(previous);
+      previous = v;
     }
   }
 
@@ -158,7 +201,7 @@ public abstract class RecordStoreContract extends ContractSupport {
   void anExpiredRecordIsAbsentForEveryMethodAndALiveOneReportsItsEnd() throws Exception {
     RecordStore s = newStore();
     String k = key("ttl");
-    long v = s.create(k, new byte[] {1}, SHORT);
+    long v = s.create(k, new byte[] {1}, SHORT).version();
     RecordStore.Snapshot snap = s.read(k);
     long left = snap.entry().expiresAtMicros() - snap.nowMicros();
     assertThat(left).isBetween(1L, SHORT.toNanos() / 1_000L);
@@ -168,7 +211,7 @@ public abstract class RecordStoreContract extends ContractSupport {
     assertThat(later.nowMicros() - snap.nowMicros()).isGreaterThanOrEqualTo(PAST_SHORT.toNanos() / 1_000L - 1_000L);
     assertThat(s.replace(k, v, new byte[] {2}, LONG)).isZero();
     assertThat(s.delete(k, v)).isFalse();
-    assertThat(s.create(k, new byte[] {3}, LONG)).isPositive();
+    assertThat(s.create(k, new byte[] {3}, LONG).version()).isPositive();
   }
 
   @Test
@@ -177,7 +220,7 @@ public abstract class RecordStoreContract extends ContractSupport {
     String kept = key("kept");
     String renewed = key("renewed");
     s.create(kept, new byte[] {1}, null);
-    long v = s.create(renewed, new byte[] {1}, SHORT);
+    long v = s.create(renewed, new byte[] {1}, SHORT).version();
     assertThat(s.replace(renewed, v, new byte[] {2}, LONG)).isPositive();
     assertThat(s.read(kept).entry().expiresAtMicros()).isEqualTo(Long.MAX_VALUE);
     advance(PAST_SHORT);

@@ -1,5 +1,7 @@
 package dev.idempotency.internal.records;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.RecordStore;
@@ -21,6 +23,14 @@ public final class RecordIdempotencyStore implements IdempotencyStore {
 
   private final RecordStore records;
   private final String prefix;
+  /**
+   * The fingerprint of each claim this store made, by key and token (tokens of two keys may be
+   * equal on a store whose members issue versions from their clocks), for its completion: with it a
+   * completion is one compare-and-set instead of a read and a compare-and-set. Bounded; a claim it
+   * no longer holds is completed the long way.
+   */
+  private final Cache<String, String> claimed = Caffeine.newBuilder().maximumSize(100_000)
+      .expireAfterWrite(Duration.ofHours(1)).executor(Runnable::run).build();
 
   /**
    * A store on its own part of the key space.
@@ -44,70 +54,67 @@ public final class RecordIdempotencyStore implements IdempotencyStore {
     String k = prefix + key;
     // The token of an in-progress record is its version (0 stands for it in the bytes), so a claim
     // is one create when the key is free.
-    byte[] claimed = new Bytes.Out(FORMAT, 24 + fingerprint.length()).bool(false).i64(0).text(fingerprint).done();
-    while (true) {
-      long version = records.create(k, claimed, lease);
-      if (version > 0) {
-        return new ClaimResult.Acquired(version);
-      }
-      RecordStore.Entry live = records.read(k).entry();
-      if (live != null) {
-        return new ClaimResult.Existing(decode(live));
-      }
-      // It expired or was released between the two steps: claim again.
+    byte[] bytes = new Bytes.Out(FORMAT, 24 + fingerprint.length()).bool(false).i64(0).text(fingerprint).done();
+    RecordStore.Created c = records.create(k, bytes, lease);
+    if (!c.created()) {
+      return new ClaimResult.Existing(decode(c.existing()));
     }
+    claimed.put(claim(k, c.version()), fingerprint);
+    return new ClaimResult.Acquired(c.version());
   }
 
   @Override
   public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
     Require.storedDuration(retention, "retention");
     String k = prefix + key;
-    byte[] completed = null;
-    while (true) {
-      RecordStore.Entry live = records.read(k).entry();
-      if (live == null) {
-        return false;
-      }
-      StoredRecord r = decode(live);
-      if (r.fencingToken() != fencingToken) {
-        return false;
-      }
-      if (r.status() == StoredRecord.Status.COMPLETED) {
-        // A repeated completion whose first attempt landed: confirmed, nothing changes.
-        return true;
-      }
-      if (completed == null) {
-        completed = new Bytes.Out(FORMAT, 40 + r.fingerprint().length() + payload.length)
-            .bool(true).i64(fencingToken).text(r.fingerprint()).bytes(payload).done();
-      }
-      if (records.replace(k, live.version(), completed, retention) > 0) {
-        return true;
-      }
+    // An in-progress record's version is its token (only its completion replaces it), so with the
+    // claim's fingerprint at hand the completion is one compare-and-set on that version.
+    String fingerprint = claimed.asMap().remove(claim(k, fencingToken));
+    if (fingerprint != null && records.replace(k, fencingToken, completed(fencingToken, fingerprint, payload),
+        retention) > 0) {
+      return true;
     }
+    RecordStore.Entry live = records.read(k).entry();
+    if (live == null) {
+      return false;
+    }
+    StoredRecord r = decode(live);
+    if (r.fencingToken() != fencingToken) {
+      return false;
+    }
+    if (r.status() == StoredRecord.Status.COMPLETED) {
+      // A repeated completion whose first attempt landed: confirmed, nothing changes.
+      return true;
+    }
+    if (records.replace(k, live.version(), completed(fencingToken, r.fingerprint(), payload), retention) > 0) {
+      return true;
+    }
+    // Replaced meanwhile: by this completion's own first attempt (then it is confirmed), or lost.
+    return find(key).filter(now -> now.status() == StoredRecord.Status.COMPLETED
+        && now.fencingToken() == fencingToken).isPresent();
   }
 
   @Override
   public boolean release(String key, long fencingToken) {
-    String k = prefix + key;
-    while (true) {
-      RecordStore.Entry live = records.read(k).entry();
-      if (live == null) {
-        return false;
-      }
-      StoredRecord r = decode(live);
-      if (r.status() != StoredRecord.Status.IN_PROGRESS || r.fencingToken() != fencingToken) {
-        return false;
-      }
-      if (records.delete(k, live.version())) {
-        return true;
-      }
-    }
+    claimed.invalidate(claim(prefix + key, fencingToken));
+    // Only the in-progress record created under this token has it as its version (a completion
+    // gives a new version), so one conditional delete decides.
+    return fencingToken > 0 && records.delete(prefix + key, fencingToken);
   }
 
   @Override
   public Optional<StoredRecord> find(String key) {
     RecordStore.Entry live = records.read(prefix + key).entry();
     return live == null ? Optional.empty() : Optional.of(decode(live));
+  }
+
+  private static String claim(String k, long token) {
+    return token + ":" + k;
+  }
+
+  private static byte[] completed(long token, String fingerprint, byte[] payload) {
+    return new Bytes.Out(FORMAT, 40 + fingerprint.length() + payload.length)
+        .bool(true).i64(token).text(fingerprint).bytes(payload).done();
   }
 
   private static StoredRecord decode(RecordStore.Entry e) {

@@ -1,5 +1,7 @@
 package dev.idempotency.internal.records;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.idempotency.spi.LockStore;
 import dev.idempotency.spi.RecordStore;
 import dev.idempotency.spi.support.Require;
@@ -17,6 +19,13 @@ public final class RecordLockStore implements LockStore {
 
   private final RecordStore records;
   private final String prefix;
+  /**
+   * The version of each lock this store's owners hold once (not re-entered), by key and owner: with
+   * it a release is one conditional delete instead of a read and a delete. Bounded; a lock it no
+   * longer holds is released the long way, and a version another writer replaced fails the delete.
+   */
+  private final Cache<String, Long> single = Caffeine.newBuilder().maximumSize(100_000)
+      .expireAfterWrite(Duration.ofHours(1)).executor(Runnable::run).build();
 
   private record Held(String owner, long holds, long token) {}
 
@@ -41,19 +50,18 @@ public final class RecordLockStore implements LockStore {
     Require.storedDuration(lease, "lease");
     String k = prefix + key;
     while (true) {
-      long version = records.create(k, encode(owner, 1, 0), lease);
-      if (version > 0) {
-        return OptionalLong.of(version);
+      RecordStore.Created c = records.create(k, encode(owner, 1, 0), lease);
+      if (c.created()) {
+        single.put(held(k, owner), c.version());
+        return OptionalLong.of(c.version());
       }
-      RecordStore.Entry live = records.read(k).entry();
-      if (live == null) {
-        continue;
-      }
+      RecordStore.Entry live = c.existing();
       Held h = decode(live);
       if (!h.owner().equals(owner)) {
         return OptionalLong.empty();
       }
       if (records.replace(k, live.version(), encode(owner, h.holds() + 1, h.token()), lease) > 0) {
+        single.invalidate(held(k, owner));
         return OptionalLong.of(h.token());
       }
     }
@@ -62,6 +70,10 @@ public final class RecordLockStore implements LockStore {
   @Override
   public boolean release(String key, String owner) {
     String k = prefix + key;
+    Long once = single.asMap().remove(held(k, owner));
+    if (once != null && records.delete(k, once)) {
+      return true;
+    }
     while (true) {
       RecordStore.Snapshot s = records.read(k);
       RecordStore.Entry live = s.entry();
@@ -84,7 +96,11 @@ public final class RecordLockStore implements LockStore {
         return true; // it ends within the millisecond anyway
       }
       Duration left = Duration.ofNanos(leftMicros * 1_000L);
-      if (records.replace(k, live.version(), encode(owner, h.holds() - 1, h.token()), left) > 0) {
+      long version = records.replace(k, live.version(), encode(owner, h.holds() - 1, h.token()), left);
+      if (version > 0) {
+        if (h.holds() == 2) {
+          single.put(held(k, owner), version);
+        }
         return true;
       }
     }
@@ -103,10 +119,18 @@ public final class RecordLockStore implements LockStore {
       if (!h.owner().equals(owner)) {
         return false;
       }
-      if (records.replace(k, live.version(), encode(owner, h.holds(), h.token()), lease) > 0) {
+      long version = records.replace(k, live.version(), encode(owner, h.holds(), h.token()), lease);
+      if (version > 0) {
+        if (h.holds() == 1) {
+          single.put(held(k, owner), version);
+        }
         return true;
       }
     }
+  }
+
+  private static String held(String k, String owner) {
+    return k + '\u0000' + owner;
   }
 
   private static byte[] encode(String owner, long holds, long token) {

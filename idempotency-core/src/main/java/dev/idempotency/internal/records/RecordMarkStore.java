@@ -30,21 +30,12 @@ public final class RecordMarkStore implements MarkStore {
 
   @Override
   public boolean mark(String key, Duration ttl) {
-    return records.create(prefix + key, MARK, Require.storedDuration(ttl, "ttl")) > 0;
+    return records.create(prefix + key, MARK, Require.storedDuration(ttl, "ttl")).created();
   }
 
   @Override
   public boolean unmark(String key) {
-    String k = prefix + key;
-    while (true) {
-      RecordStore.Entry live = records.read(k).entry();
-      if (live == null) {
-        return false;
-      }
-      // Of concurrent unmarks, one deletes this version; the others read again and find nothing.
-      if (records.delete(k, live.version())) {
-        return true;
-      }
-    }
+    // Of concurrent unmarks of a live mark, the store lets exactly one delete it.
+    return records.delete(prefix + key, 0);
   }
 }

@@ -49,7 +49,7 @@ public final class RecordRateLimitStore implements RateLimitStore {
         return Gcra.wait(current, now, tiers, permits);
       }
       Duration ttl = Duration.ofNanos((Gcra.ttl(next, now) + MARGIN_MICROS) * 1_000L);
-      long written = s.entry() == null ? records.create(k, encode(next), ttl)
+      long written = s.entry() == null ? records.create(k, encode(next), ttl).version()
           : records.replace(k, s.entry().version(), encode(next), ttl);
       if (written > 0) {
         return 0;

@@ -35,7 +35,7 @@ public final class RecordStateStore implements StateStore {
 
   @Override
   public boolean create(String entityId, String state) {
-    return records.create(prefix + entityId, encode(new VersionedState(state, 0, -1)), null) > 0;
+    return records.create(prefix + entityId, encode(new VersionedState(state, 0, -1)), null).created();
   }
 
   @Override

@@ -104,7 +104,7 @@ public final class RecordStockStore implements StockStore {
   public boolean declare(String item, long available) {
     StoreArguments.item(item);
     StoreArguments.units(available, "available");
-    return records.create(prefix + item, new Item(available).encode(), null) > 0;
+    return records.create(prefix + item, new Item(available).encode(), null).created();
   }
 
   @Override
@@ -115,7 +115,7 @@ public final class RecordStockStore implements StockStore {
     while (true) {
       RecordStore.Snapshot s = records.read(k);
       if (s.entry() == null) {
-        if (records.create(k, new Item(available).encode(), null) > 0) {
+        if (records.create(k, new Item(available).encode(), null).created()) {
           return Optional.empty();
         }
         continue;
