@@ -97,6 +97,12 @@ public class PairedBenchmarks {
           }
         };
       }
+      case "Hazelcast" -> {
+        HazelcastBenchmarks hazelcast = new HazelcastBenchmarks();
+        hazelcast.setUp();
+        target = hazelcast;
+        tearDown = hazelcast::tearDown;
+      }
       default -> throw new IllegalArgumentException("no paired benchmarks on " + p[0]);
     }
     operation = handle(p[1]);

@@ -145,7 +145,7 @@ public final class Report {
     boolean full = profile == Profile.FULL;
     List<RunResult> all = new ArrayList<>();
     all.addAll(new Runner(timed(full, new OptionsBuilder()
-        .include(Report.class.getPackageName() + ".(InMemory|Redis|Jdbc|Proxy)Benchmarks\\.")
+        .include(Report.class.getPackageName() + ".(InMemory|Redis|Jdbc|Proxy|Hazelcast)Benchmarks\\.")
         .threads(1)).build()).run());
     if (full) {
       all.addAll(new Runner(timed(true, new OptionsBuilder()
@@ -216,6 +216,7 @@ public final class Report {
     String database = r.getParams().getParamsKeys().contains("database") ? r.getParams().getParam("database") : "";
     return switch (cls) {
       case "RedisBenchmarks" -> "Redis";
+      case "HazelcastBenchmarks" -> "Hazelcast";
       case "JdbcBenchmarks" -> switch (database) {
         case "postgres" -> "PostgreSQL";
         case "mariadb" -> "MariaDB";

@@ -23,7 +23,7 @@ import org.openjdk.jmh.results.RunResult;
  */
 class BenchmarkSmokeTest {
   private static final List<Class<?>> CLASSES = List.of(InMemoryBenchmarks.class, RedisBenchmarks.class,
-      JdbcBenchmarks.class, ProxyBenchmarks.class, StormBenchmarks.class, PairedBenchmarks.class);
+      JdbcBenchmarks.class, HazelcastBenchmarks.class, ProxyBenchmarks.class, StormBenchmarks.class, PairedBenchmarks.class);
 
   @Test
   void everyBenchmarkRunsEveryStormHoldsAndTheReportIsWritten() throws Exception {
