@@ -39,6 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe. The stores it returns share its memory: two calls to {@link #idempotencyStore()}
  * give two clients of the same data, as two service instances would be of one Redis.
+ *
+ * <p>Its stores are native fast paths (a {@code compute} per operation on bounded maps) in place of
+ * the stores {@link dev.idempotency.spi.RecordBackend} derives; {@link InMemoryRecordStore} is the
+ * primitive in memory, for tests and as the reference implementation.
  */
 public final class InMemoryBackend implements Backend {
   static final String NAME = "in-memory";

@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * {@code dedup}; the DDL per dialect is in {@code dev/idempotency/jdbc/schema-<dialect>.sql}
  * ({@link #ddl}), plus {@code states}, {@code stock}, {@code stock_holds} and {@code rates}.
  * Thread-safe.
+ *
+ * <p>Every store is a native fast path (one statement, or one short transaction, per operation) in
+ * place of the stores {@link dev.idempotency.spi.RecordBackend} derives from the record-store
+ * primitive; each passes the same contract suites.
  */
 public final class JdbcBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcBackend.class);

@@ -27,6 +27,10 @@ import redis.clients.jedis.UnifiedJedis;
  * {@link UnifiedJedis} (a pooled {@link RedisClient}, a {@link RedisSentinelClient} or a
  * {@link RedisClusterClient}; the same code serves all three).
  *
+ * <p>Every store is a native fast path (a Lua script or a single command per operation) in place of
+ * the stores {@link dev.idempotency.spi.RecordBackend} derives from the record-store primitive; each
+ * passes the same contract suites.
+ *
  * <pre>{@code
  * try (RedisBackend redis = RedisBackend.builder().uri("redis://127.0.0.1:6379").build()) {
  *   IdempotencyEngine engine = IdempotencyEngine.builder(redis.idempotencyStore()).build();
