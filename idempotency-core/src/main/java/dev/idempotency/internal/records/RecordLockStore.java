@@ -49,7 +49,7 @@ public final class RecordLockStore implements LockStore {
   public OptionalLong tryAcquire(String key, String owner, Duration lease) {
     Require.storedDuration(lease, "lease");
     String k = prefix + key;
-    while (true) {
+    for (Contention retry = new Contention(); ; retry.lost()) {
       RecordStore.Created c = records.create(k, encode(owner, 1, 0), lease);
       if (c.created()) {
         single.put(held(k, owner), c.version());
@@ -74,7 +74,7 @@ public final class RecordLockStore implements LockStore {
     if (once != null && records.delete(k, once)) {
       return true;
     }
-    while (true) {
+    for (Contention retry = new Contention(); ; retry.lost()) {
       RecordStore.Snapshot s = records.read(k);
       RecordStore.Entry live = s.entry();
       if (live == null) {
@@ -110,7 +110,7 @@ public final class RecordLockStore implements LockStore {
   public boolean extend(String key, String owner, Duration lease) {
     Require.storedDuration(lease, "lease");
     String k = prefix + key;
-    while (true) {
+    for (Contention retry = new Contention(); ; retry.lost()) {
       RecordStore.Entry live = records.read(k).entry();
       if (live == null) {
         return false;

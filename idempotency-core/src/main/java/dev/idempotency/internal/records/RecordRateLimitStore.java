@@ -40,7 +40,7 @@ public final class RecordRateLimitStore implements RateLimitStore {
   public long acquire(String key, List<Tier> tiers, long permits) {
     StoreArguments.rateLimit(key, tiers, permits);
     String k = prefix + key;
-    while (true) {
+    for (Contention retry = new Contention(); ; retry.lost()) {
       RecordStore.Snapshot s = records.read(k);
       long now = s.nowMicros();
       long[] current = s.entry() == null ? null : decode(s.entry());

@@ -43,7 +43,7 @@ public final class RecordStateStore implements StateStore {
     String k = prefix + entityId;
     long expectedVersion = condition.expectedVersion().orElse(-1);
     long fencingToken = condition.fence().map(FencingToken::value).orElse(-1L);
-    while (true) {
+    for (Contention retry = new Contention(); ; retry.lost()) {
       RecordStore.Entry live = records.read(k).entry();
       if (live == null) {
         return new TransitionAttempt(false, null);

@@ -112,7 +112,7 @@ public final class RecordStockStore implements StockStore {
     StoreArguments.item(item);
     StoreArguments.units(available, "available");
     String k = prefix + item;
-    while (true) {
+    for (Contention retry = new Contention(); ; retry.lost()) {
       RecordStore.Snapshot s = records.read(k);
       if (s.entry() == null) {
         if (records.create(k, new Item(available).encode(), null).created()) {
@@ -137,7 +137,7 @@ public final class RecordStockStore implements StockStore {
     StoreArguments.reservationId(id);
     StoreArguments.hold(hold);
     String k = prefix + item;
-    while (true) {
+    for (Contention retry = new Contention(); ; retry.lost()) {
       RecordStore.Snapshot s = records.read(k);
       if (s.entry() == null) {
         return new ReservationResult(ReservationResult.Outcome.NOT_STOCKED, null, 0);
@@ -167,7 +167,7 @@ public final class RecordStockStore implements StockStore {
     StoreArguments.holder(holder);
     StoreArguments.reservationId(id);
     String k = prefix + item;
-    while (true) {
+    for (Contention retry = new Contention(); ; retry.lost()) {
       RecordStore.Snapshot s = records.read(k);
       if (s.entry() == null) {
         return ReleaseOutcome.NOT_RESERVED;
@@ -195,7 +195,7 @@ public final class RecordStockStore implements StockStore {
     StoreArguments.holder(holder);
     StoreArguments.reservationId(id);
     String k = prefix + item;
-    while (true) {
+    for (Contention retry = new Contention(); ; retry.lost()) {
       RecordStore.Snapshot s = records.read(k);
       if (s.entry() == null) {
         return ConfirmOutcome.NOT_RESERVED;
