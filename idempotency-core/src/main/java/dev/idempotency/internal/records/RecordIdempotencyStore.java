@@ -17,12 +17,10 @@ import java.util.Optional;
  * replaces the record under the version it was claimed at, so it lands only within the lease and
  * only for the claim's owner.
  */
-public final class RecordIdempotencyStore implements IdempotencyStore {
+public final class RecordIdempotencyStore extends DerivedStore implements IdempotencyStore {
   private static final int FORMAT = 1;
   private static final String WHAT = "idempotency";
 
-  private final RecordStore records;
-  private final String prefix;
   /**
    * The fingerprint of each claim this store made, by key and token (tokens of two keys may be
    * equal on a store whose members issue versions from their clocks), for its completion: with it a
@@ -39,13 +37,7 @@ public final class RecordIdempotencyStore implements IdempotencyStore {
    * @param prefix what every key of this store starts with
    */
   public RecordIdempotencyStore(RecordStore records, String prefix) {
-    this.records = records;
-    this.prefix = prefix;
-  }
-
-  @Override
-  public String name() {
-    return records.name();
+    super(records, prefix);
   }
 
   @Override

@@ -13,12 +13,10 @@ import java.util.OptionalLong;
  * fencing token, created with the lease as its time to live. The token is the version the store
  * gave the record when it was created (0 in the bytes stands for it until a re-entry writes it out).
  */
-public final class RecordLockStore implements LockStore {
+public final class RecordLockStore extends DerivedStore implements LockStore {
   private static final int FORMAT = 2;
   private static final String WHAT = "lock";
 
-  private final RecordStore records;
-  private final String prefix;
   /**
    * The version of each lock this store's owners hold once (not re-entered), by key and owner: with
    * it a release is one conditional delete instead of a read and a delete. Bounded; a lock it no
@@ -36,13 +34,7 @@ public final class RecordLockStore implements LockStore {
    * @param prefix what every key of this store starts with
    */
   public RecordLockStore(RecordStore records, String prefix) {
-    this.records = records;
-    this.prefix = prefix;
-  }
-
-  @Override
-  public String name() {
-    return records.name();
+    super(records, prefix);
   }
 
   @Override

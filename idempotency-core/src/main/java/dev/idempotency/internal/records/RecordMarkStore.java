@@ -6,11 +6,9 @@ import dev.idempotency.spi.support.Require;
 import java.time.Duration;
 
 /** Marks over a record store: a mark is an empty record created with its time to live. */
-public final class RecordMarkStore implements MarkStore {
+public final class RecordMarkStore extends DerivedStore implements MarkStore {
   private static final byte[] MARK = new byte[0];
 
-  private final RecordStore records;
-  private final String prefix;
 
   /**
    * A store on its own part of the key space.
@@ -19,13 +17,7 @@ public final class RecordMarkStore implements MarkStore {
    * @param prefix what every key of this store starts with
    */
   public RecordMarkStore(RecordStore records, String prefix) {
-    this.records = records;
-    this.prefix = prefix;
-  }
-
-  @Override
-  public String name() {
-    return records.name();
+    super(records, prefix);
   }
 
   @Override

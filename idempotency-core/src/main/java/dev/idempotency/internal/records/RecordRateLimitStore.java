@@ -12,13 +12,11 @@ import java.util.List;
  * clock ({@link RecordStore.Snapshot#nowMicros()}) and written with a compare-and-set, so that
  * concurrent acquires never grant more than the limit.
  */
-public final class RecordRateLimitStore implements RateLimitStore {
+public final class RecordRateLimitStore extends DerivedStore implements RateLimitStore {
   private static final int FORMAT = 4;
   private static final String WHAT = "rate-limit";
   private static final long MARGIN_MICROS = 1_000_000L;
 
-  private final RecordStore records;
-  private final String prefix;
 
   /**
    * A store on its own part of the key space.
@@ -27,13 +25,7 @@ public final class RecordRateLimitStore implements RateLimitStore {
    * @param prefix what every key of this store starts with
    */
   public RecordRateLimitStore(RecordStore records, String prefix) {
-    this.records = records;
-    this.prefix = prefix;
-  }
-
-  @Override
-  public String name() {
-    return records.name();
+    super(records, prefix);
   }
 
   @Override

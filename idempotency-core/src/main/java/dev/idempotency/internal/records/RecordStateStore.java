@@ -10,12 +10,10 @@ import java.util.Set;
  * A state machine's entities over a record store: one record per entity (state, version, fence),
  * kept until deleted; a transition is a compare-and-set on the record's version.
  */
-public final class RecordStateStore implements StateStore {
+public final class RecordStateStore extends DerivedStore implements StateStore {
   private static final int FORMAT = 3;
   private static final String WHAT = "state";
 
-  private final RecordStore records;
-  private final String prefix;
 
   /**
    * A store on its own part of the key space.
@@ -24,13 +22,7 @@ public final class RecordStateStore implements StateStore {
    * @param prefix what every key of this store starts with (one per entity type)
    */
   public RecordStateStore(RecordStore records, String prefix) {
-    this.records = records;
-    this.prefix = prefix;
-  }
-
-  @Override
-  public String name() {
-    return records.name();
+    super(records, prefix);
   }
 
   @Override

@@ -23,12 +23,10 @@ import java.util.Optional;
  * their compare-and-set, so a backend for items with very many concurrent holders gives itself a
  * native {@link StockStore}.
  */
-public final class RecordStockStore implements StockStore {
+public final class RecordStockStore extends DerivedStore implements StockStore {
   private static final int FORMAT = 5;
   private static final String WHAT = "stock";
 
-  private final RecordStore records;
-  private final String prefix;
 
   /**
    * A store on its own part of the key space.
@@ -37,8 +35,7 @@ public final class RecordStockStore implements StockStore {
    * @param prefix what every key of this store starts with
    */
   public RecordStockStore(RecordStore records, String prefix) {
-    this.records = records;
-    this.prefix = prefix;
+    super(records, prefix);
   }
 
   private record Hold(String id, long quantity, boolean confirmed, long endsAtMicros) {}
@@ -93,11 +90,6 @@ public final class RecordStockStore implements StockStore {
       i.sweep(now);
       return i;
     }
-  }
-
-  @Override
-  public String name() {
-    return records.name();
   }
 
   @Override
@@ -163,34 +155,27 @@ public final class RecordStockStore implements StockStore {
 
   @Override
   public ReleaseOutcome release(String item, String holder, String id) {
-    StoreArguments.item(item);
-    StoreArguments.holder(holder);
-    StoreArguments.reservationId(id);
-    String k = prefix + item;
-    for (Contention retry = new Contention(); ; retry.lost()) {
-      RecordStore.Snapshot s = records.read(k);
-      if (s.entry() == null) {
-        return ReleaseOutcome.NOT_RESERVED;
-      }
-      Item i = Item.decode(s.entry(), s.nowMicros());
-      Hold held = i.holders.get(holder);
-      if (held == null || !held.id().equals(id)) {
-        return ReleaseOutcome.NOT_RESERVED;
-      }
-      if (held.confirmed()) {
-        return ReleaseOutcome.ALREADY_CONFIRMED;
-      }
-      i.holders.remove(holder);
-      i.reserved -= held.quantity();
-      i.available += held.quantity();
-      if (records.replace(k, s.entry().version(), i.encode(), null) > 0) {
-        return ReleaseOutcome.RELEASED;
-      }
-    }
+    return switch (settle(item, holder, id, false)) {
+      case SETTLED -> ReleaseOutcome.RELEASED;
+      case ALREADY_CONFIRMED -> ReleaseOutcome.ALREADY_CONFIRMED;
+      case NOT_RESERVED -> ReleaseOutcome.NOT_RESERVED;
+    };
   }
 
   @Override
   public ConfirmOutcome confirm(String item, String holder, String id) {
+    return switch (settle(item, holder, id, true)) {
+      case SETTLED -> ConfirmOutcome.CONFIRMED;
+      case ALREADY_CONFIRMED -> ConfirmOutcome.ALREADY_CONFIRMED;
+      case NOT_RESERVED -> ConfirmOutcome.NOT_RESERVED;
+    };
+  }
+
+  /** What {@link #settle} found. */
+  private enum Settled { SETTLED, ALREADY_CONFIRMED, NOT_RESERVED }
+
+  /** Releases (units back to available) or confirms (units to confirmed) a holder's live reservation. */
+  private Settled settle(String item, String holder, String id, boolean confirm) {
     StoreArguments.item(item);
     StoreArguments.holder(holder);
     StoreArguments.reservationId(id);
@@ -198,21 +183,26 @@ public final class RecordStockStore implements StockStore {
     for (Contention retry = new Contention(); ; retry.lost()) {
       RecordStore.Snapshot s = records.read(k);
       if (s.entry() == null) {
-        return ConfirmOutcome.NOT_RESERVED;
+        return Settled.NOT_RESERVED;
       }
       Item i = Item.decode(s.entry(), s.nowMicros());
       Hold held = i.holders.get(holder);
       if (held == null || !held.id().equals(id)) {
-        return ConfirmOutcome.NOT_RESERVED;
+        return Settled.NOT_RESERVED;
       }
       if (held.confirmed()) {
-        return ConfirmOutcome.ALREADY_CONFIRMED;
+        return Settled.ALREADY_CONFIRMED;
       }
-      i.holders.put(holder, new Hold(id, held.quantity(), true, 0));
       i.reserved -= held.quantity();
-      i.confirmed += held.quantity();
+      if (confirm) {
+        i.holders.put(holder, new Hold(id, held.quantity(), true, 0));
+        i.confirmed += held.quantity();
+      } else {
+        i.holders.remove(holder);
+        i.available += held.quantity();
+      }
       if (records.replace(k, s.entry().version(), i.encode(), null) > 0) {
-        return ConfirmOutcome.CONFIRMED;
+        return Settled.SETTLED;
       }
     }
   }
