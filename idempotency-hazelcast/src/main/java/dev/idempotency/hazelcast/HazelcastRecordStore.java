@@ -238,8 +238,8 @@ public final class HazelcastRecordStore implements RecordStore {
         written = new Apply(null, 0);
         return answer(1);
       }
-      long version = RecordVersions.next(stored != null && stored.length >= HEADER
-          ? Math.max(current, ByteBuffer.wrap(stored).getLong(0)) : 0);
+      // Past the stored version even when that record has expired: versions grow across expiry.
+      long version = RecordVersions.next(stored != null && stored.length >= HEADER ? ByteBuffer.wrap(stored).getLong(0) : 0);
       long end = ttlMicros < 0 || ttlMicros >= NEVER - now ? NEVER : now + ttlMicros;
       byte[] bytes = ByteBuffer.allocate(HEADER + value.length).putLong(version).putLong(end).put(value).array();
       long ttlMillis = end == NEVER ? 0 : ttlMicros / 1_000 + CLEANUP_MARGIN_MILLIS;
