@@ -41,7 +41,7 @@ public final class RecordLockStore extends DerivedStore implements LockStore {
   public OptionalLong tryAcquire(String key, String owner, Duration lease) {
     Require.storedDuration(lease, "lease");
     String k = prefix + key;
-    for (Contention retry = new Contention(); ; retry.lost()) {
+    while (true) {
       RecordStore.Created c = records.create(k, encode(owner, 1, 0), lease);
       if (c.created()) {
         single.put(held(k, owner), c.version());
@@ -66,7 +66,7 @@ public final class RecordLockStore extends DerivedStore implements LockStore {
     if (once != null && records.delete(k, once)) {
       return true;
     }
-    for (Contention retry = new Contention(); ; retry.lost()) {
+    while (true) {
       RecordStore.Snapshot s = records.read(k);
       RecordStore.Entry live = s.entry();
       if (live == null) {
@@ -102,7 +102,7 @@ public final class RecordLockStore extends DerivedStore implements LockStore {
   public boolean extend(String key, String owner, Duration lease) {
     Require.storedDuration(lease, "lease");
     String k = prefix + key;
-    for (Contention retry = new Contention(); ; retry.lost()) {
+    while (true) {
       RecordStore.Entry live = records.read(k).entry();
       if (live == null) {
         return false;

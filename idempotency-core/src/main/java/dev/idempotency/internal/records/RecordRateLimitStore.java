@@ -32,7 +32,7 @@ public final class RecordRateLimitStore extends DerivedStore implements RateLimi
   public long acquire(String key, List<Tier> tiers, long permits) {
     StoreArguments.rateLimit(key, tiers, permits);
     String k = prefix + key;
-    for (Contention retry = new Contention(); ; retry.lost()) {
+    while (true) {
       RecordStore.Snapshot s = records.read(k);
       long now = s.nowMicros();
       long[] current = s.entry() == null ? null : decode(s.entry());

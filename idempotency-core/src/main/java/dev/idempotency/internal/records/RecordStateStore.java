@@ -35,7 +35,7 @@ public final class RecordStateStore extends DerivedStore implements StateStore {
     String k = prefix + entityId;
     long expectedVersion = condition.expectedVersion().orElse(-1);
     long fencingToken = condition.fence().map(FencingToken::value).orElse(-1L);
-    for (Contention retry = new Contention(); ; retry.lost()) {
+    while (true) {
       RecordStore.Entry live = records.read(k).entry();
       if (live == null) {
         return new TransitionAttempt(false, null);

@@ -104,7 +104,7 @@ public final class RecordStockStore extends DerivedStore implements StockStore {
     StoreArguments.item(item);
     StoreArguments.units(available, "available");
     String k = prefix + item;
-    for (Contention retry = new Contention(); ; retry.lost()) {
+    while (true) {
       RecordStore.Snapshot s = records.read(k);
       if (s.entry() == null) {
         if (records.create(k, new Item(available).encode(), null).created()) {
@@ -129,7 +129,7 @@ public final class RecordStockStore extends DerivedStore implements StockStore {
     StoreArguments.reservationId(id);
     StoreArguments.hold(hold);
     String k = prefix + item;
-    for (Contention retry = new Contention(); ; retry.lost()) {
+    while (true) {
       RecordStore.Snapshot s = records.read(k);
       if (s.entry() == null) {
         return new ReservationResult(ReservationResult.Outcome.NOT_STOCKED, null, 0);
@@ -180,7 +180,7 @@ public final class RecordStockStore extends DerivedStore implements StockStore {
     StoreArguments.holder(holder);
     StoreArguments.reservationId(id);
     String k = prefix + item;
-    for (Contention retry = new Contention(); ; retry.lost()) {
+    while (true) {
       RecordStore.Snapshot s = records.read(k);
       if (s.entry() == null) {
         return Settled.NOT_RESERVED;
