@@ -3,9 +3,7 @@ package dev.idempotency.examples.orders.order;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,9 +34,10 @@ public final class OrderStore {
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
+  private final TransactionTemplate ownTx;
   private final TransactionTemplate savepoint;
   private final Clock clock;
-  private final Set<String> knownFences = ConcurrentHashMap.newKeySet();
+  private final Fences fences;
 
   /**
    * @param dataSource the database of record
@@ -48,9 +47,12 @@ public final class OrderStore {
   public OrderStore(DataSource dataSource, PlatformTransactionManager transactions, Clock clock) {
     this.jdbc = new JdbcTemplate(dataSource);
     this.tx = new TransactionTemplate(transactions);
+    this.ownTx = new TransactionTemplate(transactions);
+    this.ownTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.savepoint = new TransactionTemplate(transactions);
     this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     this.clock = clock;
+    this.fences = new Fences(jdbc);
   }
 
   /** @return a template on the database of record */
@@ -59,27 +61,35 @@ public final class OrderStore {
   }
 
   /**
-   * Places a submitted order once: in one transaction the fence is checked (if the lock layer held a
-   * lock) and the order inserted under its unique (user, form token) key; a duplicate returns the
-   * existing order. Three statements for a new order (fence, order, commit), one more the first time
-   * a user and product are fenced here.
+   * Places a submitted order once, in a transaction of its own: the fence is moved up to the lock
+   * layer's token (if it held a lock) and the order inserted under its unique (user, form token) key.
+   * A new order is three statements on PostgreSQL and H2 (fence upsert, order insert, commit); on
+   * MySQL/MariaDB the fence row is first created outside the transaction (see {@link Fences}). A
+   * duplicate rolls the transaction back, fence move included, and returns the existing order. No
+   * savepoint: the unique key is the only conflict a form order can meet.
    *
    * @param s the submission
    * @return the order, and whether this call wrote it
-   * @throws FencedWriteException if a later holder of the lock already wrote
+   * @throws FencedWriteException if a later holder of the lock already wrote; nothing is written
    */
   public Placed place(SubmitOrder s) {
+    Long fence = s.fence() == null ? null : s.fence().value();
     String fenceKey = "order:" + s.userId() + ":" + s.productId();
-    if (s.fence() != null) {
-      ensureFenceRow(fenceKey);
+    Order order = new Order(newId(), s.userId(), s.productId(), s.quantity(), OrderStatus.CREATED, "order");
+    if (fence != null) {
+      fences.prepare(fenceKey);
     }
-    return tx.execute(status -> {
-      if (s.fence() != null) {
-        checkFence(fenceKey, s.fence().value());
-      }
-      Order order = new Order(newId(), s.userId(), s.productId(), s.quantity(), OrderStatus.CREATED, "order");
-      return insertOrFind(order, s.submitToken(), null, s.fence() == null ? null : s.fence().value());
-    });
+    try {
+      ownTx.executeWithoutResult(status -> {
+        if (fence != null) {
+          fences.advance(fenceKey, fence);
+        }
+        insert(order, s.submitToken(), null, fence);
+      });
+      return new Placed(order, true);
+    } catch (DuplicateKeyException e) {
+      return new Placed(findBySubmitToken(s.userId(), s.submitToken()).orElseThrow(() -> e), false);
+    }
   }
 
   /**
@@ -178,10 +188,7 @@ public final class OrderStore {
    */
   public Placed insertOrFind(Order o, String submitToken, String flashKey, Long fence) {
     try {
-      savepoint.executeWithoutResult(s -> jdbc.update("INSERT INTO shop_orders (order_id, user_id, product_id,"
-          + " quantity, status, kind, submit_token, flash_key, fence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          o.orderId(), o.userId(), o.productId(), o.quantity(), o.status().name(), o.kind(), submitToken, flashKey,
-          fence, clock.millis()));
+      savepoint.executeWithoutResult(s -> insert(o, submitToken, flashKey, fence));
       return new Placed(o, true);
     } catch (DuplicateKeyException e) {
       Optional<Order> existing = flashKey != null
@@ -191,28 +198,10 @@ public final class OrderStore {
     }
   }
 
-  /**
-   * Fences are rows that only move up. The row is created outside the order's transaction, by an
-   * insert that ignores a duplicate: on InnoDB a locking read of a missing row locks the gap, and
-   * two such transactions that then insert deadlock.
-   */
-  private void ensureFenceRow(String key) {
-    if (knownFences.contains(key)) {
-      return;
-    }
-    try {
-      jdbc.update("INSERT INTO shop_fences (fence_key, token) VALUES (?, 0)", key);
-    } catch (DuplicateKeyException e) {
-      // Another writer created it.
-    }
-    knownFences.add(key);
-  }
-
-  private void checkFence(String key, long token) {
-    if (jdbc.update("UPDATE shop_fences SET token = ? WHERE fence_key = ? AND token <= ?", token, key, token) == 0) {
-      throw new FencedWriteException("a later holder of the lock on " + key + " already wrote (this token: "
-          + token + "); the lock was lost while this request was paused");
-    }
+  private void insert(Order o, String submitToken, String flashKey, Long fence) {
+    jdbc.update("INSERT INTO shop_orders (order_id, user_id, product_id, quantity, status, kind, submit_token,"
+        + " flash_key, fence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", o.orderId(), o.userId(),
+        o.productId(), o.quantity(), o.status().name(), o.kind(), submitToken, flashKey, fence, clock.millis());
   }
 
   private void insertIgnoringDuplicate(String sql, Object... args) {
