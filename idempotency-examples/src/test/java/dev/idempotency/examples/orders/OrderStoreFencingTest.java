@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The order store's last line of defence on every database it runs on: a write fenced by a lock
@@ -108,13 +109,37 @@ class OrderStoreFencingTest {
     OrderStore.Placed placed = store.place(first);
 
     SubmitOrder again = new SubmitOrder(user, product, 1, first.submitToken());
-    again.fence(FencingToken.of(4));
+    again.fence(FencingToken.of(9));
     OrderStore.Placed replayed = store.place(again);
 
     assertThat(replayed.created()).isFalse();
     assertThat(replayed.order().orderId()).isEqualTo(placed.order().orderId());
+    assertThat(fence(store, user, product)).as("the duplicate's fence move is undone with it").isEqualTo(3L);
     assertThat(store.place(submission(user, product, 4)).created()).isTrue();
     assertThat(store.ordersOfProduct(product)).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres", "mariadb"})
+  void anOrderPlacedInsideACallersTransactionIsCommittedOnItsOwn(String database) {
+    OrderStore store = store(database);
+    String user = "u-" + UUID.randomUUID();
+    String product = "p-" + UUID.randomUUID();
+    TransactionTemplate caller = new TransactionTemplate(new DataSourceTransactionManager(POOLS.get(database)));
+
+    caller.executeWithoutResult(status -> {
+      assertThat(store.place(submission(user, product, 2)).created()).isTrue();
+      assertThatThrownBy(() -> store.place(submission(user, product, 1))).isInstanceOf(FencedWriteException.class);
+      status.setRollbackOnly();
+    });
+
+    assertThat(store.ordersOfProduct(product)).isEqualTo(1);
+    assertThat(fence(store, user, product)).isEqualTo(2L);
+  }
+
+  private static long fence(OrderStore store, String user, String product) {
+    return store.jdbc().queryForObject("SELECT token FROM shop_fences WHERE fence_key = ?", Long.class,
+        "order:" + user + ":" + product);
   }
 
   @ParameterizedTest

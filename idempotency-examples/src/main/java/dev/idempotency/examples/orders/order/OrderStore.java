@@ -32,6 +32,10 @@ public final class OrderStore {
       rs.getString("user_id"), rs.getString("product_id"), rs.getInt("quantity"),
       OrderStatus.valueOf(rs.getString("status")), rs.getString("kind"));
 
+  /** A form order's columns, the fence last (as {@link Fences#insert} takes them). */
+  private static final String FORM_ORDER = "shop_orders (order_id, user_id, product_id, quantity, status, kind,"
+      + " submit_token, created_at, fence)";
+
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
   private final TransactionTemplate ownTx;
@@ -62,11 +66,12 @@ public final class OrderStore {
 
   /**
    * Places a submitted order once, in a transaction of its own: the fence is moved up to the lock
-   * layer's token (if it held a lock) and the order inserted under its unique (user, form token) key.
-   * A new order is three statements on PostgreSQL and H2 (fence upsert, order insert, commit); on
-   * MySQL/MariaDB the fence row is first created outside the transaction (see {@link Fences}). A
-   * duplicate rolls the transaction back, fence move included, and returns the existing order. No
-   * savepoint: the unique key is the only conflict a form order can meet.
+   * layer's token (if it held a lock) and the order inserted under its unique (user, form token) key,
+   * both or neither. A new order is one statement on PostgreSQL and H2 (the fence upsert feeding the
+   * insert, see {@link Fences}); on MySQL/MariaDB the fence row is first created outside the
+   * transaction, then moved up and the order inserted in one. A duplicate writes nothing, fence move
+   * included, and returns the existing order. No savepoint: the unique key is the only conflict a
+   * form order can meet.
    *
    * @param s the submission
    * @return the order, and whether this call wrote it
@@ -76,16 +81,14 @@ public final class OrderStore {
     Long fence = s.fence() == null ? null : s.fence().value();
     String fenceKey = "order:" + s.userId() + ":" + s.productId();
     Order order = new Order(newId(), s.userId(), s.productId(), s.quantity(), OrderStatus.CREATED, "order");
-    if (fence != null) {
-      fences.prepare(fenceKey);
-    }
     try {
-      ownTx.executeWithoutResult(status -> {
-        if (fence != null) {
-          fences.advance(fenceKey, fence);
-        }
-        insert(order, s.submitToken(), null, fence);
-      });
+      if (fence == null) {
+        ownTx.executeWithoutResult(status -> insert(order, s.submitToken(), null, null));
+      } else {
+        fences.insert(fenceKey, fence, FORM_ORDER, new Object[] {order.orderId(), order.userId(),
+            order.productId(), order.quantity(), order.status().name(), order.kind(), s.submitToken(),
+            clock.millis()}, ownTx);
+      }
       return new Placed(order, true);
     } catch (DuplicateKeyException e) {
       return new Placed(findBySubmitToken(s.userId(), s.submitToken()).orElseThrow(() -> e), false);
