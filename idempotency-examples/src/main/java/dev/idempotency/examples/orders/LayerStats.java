@@ -24,8 +24,17 @@ public final class LayerStats implements LayerListener {
   /** The namespaces of the routes with an {@code Idempotency-Key}. */
   static final Set<String> KEYED_NAMESPACES = Set.of("orders", "order-requests");
 
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, LongAdder>> counts = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Counter> meters = new ConcurrentHashMap<>();
+  /** One layer and outcome's count, and its meter (null without Micrometer). */
+  private record Tally(LongAdder count, Counter meter) {
+    void increment() {
+      count.increment();
+      if (meter != null) {
+        meter.increment();
+      }
+    }
+  }
+
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Tally>> counts = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
 
   /** @param registry where the counters are also registered, or null without Micrometer */
@@ -61,20 +70,26 @@ public final class LayerStats implements LayerListener {
     Map<String, Map<String, Long>> out = new TreeMap<>();
     counts.forEach((layer, byOutcome) -> {
       Map<String, Long> m = new TreeMap<>();
-      byOutcome.forEach((outcome, n) -> m.put(outcome, n.sum()));
+      byOutcome.forEach((outcome, t) -> m.put(outcome, t.count().sum()));
       out.put(layer, m);
     });
     return out;
   }
 
   private void add(String layer, String outcome) {
-    counts.computeIfAbsent(layer, l -> new ConcurrentHashMap<>()).computeIfAbsent(outcome, o -> new LongAdder())
-        .increment();
-    if (registry != null) {
-      meters.computeIfAbsent(layer + '|' + outcome, k -> Counter.builder("orders.layer")
-          .description("requests per layer of the order service's defence, by outcome")
-          .tag("layer", layer).tag("outcome", outcome).register(registry)).increment();
+    // Every request passes here several times: plain lookups first, no key built per call.
+    ConcurrentHashMap<String, Tally> byOutcome = counts.get(layer);
+    if (byOutcome == null) {
+      byOutcome = counts.computeIfAbsent(layer, l -> new ConcurrentHashMap<>());
     }
+    Tally tally = byOutcome.get(outcome);
+    if (tally == null) {
+      tally = byOutcome.computeIfAbsent(outcome, o -> new Tally(new LongAdder(), registry == null ? null
+          : Counter.builder("orders.layer")
+              .description("requests per layer of the order service's defence, by outcome")
+              .tag("layer", layer).tag("outcome", outcome).register(registry)));
+    }
+    tally.increment();
   }
 
   /** Counts the {@code Idempotency-Key} filter's decisions, from the engine's events. */

@@ -18,7 +18,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -233,18 +232,13 @@ public final class IdempotencyKeyFilter extends OncePerRequestFilter {
     if (declared > maxBodyBytes) {
       return null;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
     try (InputStream in = request.getInputStream()) {
-      byte[] buffer = new byte[8192];
-      int n;
-      while ((n = in.read(buffer)) != -1) {
-        if (out.size() + n > maxBodyBytes) {
-          return null;
-        }
-        out.write(buffer, 0, n);
-      }
+      // A declared length is read into an array of exactly that size (the container delivers no more);
+      // a body of unknown length (chunked) up to one byte past the limit, which tells it is over.
+      int limit = declared >= 0 ? (int) declared : (int) Math.min(Integer.MAX_VALUE, maxBodyBytes + 1L);
+      byte[] body = in.readNBytes(limit);
+      return body.length > maxBodyBytes ? null : body;
     }
-    return out.toByteArray();
   }
 
   /** The request with its body read once and handed on from memory. */

@@ -80,4 +80,45 @@ abstract class RealPortContract {
       controller.release = new CountDownLatch(0);
     }
   }
+
+  @Test
+  void aBodyOverTheLimitIs413AndRunsNothingWithOrWithoutAContentLength() throws Exception {
+    int limit = 1_048_576;   // idempotency.web.max-body-bytes, its default
+    String padded = BODY + " ".repeat(limit - BODY.length());
+    int before = controller.created.get();
+
+    HttpResponse<String> declared = http.send(order(UUID.randomUUID().toString(), padded + " "),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> chunked = http.send(chunked(UUID.randomUUID().toString(), padded + " "),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(declared.statusCode()).isEqualTo(413);
+    assertThat(chunked.statusCode()).isEqualTo(413);
+    assertThat(controller.created.get()).isEqualTo(before);
+  }
+
+  @Test
+  void aChunkedBodyAtTheLimitRunsOnceAndItsRetryReplays() throws Exception {
+    String padded = BODY + " ".repeat(1_048_576 - BODY.length());
+    String key = UUID.randomUUID().toString();
+
+    HttpResponse<String> first = http.send(chunked(key, padded), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> again = http.send(chunked(key, padded), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> other = http.send(chunked(key, padded.trim() + " ".repeat(padded.length() - BODY.length() - 1)
+        + "\n"), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
+    assertThat(other.statusCode()).as("the whole body is the fingerprint, its last byte too").isEqualTo(422);
+  }
+
+  /** As {@link #order}, with a body of no declared length (sent chunked). */
+  private HttpRequest chunked(String key, String body) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+        .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json").header("Idempotency-Key", key)
+        .POST(HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+        .build();
+  }
 }
