@@ -40,6 +40,9 @@ final class Http {
   private static final int CONNECTIONS = 16;
   /** The most tokens issued for one round of the full defence. */
   private static final int MAX_ORDERS = 300_000;
+  private static final double SETTLED = 0.05;
+  /** The most warm-up runs per path of a full measurement. */
+  static final int WARM_RUNS = 8;
 
   private Http() {}
 
@@ -106,24 +109,39 @@ final class Http {
   }
 
   static String describe() {
-    return String.format(Locale.ROOT, "`wrk -t%d -c%d --latency` against the order service on its embedded defaults "
-        + "(in-memory stores, H2) in its own JVM on the same 2 cores. With the full defence every request is a new "
-        + "order (its own `Idempotency-Key`, user and one-time token, issued before the run); the replay sends one "
-        + "order's request again and again; no defence is the same order as one `INSERT` "
-        + "(`POST /anti-pattern/orders`). The rate limits are raised to admit the load. Each path is warmed, then "
-        + "the three are measured in alternated rounds (A B C, B C A, C A B, ...), and each figure is the median over "
-        + "the rounds; CPU is the service process's user and system time over a run divided by its requests.",
-        THREADS, CONNECTIONS);
+    return String.format(Locale.ROOT, "`wrk -t%d -c%d --latency` against the order service on its embedded "
+        + "defaults (in-memory stores, H2) in its own JVM on the same 2 cores. With the full defence every request "
+        + "is a new order (its own `Idempotency-Key`, user and one-time token, issued just before the run, outside "
+        + "its CPU time); the replay sends one order's request again and again; no defence is the same order as one "
+        + "`INSERT` (`POST /anti-pattern/orders`). The rate limits are raised to admit the load. Each path is warmed "
+        + "until its CPU per request settles (within 5 %% of the warm-up run before it, at most %d runs as long as a "
+        + "measured one; the full defence with new orders), then the three are measured in alternated rounds (A B C, "
+        + "B C A, C A B, ...), and each figure is the median over the rounds; CPU is the service process's user and "
+        + "system time over a run divided by its requests.",
+        THREADS, CONNECTIONS, WARM_RUNS);
   }
 
   /**
    * Measures the three paths, alternated, or nothing if wrk or the jar is missing.
    *
-   * @param seconds each measured run's duration
+   * @param seconds each measured run's duration, and each warm-up run's
    * @param rounds how many alternated rounds
+   * @param warmRuns the most warm-up runs per path (it stops earlier once CPU per request settles); 1
+   *     for a smoke
    * @return the figures, no defence first
    */
-  static List<Result> run(int seconds, int rounds) throws IOException, InterruptedException {
+  static List<Result> run(int seconds, int rounds, int warmRuns) throws IOException, InterruptedException {
+    return run(seconds, rounds, warmRuns, null);
+  }
+
+  /**
+   * As {@link #run(int, int, int)}, with the service on the given Spring profiles ({@code
+   * redis,postgres}: its stores on Redis, its orders on PostgreSQL) instead of its embedded defaults.
+   *
+   * @param profiles the service's active profiles, or null for its embedded defaults
+   */
+  static List<Result> run(int seconds, int rounds, int warmRuns, String profiles)
+      throws IOException, InterruptedException {
     Path wrk = wrk();
     if (wrk == null || !Files.isRegularFile(jar())) {
       System.out.println("HTTP path: " + whyNot());
@@ -131,9 +149,13 @@ final class Http {
     }
     Path work = Files.createTempDirectory("bench-http");
     int port = freePort();
-    Process service = new ProcessBuilder(javaBin(), "-jar", jar().toString(), "serve", "--server.port=" + port,
-        "--orders.anti-pattern=true", "--orders.user-per-second=1000000", "--orders.global-per-second=1000000",
-        "--logging.level.root=WARN")
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString(), "serve",
+        "--server.port=" + port, "--orders.anti-pattern=true", "--orders.user-per-second=1000000",
+        "--orders.global-per-second=1000000", "--logging.level.root=WARN"));
+    if (profiles != null) {
+      command.add("--spring.profiles.active=" + profiles);
+    }
+    Process service = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start();
     try {
       String base = "http://127.0.0.1:" + port;
@@ -142,22 +164,34 @@ final class Http {
       Path plain = script(work, "plain.lua", PLAIN);
       Path defended = script(work, "defended.lua", DEFENDED);
       Path replay = script(work, "replay.lua", REPLAY);
-      // Warm every path, then issue each round's tokens (one per order) before any measured run.
-      int warmup = Math.max(2, seconds / 2);
-      wrk(wrk, plain, base, warmup, List.of());
-      Path warmTokens = tokens(client, base, work.resolve("warm.txt"), "warm", 4_000);
-      wrk(wrk, defended, base, warmup, List.of(warmTokens.toString(), Integer.toString(THREADS)));
-      // Warm now: this run's rate, which its repeats (replays, cheaper) only raise, bounds a round's.
-      Run warmDefended = wrk(wrk, defended, base, warmup, List.of(warmTokens.toString(), Integer.toString(THREADS)));
+      // Warm every path until its CPU per request settles (the JIT compiles the defended path's code for
+      // tens of seconds; a short warm-up bills that compilation to the first measured runs).
+      int warmup = seconds;
+      Run warmPlain = warm("no defence", () -> List.of(), args -> wrk(wrk, plain, base, warmup, args), run -> true,
+          service, warmRuns);
+      // The first warm run of the full defence gets as many new orders as the path with no defence
+      // (always the faster) served in its warm run, each later one half again as many as the run before
+      // it served: a run that outran its orders would have replayed some, and tokens issued beyond
+      // need would stay live in the token store (30 minutes) and swell what every later run works on.
+      int[] warmOrders = {(int) Math.min(MAX_ORDERS, Math.max(4_000, warmPlain.requests() * 1.2))};
+      int[] issued = {0};
+      int[] warmRound = {0};
+      Run warmDefended = warm("full defence", () -> {
+        int r = warmRound[0]++;
+        issued[0] = warmOrders[0];
+        return List.of(tokens(client, base, work.resolve("warm-" + r + ".txt"), "warm" + r, issued[0]).toString(),
+            Integer.toString(THREADS));
+      }, args -> {
+        Run run = wrk(wrk, defended, base, warmup, args);
+        warmOrders[0] = (int) Math.min(MAX_ORDERS, Math.max(4_000, run.requests() * 1.5));
+        return run;
+      }, run -> run.requests() <= issued[0], service, warmRuns);
       Path one = tokens(client, base, work.resolve("one.txt"), "again", 1);
-      wrk(wrk, replay, base, warmup, List.of(one.toString()));
+      warm("replay", () -> List.of(one.toString()), args -> wrk(wrk, replay, base, warmup, args), run -> true,
+          service, warmRuns);
       // Enough tokens that no measured request of the full defence repeats one (a repeat is a replay,
-      // not a new order): the warm rate with a margin.
-      int orders = (int) Math.min(MAX_ORDERS, Math.max(2_000, warmDefended.requestsPerSecond() * seconds * 3));
-      List<Path> roundTokens = new ArrayList<>();
-      for (int r = 0; r < rounds; r++) {
-        roundTokens.add(tokens(client, base, work.resolve("tokens-" + r + ".txt"), "bench" + r, orders));
-      }
+      // not a new order): twice the warm rate, issued just before the run, outside its CPU time.
+      int orders = (int) Math.min(MAX_ORDERS, Math.max(2_000, warmDefended.requestsPerSecond() * seconds * 2));
       MeasuredPath none = new MeasuredPath("no defence: POST /anti-pattern/orders");
       MeasuredPath full = new MeasuredPath("full defence: POST /orders, each a new order");
       MeasuredPath again = new MeasuredPath("full defence: POST /orders, a duplicate (replayed)");
@@ -166,7 +200,8 @@ final class Http {
         for (int k = 0; k < order.size(); k++) {
           MeasuredPath path = order.get((k + r) % order.size());
           List<String> args = path == none ? List.of()
-              : path == full ? List.of(roundTokens.get(r).toString(), Integer.toString(THREADS)) : List.of(one.toString());
+              : path == full ? List.of(tokens(client, base, work.resolve("tokens-" + r + ".txt"), "bench" + r, orders)
+                  .toString(), Integer.toString(THREADS)) : List.of(one.toString());
           Path lua = path == none ? plain : path == full ? defended : replay;
           Duration cpuBefore = cpu(service);
           Run run = wrk(wrk, lua, base, seconds, args);
@@ -186,6 +221,48 @@ final class Http {
         service.destroyForcibly();
       }
     }
+  }
+
+  /** What a warm-up run needs issued before it starts (its wrk arguments), outside its CPU time. */
+  private interface WrkArgs {
+    List<String> issue() throws IOException, InterruptedException;
+  }
+
+  /** A run of wrk that may fail as wrk or the service can. */
+  private interface WrkRun {
+    Run run(List<String> args) throws IOException, InterruptedException;
+  }
+
+  /**
+   * Repeats a warm-up run until the service's CPU per request is within {@value #SETTLED} (a
+   * fraction) of the run before, at most {@code maxRuns} runs. A run that {@code valid} refuses (the
+   * full defence outran its new orders, so some requests were replays) is printed but compared with
+   * nothing.
+   *
+   * @return the last warm-up run
+   */
+  private static Run warm(String path, WrkArgs args, WrkRun warmRun, java.util.function.Predicate<Run> valid,
+      Process service, int maxRuns) throws IOException, InterruptedException {
+    double before = Double.NaN;
+    Run run = null;
+    for (int i = 0; i < maxRuns; i++) {
+      List<String> issued = args.issue();
+      Duration cpuBefore = cpu(service);
+      run = warmRun.run(issued);
+      double perRequest = cpu(service).minus(cpuBefore).toNanos() / 1000.0 / Math.max(1, run.requests());
+      if (!valid.test(run)) {
+        System.out.printf(Locale.ROOT, "HTTP warm-up, %s: %.1f us CPU per request (%d requests outran the new"
+            + " orders: not compared)%n", path, perRequest, run.requests());
+        before = Double.NaN;
+        continue;
+      }
+      System.out.printf(Locale.ROOT, "HTTP warm-up, %s: %.1f us CPU per request%n", path, perRequest);
+      if (Math.abs(perRequest - before) <= SETTLED * before) {
+        break;
+      }
+      before = perRequest;
+    }
+    return run;
   }
 
   /** The service process's CPU time so far (user and system), as the OS counts it. */

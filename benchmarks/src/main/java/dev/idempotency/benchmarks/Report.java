@@ -39,8 +39,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * }</pre>
  *
  * <p>{@code --profile smoke} runs every benchmark once, briefly (what CI runs);
- * {@code --http SECONDS [ROUNDS]} only the order service's HTTP path ({@link Http}), alternated over
- * ROUNDS rounds (3 unless given), with the service's CPU per request; {@code --redis-server CALLS
+ * {@code --http SECONDS [ROUNDS [PROFILES]]} only the order service's HTTP path ({@link Http}), alternated
+ * over ROUNDS rounds (3 unless given), with the service's CPU per request, on its embedded defaults or
+ * on the Spring profiles given ({@code redis,postgres}); {@code --redis-server CALLS
  * ROUNDS} what Redis itself spends per operation beside its baseline, and the bytes of a completed
  * record beside a raw string ({@link RedisServerCost}); anything else is
  * passed to JMH as its own command line, and the ratios are printed:
@@ -98,7 +99,8 @@ public final class Report {
   public static void main(String[] args) throws Exception {
     if (args.length >= 2 && "--http".equals(args[0])) {
       int rounds = args.length >= 3 ? Integer.parseInt(args[2]) : 3;
-      for (Http.Result r : Http.run(Integer.parseInt(args[1]), rounds)) {
+      String profiles = args.length >= 4 ? args[3] : null;
+      for (Http.Result r : Http.run(Integer.parseInt(args[1]), rounds, Http.WARM_RUNS, profiles)) {
         System.out.println(r);
       }
       return;
@@ -174,7 +176,7 @@ public final class Report {
       shots.add(new Storm(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
           Integer.parseInt(f[5]), Long.parseLong(f[6])));
     }
-    List<Http.Result> http = full ? Http.run(20, 3) : Http.run(2, 1);
+    List<Http.Result> http = full ? Http.run(20, 3, Http.WARM_RUNS) : Http.run(2, 1, 1);
     RedisServerCost.Result redisServer = full ? RedisServerCost.measure(20_000, 3, 100_000)
         : RedisServerCost.measure(200, 1, 1_000);
     return new Results(profile, all, shots, http, redisServer, Machine.describe());
