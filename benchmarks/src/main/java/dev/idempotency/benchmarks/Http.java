@@ -190,8 +190,10 @@ final class Http {
       warm("replay", () -> List.of(one.toString()), args -> wrk(wrk, replay, base, warmup, args), run -> true,
           service, warmRuns);
       // Enough tokens that no measured request of the full defence repeats one (a repeat is a replay,
-      // not a new order): twice the warm rate, issued just before the run, outside its CPU time.
-      int orders = (int) Math.min(MAX_ORDERS, Math.max(2_000, warmDefended.requestsPerSecond() * seconds * 2));
+      // not a new order), issued just before the run, outside its CPU time: twice the settled warm rate,
+      // four times an unsettled one (a smoke's single warm run can be far slower than its measured run).
+      double margin = warmRuns > 1 ? 2 : 4;
+      int orders = (int) Math.min(MAX_ORDERS, Math.max(2_000, warmDefended.requestsPerSecond() * seconds * margin));
       MeasuredPath none = new MeasuredPath("no defence: POST /anti-pattern/orders");
       MeasuredPath full = new MeasuredPath("full defence: POST /orders, each a new order");
       MeasuredPath again = new MeasuredPath("full defence: POST /orders, a duplicate (replayed)");
