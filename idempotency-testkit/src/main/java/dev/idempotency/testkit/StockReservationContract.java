@@ -355,14 +355,17 @@ public abstract class StockReservationContract extends ContractSupport {
   @Test
   void holdsEndingTogetherAllReturnWhateverTheirNumber() throws Exception {
     StockReservations s = shortHolds();
+    // The one hold that is kept races with the others but does not end with them: on a server's real
+    // clock, its confirmation, queued behind 149 reservations of the same item, can come later than a
+    // short hold lasts.
+    StockReservations kept = StockReservations.of(newClient(), LONG);
     String sku = item("many-holds");
     s.declare(sku, 150);
     AtomicReference<ConfirmOutcome> keptOutcome = new AtomicReference<>();
     List<Race.Outcome<ReservationResult>> outcomes = Race.run(150, i -> () -> {
-      ReservationResult r = s.reserve(sku, "buyer-" + i);
+      ReservationResult r = (i == 0 ? kept : s).reserve(sku, "buyer-" + i);
       if (i == 0 && r.outcome() == Outcome.RESERVED) {
-        // Confirmed at once, within its hold: 150 reservations on one item may take longer than it.
-        keptOutcome.set(s.confirm(r.reservation()));
+        keptOutcome.set(kept.confirm(r.reservation()));
       }
       return r;
     });
