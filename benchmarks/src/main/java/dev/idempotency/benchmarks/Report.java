@@ -176,7 +176,7 @@ public final class Report {
       shots.add(new Storm(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
           Integer.parseInt(f[5]), Long.parseLong(f[6])));
     }
-    List<Http.Result> http = full ? Http.run(20, 3, Http.WARM_RUNS) : Http.run(2, 1, 1);
+    List<Http.Result> http = full ? Http.run(20, 3, Http.WARM_RUNS) : Http.run(1, 1, 1);
     RedisServerCost.Result redisServer = full ? RedisServerCost.measure(20_000, 3, 100_000)
         : RedisServerCost.measure(200, 1, 1_000);
     return new Results(profile, all, shots, http, redisServer, Machine.describe());
