@@ -45,6 +45,8 @@ final class Fences {
 
   private final JdbcTemplate jdbc;
   private final Set<String> known = ConcurrentHashMap.newKeySet();
+  /** The fenced insert's statement per table and columns, built once (the dialect never changes). */
+  private final ConcurrentHashMap<String, String> statements = new ConcurrentHashMap<>();
   private volatile Dialect dialect;
 
   Fences(JdbcTemplate jdbc) {
@@ -95,18 +97,18 @@ final class Fences {
    */
   void insert(String key, long token, String into, Object[] values, TransactionTemplate ownTx) {
     Dialect d = dialect();
+    String sql = statements.computeIfAbsent(into, i -> sql(d, i, values.length));
     if (d == Dialect.OTHER) {
       prepare(key, ownTx);
       ownTx.executeWithoutResult(status -> {
         if (jdbc.update(MOVE_UP, token, key, token) != 1) {
           throw refused(key, token);
         }
-        jdbc.update("INSERT INTO " + into + " VALUES (" + "?, ".repeat(values.length) + "?)", append(values, token));
+        jdbc.update(sql, append(values, token));
       });
       return;
     }
-    String sql = sql(d, into, values.length);
-    Object[] args = d == Dialect.POSTGRESQL ? prepend(key, token, values) : append(append(values, key), token);
+    Object[] args = d == Dialect.POSTGRESQL ? prepend(key, token, values) : append(values, key, token);
     Integer written = TransactionSynchronizationManager.isActualTransactionActive()
         ? ownTx.execute(status -> fencedInsert(d, sql, args)) : fencedInsert(d, sql, args);
     if (written == null || written != 1) {
@@ -127,12 +129,14 @@ final class Fences {
     }
   }
 
-  private String sql(Dialect d, String into, int valueCount) {
+  private static String sql(Dialect d, String into, int valueCount) {
     String values = "?, ".repeat(valueCount);
-    return d == Dialect.POSTGRESQL
-        ? "WITH f AS (" + UPSERT_POSTGRESQL + " RETURNING token) INSERT INTO " + into + " SELECT " + values
-            + "f.token FROM f"
-        : "INSERT INTO " + into + " SELECT " + values + "token FROM FINAL TABLE (" + MERGE_H2 + ")";
+    return switch (d) {
+      case POSTGRESQL -> "WITH f AS (" + UPSERT_POSTGRESQL + " RETURNING token) INSERT INTO " + into + " SELECT "
+          + values + "f.token FROM f";
+      case H2 -> "INSERT INTO " + into + " SELECT " + values + "token FROM FINAL TABLE (" + MERGE_H2 + ")";
+      case OTHER -> "INSERT INTO " + into + " VALUES (" + values + "?)";
+    };
   }
 
   private static FencedWriteException refused(String key, long token) {
@@ -140,9 +144,9 @@ final class Fences {
         + token + "); the lock was lost while this request was paused");
   }
 
-  private static Object[] append(Object[] values, Object last) {
-    Object[] all = Arrays.copyOf(values, values.length + 1);
-    all[values.length] = last;
+  private static Object[] append(Object[] values, Object... last) {
+    Object[] all = Arrays.copyOf(values, values.length + last.length);
+    System.arraycopy(last, 0, all, values.length, last.length);
     return all;
   }
 
