@@ -1,9 +1,11 @@
 package dev.idempotency.examples.orders.demo;
 
+import dev.idempotency.examples.orders.order.Order;
+import dev.idempotency.examples.orders.order.OrderStatus;
 import dev.idempotency.examples.orders.order.OrderStore;
 import dev.idempotency.examples.orders.order.SubmitOrder;
 import dev.idempotency.examples.orders.web.Requests;
-import java.util.Map;
+import java.net.URI;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
@@ -16,8 +18,10 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * <b>No defence, on purpose</b>: {@code POST /orders} as a service without the library would write
  * it, one {@code INSERT} of the order per request, so a double click makes two orders. It is the
- * yardstick of the benchmark of the HTTP path (what the full defence costs per request), served only
- * with {@code orders.anti-pattern=true}, under {@code /anti-pattern/}.
+ * yardstick of the benchmark of the HTTP path (what the full defence costs per request), so it
+ * answers as the defended route does (201, the order's {@code Location}, the order as JSON): the
+ * difference between the two is the defence, not the size of the answer. Served only with
+ * {@code orders.anti-pattern=true}, under {@code /anti-pattern/}.
  */
 @RestController
 @ConditionalOnProperty(prefix = "orders", name = "anti-pattern", havingValue = "true")
@@ -29,12 +33,13 @@ class UndefendedOrderController {
   }
 
   @PostMapping("/anti-pattern/orders")
-  ResponseEntity<Map<String, String>> submit(@RequestBody(required = false) Requests.OrderForm form) {
+  ResponseEntity<Order> submit(@RequestBody(required = false) Requests.OrderForm form) {
     SubmitOrder s = Requests.submit(form, false);
-    String orderId = UUID.randomUUID().toString();
+    Order o = new Order(UUID.randomUUID().toString(), s.userId(), s.productId(), s.quantity(), OrderStatus.CREATED,
+        "undefended");
     jdbc.update("INSERT INTO shop_orders (order_id, user_id, product_id, quantity, status, kind, created_at)"
-        + " VALUES (?, ?, ?, ?, 'CREATED', 'undefended', ?)", orderId, s.userId(), s.productId(), s.quantity(),
-        System.currentTimeMillis());
-    return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("orderId", orderId));
+        + " VALUES (?, ?, ?, ?, ?, ?, ?)", o.orderId(), o.userId(), o.productId(), o.quantity(), o.status().name(),
+        o.kind(), System.currentTimeMillis());
+    return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/orders/" + o.orderId())).body(o);
   }
 }
