@@ -62,7 +62,7 @@ final class Settlement {
     try {
       byte[] encoded = value == null ? null : codec.encode(value);
       envelope = Envelope.value(encoded);
-      if (encoded != null) {
+      if (encoded != null && !codec.decodesAllItEncodes()) {
         readBack(codec, encoded);
       }
     } catch (RuntimeException e) {

@@ -21,6 +21,11 @@ public final class Codecs {
     public String decode(byte[] bytes) {
       return new String(bytes, StandardCharsets.UTF_8);
     }
+
+    @Override
+    public boolean decodesAllItEncodes() {
+      return true;
+    }
   };
 
   private static final ResultCodec<byte[]> BYTES = new ResultCodec<>() {
@@ -32,6 +37,11 @@ public final class Codecs {
     @Override
     public byte[] decode(byte[] bytes) {
       return bytes.clone();
+    }
+
+    @Override
+    public boolean decodesAllItEncodes() {
+      return true;
     }
   };
 
@@ -46,6 +56,11 @@ public final class Codecs {
       requireLength(bytes, Long.BYTES, "long");
       return ByteBuffer.wrap(bytes).getLong();
     }
+
+    @Override
+    public boolean decodesAllItEncodes() {
+      return true;
+    }
   };
 
   private static final ResultCodec<Integer> INT = new ResultCodec<>() {
@@ -59,6 +74,11 @@ public final class Codecs {
       requireLength(bytes, Integer.BYTES, "int");
       return ByteBuffer.wrap(bytes).getInt();
     }
+
+    @Override
+    public boolean decodesAllItEncodes() {
+      return true;
+    }
   };
 
   private static final ResultCodec<Boolean> BOOLEAN = new ResultCodec<>() {
@@ -71,6 +91,11 @@ public final class Codecs {
     public Boolean decode(byte[] bytes) {
       requireLength(bytes, 1, "boolean");
       return bytes[0] != 0;
+    }
+
+    @Override
+    public boolean decodesAllItEncodes() {
+      return true;
     }
   };
 

@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,10 +54,19 @@ record StoredResponse(int status, List<String> headers, byte[] body) {
     return new StoredResponse(status, headers, body);
   }
 
-  /** A compact binary form: version, status, header count, pairs, body; checked when read. */
+  /**
+   * A compact binary form: version, status, header count, pairs, body. Checked when written (a
+   * response it could not read back is refused with a {@link ResultCodecException}, so the engine
+   * need not decode each new one before storing it) and when read.
+   */
   static final ResultCodec<StoredResponse> CODEC = new ResultCodec<>() {
     @Override
     public byte[] encode(StoredResponse r) {
+      if (r.status() < 100 || r.status() > 599 || r.headers().size() > Short.MAX_VALUE
+          || r.headers().size() % 2 != 0) {
+        throw new ResultCodecException("stored response: status " + r.status() + " or its "
+            + r.headers().size() / 2 + " headers cannot be stored", null);
+      }
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(r.body().length + 64);
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         out.writeByte(VERSION);
@@ -70,9 +78,15 @@ record StoredResponse(int status, List<String> headers, byte[] body) {
         out.writeInt(r.body().length);
         out.write(r.body());
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        // A header over 65,535 bytes in modified UTF-8 (writeUTF refuses it); a byte array never fails.
+        throw new ResultCodecException("stored response: " + e.getMessage(), e);
       }
       return bytes.toByteArray();
+    }
+
+    @Override
+    public boolean decodesAllItEncodes() {
+      return true;
     }
 
     @Override
