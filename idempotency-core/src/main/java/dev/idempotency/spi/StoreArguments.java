@@ -79,8 +79,10 @@ public final class StoreArguments {
       char c = id.charAt(i);
       ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
     }
-    Require.argument(ok, "reservationId", "must be 1 to " + StockReservations.MAX_ID_LENGTH
-        + " ASCII letters, digits, '-' or '_', was " + id.length() + " characters");
+    if (!ok) {
+      throw new InvalidInputException("reservationId", "must be 1 to " + StockReservations.MAX_ID_LENGTH
+          + " ASCII letters, digits, '-' or '_', was " + id.length() + " characters");
+    }
     return id;
   }
 
@@ -114,10 +116,14 @@ public final class StoreArguments {
     Require.argument(!tiers.isEmpty(), "tiers", "at least one tier");
     for (RateLimitStore.Tier t : tiers) {
       Require.nonNull(t, "tier");
-      Require.argument(t.intervalMicros() > 0, "tier", "interval must be positive, was " + t.intervalMicros());
+      if (t.intervalMicros() <= 0) {
+        throw new InvalidInputException("tier", "interval must be positive, was " + t.intervalMicros());
+      }
       Require.argument(t.capacityMicros() >= t.intervalMicros(), "tier",
           "capacity must be at least one interval, was " + t.capacityMicros());
     }
-    Require.argument(permits > 0, "permits", "must be positive, was " + permits);
+    if (permits <= 0) {
+      throw new InvalidInputException("permits", "must be positive, was " + permits);
+    }
   }
 }

@@ -168,7 +168,9 @@ public final class StateMachine<S extends Enum<S>> {
   }
 
   private static OptionalLong version(long expectedVersion) {
-    Require.argument(expectedVersion >= 0, "expectedVersion", "must be >= 0, was " + expectedVersion);
+    if (expectedVersion < 0) {
+      throw new InvalidInputException("expectedVersion", "must be >= 0, was " + expectedVersion);
+    }
     return OptionalLong.of(expectedVersion);
   }
 
@@ -176,7 +178,9 @@ public final class StateMachine<S extends Enum<S>> {
     checkId(entityId);
     Require.nonNull(to, "to");
     Set<String> from = sourcesByTarget.get(to);
-    Require.argument(from != null, "to", "no declared transition of " + name + " leads to " + to);
+    if (from == null) {
+      throw new InvalidInputException("to", "no declared transition of " + name + " leads to " + to);
+    }
     StateStore.TransitionAttempt attempt = StoreCalls.call(store.name(), "transition", listener, name,
         () -> store.transition(entityId, from, to.name(), condition));
     TransitionResult<S> result = classify(entityId, to, condition, attempt);

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
+import dev.idempotency.InvalidInputException;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.spi.RecordBackend;
 import dev.idempotency.spi.RecordStore;
@@ -137,7 +138,9 @@ public final class HazelcastRecordStore implements RecordStore {
 
   @Override
   public long replace(String key, long expectedVersion, byte[] value, Duration ttl) {
-    Require.argument(expectedVersion > 0, "expectedVersion", "must be positive, was " + expectedVersion);
+    if (expectedVersion <= 0) {
+      throw new InvalidInputException("expectedVersion", "must be positive, was " + expectedVersion);
+    }
     Require.nonNull(key, "key");
     Write w = new Write(expectedVersion, Require.nonNull(value, "value"), ttlMicros(ttl));
     return ByteBuffer.wrap(call("replace", () -> map.executeOnKey(key, w))).getLong();
