@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * full defence (the {@code Idempotency-Key} filter, two rate limits, the one-time token, the fenced
  * lock, the dedup row and the unique key in one transaction), each request a new order with its own
  * key and token; the same endpoint replaying a duplicate; and, as the yardstick, the same order
- * written with no defence ({@code POST /anti-pattern/orders}, one {@code INSERT}). The service runs
+ * written with no defence ({@code POST /anti-pattern/orders}, one {@code INSERT}, answering as the
+ * defended route does: 201, {@code Location}, the order as JSON). The service runs
  * on its embedded defaults (in-memory stores, H2) in its own JVM, started from
  * {@code idempotency-examples/target/order-service.jar} (or {@code -Dbench.orderService}); the rate
  * limits are raised so that they admit the load (their cost stays in). Tokens are issued before the
@@ -113,7 +114,8 @@ final class Http {
         + "defaults (in-memory stores, H2) in its own JVM on the same 2 cores. With the full defence every request "
         + "is a new order (its own `Idempotency-Key`, user and one-time token, issued just before the run, outside "
         + "its CPU time); the replay sends one order's request again and again; no defence is the same order as one "
-        + "`INSERT` (`POST /anti-pattern/orders`). The rate limits are raised to admit the load. Each path is warmed "
+        + "`INSERT` (`POST /anti-pattern/orders`), answered as the defended route answers (201, `Location`, the "
+        + "order as JSON). The rate limits are raised to admit the load. Each path is warmed "
         + "until its CPU per request settles (within 5 %% of the warm-up run before it, at most %d runs as long as a "
         + "measured one; the full defence with new orders), then the three are measured in alternated rounds (A B C, "
         + "B C A, C A B, ...), and each figure is the median over the rounds; CPU is the service process's user and "
