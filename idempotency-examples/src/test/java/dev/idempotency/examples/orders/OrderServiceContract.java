@@ -35,6 +35,8 @@ abstract class OrderServiceContract {
   Chaos chaos;
   @Autowired
   org.springframework.context.ApplicationContext context;
+  @Autowired
+  dev.idempotency.state.StateMachine<dev.idempotency.examples.orders.order.OrderStatus> lifecycle;
 
   Http http;
   final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -248,6 +250,23 @@ abstract class OrderServiceContract {
     assertThat(cancel.text("currentState")).isEqualTo("SHIPPED");
     assertThat(cancel.text("detail")).contains("SHIPPED");
     assertThat(http.post("/orders/" + UUID.randomUUID() + "/pay", null, null).status()).isEqualTo(404);
+  }
+
+  /**
+   * A new form order writes nothing to the state machine (one store call fewer per order); its first
+   * move creates its state from the database and moves it, and the moves after it are the machine's.
+   */
+  @Test
+  void aNewOrdersStateIsCreatedByItsFirstMoveFromTheDatabase() throws Exception {
+    String user = "u4b-" + run;
+    String orderId = http.post("/orders", form(user, token(user)), UUID.randomUUID().toString()).text("orderId");
+    assertThat(lifecycle.current(orderId)).as("no state written when the order is placed").isEmpty();
+    assertThat(http.post("/orders/" + orderId + "/pay", null, null).text("status")).isEqualTo("PAID");
+    assertThat(lifecycle.current(orderId)).hasValueSatisfying(t -> assertThat(t.current().name()).isEqualTo("PAID"));
+    assertThat(http.post("/orders/" + orderId + "/pay", null, null).text("status")).isEqualTo("PAID");
+    assertThat(store.payments(orderId)).isEqualTo(1);
+    assertThat(http.post("/orders/" + orderId + "/cancel", null, null).text("status")).isEqualTo("CANCELLED");
+    assertThat(http.post("/orders/" + orderId + "/ship", null, null).status()).isEqualTo(409);
   }
 
   @Test
