@@ -151,11 +151,15 @@ final class Http {
     }
     Path work = Files.createTempDirectory("bench-http");
     int port = freePort();
+    // Every user, order and key of this run carries its id, so that on real servers the run can delete
+    // what it wrote (hundreds of thousands of orders and keys, which would slow whatever runs next).
+    String id = "bench-http-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString(), "serve",
         "--server.port=" + port, "--orders.anti-pattern=true", "--orders.user-per-second=1000000",
         "--orders.global-per-second=1000000", "--logging.level.root=WARN"));
     if (profiles != null) {
       command.add("--spring.profiles.active=" + profiles);
+      command.add("--idempotency.redis.key-prefix=" + id);
     }
     Process service = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start();
@@ -169,7 +173,7 @@ final class Http {
       // Warm every path until its CPU per request settles (the JIT compiles the defended path's code for
       // tens of seconds; a short warm-up bills that compilation to the first measured runs).
       int warmup = seconds;
-      Run warmPlain = warm("no defence", () -> List.of(), args -> wrk(wrk, plain, base, warmup, args), run -> true,
+      Run warmPlain = warm("no defence", () -> List.of(id), args -> wrk(wrk, plain, base, warmup, args), run -> true,
           service, warmRuns);
       // The first warm run of the full defence gets as many new orders as the path with no defence
       // (always the faster) served in its warm run, each later one half again as many as the run before
@@ -181,14 +185,14 @@ final class Http {
       Run warmDefended = warm("full defence", () -> {
         int r = warmRound[0]++;
         issued[0] = warmOrders[0];
-        return List.of(tokens(client, base, work.resolve("warm-" + r + ".txt"), "warm" + r, issued[0]).toString(),
+        return List.of(tokens(client, base, work.resolve("warm-" + r + ".txt"), id + "-warm" + r, issued[0]).toString(),
             Integer.toString(THREADS));
       }, args -> {
         Run run = wrk(wrk, defended, base, warmup, args);
         warmOrders[0] = (int) Math.min(MAX_ORDERS, Math.max(4_000, run.requests() * 1.5));
         return run;
       }, run -> run.requests() <= issued[0], service, warmRuns);
-      Path one = tokens(client, base, work.resolve("one.txt"), "again", 1);
+      Path one = tokens(client, base, work.resolve("one.txt"), id + "-again", 1);
       warm("replay", () -> List.of(one.toString()), args -> wrk(wrk, replay, base, warmup, args), run -> true,
           service, warmRuns);
       // Enough tokens that no measured request of the full defence repeats one (a repeat is a replay,
@@ -203,8 +207,8 @@ final class Http {
       for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < order.size(); k++) {
           MeasuredPath path = order.get((k + r) % order.size());
-          List<String> args = path == none ? List.of()
-              : path == full ? List.of(tokens(client, base, work.resolve("tokens-" + r + ".txt"), "bench" + r, orders)
+          List<String> args = path == none ? List.of(id)
+              : path == full ? List.of(tokens(client, base, work.resolve("tokens-" + r + ".txt"), id + "-round" + r, orders)
                   .toString(), Integer.toString(THREADS)) : List.of(one.toString());
           Path lua = path == none ? plain : path == full ? defended : replay;
           Duration cpuBefore = cpu(service);
@@ -223,6 +227,37 @@ final class Http {
       service.destroy();
       if (!service.waitFor(20, TimeUnit.SECONDS)) {
         service.destroyForcibly();
+      }
+      if (profiles != null) {
+        deleteWhatTheRunWrote(profiles, id);
+      }
+    }
+  }
+
+  /**
+   * Deletes the run's keys from Redis and its orders and fence rows from the database, where the
+   * profiles put them; the service's other tables hold nothing per order.
+   */
+  private static void deleteWhatTheRunWrote(String profiles, String id) throws IOException {
+    List<String> on = List.of(profiles.split(","));
+    if (on.contains("redis")) {
+      try (redis.clients.jedis.RedisClient redis = Servers.redis()) {
+        Servers.deleteKeys(redis, id);
+      }
+    }
+    for (String database : List.of("postgres", "mariadb")) {
+      if (on.contains(database)) {
+        try (com.zaxxer.hikari.HikariDataSource pool = Servers.pool(database, "http");
+            java.sql.Connection c = pool.getConnection();
+            java.sql.PreparedStatement orders = c.prepareStatement("DELETE FROM shop_orders WHERE user_id LIKE ?");
+            java.sql.PreparedStatement fences = c.prepareStatement("DELETE FROM shop_fences WHERE fence_key LIKE ?")) {
+          orders.setString(1, id + "-%");
+          orders.executeUpdate();
+          fences.setString(1, "order:" + id + "-%");
+          fences.executeUpdate();
+        } catch (java.sql.SQLException e) {
+          throw new IOException("could not delete the run's orders (user ids " + id + "-...) from " + database, e);
+        }
       }
     }
   }
@@ -403,9 +438,13 @@ final class Http {
   /** A new order per request, written with no defence. */
   private static final String PLAIN = THREAD_IDS + """
       local n = 0
+      local run = "plain"
+      function init(args)
+        run = args[1]
+      end
       function request()
         n = n + 1
-        local body = '{"userId":"plain-' .. tid .. '-' .. n .. '","productId":"book-1","quantity":1}'
+        local body = '{"userId":"' .. run .. '-plain-' .. tid .. '-' .. n .. '","productId":"book-1","quantity":1}'
         return wrk.format("POST", "/anti-pattern/orders", {["Content-Type"] = "application/json"}, body)
       end
       """;
