@@ -163,6 +163,7 @@ final class Http {
     }
     Process service = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start();
+    Exception failure = null;
     try {
       String base = "http://127.0.0.1:" + port;
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -182,7 +183,8 @@ final class Http {
       int[] warmOrders = {(int) Math.min(MAX_ORDERS, Math.max(4_000, warmPlain.requests() * 1.2))};
       int[] issued = {0};
       int[] warmRound = {0};
-      Run warmDefended = warm("full defence", () -> {
+      double[] fastest = {0};
+      warm("full defence", () -> {
         int r = warmRound[0]++;
         issued[0] = warmOrders[0];
         return List.of(tokens(client, base, work.resolve("warm-" + r + ".txt"), id + "-warm" + r, issued[0]).toString(),
@@ -190,16 +192,18 @@ final class Http {
       }, args -> {
         Run run = wrk(wrk, defended, base, warmup, args);
         warmOrders[0] = (int) Math.min(MAX_ORDERS, Math.max(4_000, run.requests() * 1.5));
+        fastest[0] = Math.max(fastest[0], run.requestsPerSecond());
         return run;
       }, run -> run.requests() <= issued[0], service, warmRuns);
       Path one = tokens(client, base, work.resolve("one.txt"), id + "-again", 1);
       warm("replay", () -> List.of(one.toString()), args -> wrk(wrk, replay, base, warmup, args), run -> true,
           service, warmRuns);
       // Enough tokens that no measured request of the full defence repeats one (a repeat is a replay,
-      // not a new order), issued just before the run, outside its CPU time: twice the settled warm rate,
-      // four times an unsettled one (a smoke's single warm run can be far slower than its measured run).
+      // not a new order), issued just before the run, outside its CPU time: twice the fastest warm run's
+      // rate (the last one may be slower than the measured runs: a run of 5 s on real servers served five
+      // times its last warm run's rate), four times a smoke's single, unsettled one.
       double margin = warmRuns > 1 ? 2 : 4;
-      int orders = (int) Math.min(MAX_ORDERS, Math.max(2_000, warmDefended.requestsPerSecond() * seconds * margin));
+      int orders = (int) Math.min(MAX_ORDERS, Math.max(2_000, fastest[0] * seconds * margin));
       MeasuredPath none = new MeasuredPath("no defence: POST /anti-pattern/orders");
       MeasuredPath full = new MeasuredPath("full defence: POST /orders, each a new order");
       MeasuredPath again = new MeasuredPath("full defence: POST /orders, a duplicate (replayed)");
@@ -223,13 +227,24 @@ final class Http {
         }
       }
       return List.of(none.result(), full.result(), again.result());
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      failure = e;
+      throw e;
     } finally {
       service.destroy();
       if (!service.waitFor(20, TimeUnit.SECONDS)) {
         service.destroyForcibly();
       }
       if (profiles != null) {
-        deleteWhatTheRunWrote(profiles, id);
+        try {
+          deleteWhatTheRunWrote(profiles, id);
+        } catch (IOException | RuntimeException e) {
+          // The run's own failure, if it had one, is the one to report; this one goes with it.
+          if (failure == null) {
+            throw e;
+          }
+          failure.addSuppressed(e);
+        }
       }
     }
   }
