@@ -133,8 +133,10 @@ public abstract class StateMachineContract extends ContractSupport {
     // From PAID an order may be shipped or cancelled, and neither allows the other afterwards.
     String id = newOrder();
     orders().transition(id, OrderState.PAID);
+    // Four clients, as four instances, built before the start: the race is among the transitions.
+    List<StateMachine<OrderState>> clients = List.of(orders(), orders(), orders(), orders());
     List<Race.Outcome<TransitionResult<OrderState>>> outcomes = Race.run(64, i -> () ->
-        orders().transition(id, i % 2 == 0 ? OrderState.SHIPPED : OrderState.CANCELLED));
+        clients.get(i % 4).transition(id, i % 2 == 0 ? OrderState.SHIPPED : OrderState.CANCELLED));
     assertThat(outcomes).as("every racer is answered").allSatisfy(o -> assertThat(o.failure()).isNull());
     List<TransitionResult<OrderState>> applied = outcomes.stream().map(Race.Outcome::value)
         .filter(r -> r.outcome() == Outcome.APPLIED).toList();
@@ -185,8 +187,9 @@ public abstract class StateMachineContract extends ContractSupport {
   void sixtyFourHoldersWithDifferentTokensApplyATransitionOnceAndStaleOnesAreFenced() throws Exception {
     String id = newOrder();
     assertThat(orders().transition(id, OrderState.PAID, FencingToken.of(1_000)).outcome()).isEqualTo(Outcome.APPLIED);
+    List<StateMachine<OrderState>> clients = List.of(orders(), orders(), orders(), orders());
     List<Race.Outcome<TransitionResult<OrderState>>> outcomes = Race.run(64, i -> () ->
-        orders().transition(id, OrderState.SHIPPED, FencingToken.of(970 + i)));
+        clients.get(i % 4).transition(id, OrderState.SHIPPED, FencingToken.of(970 + i)));
     // Tokens 970..999 are older than the fence (1000): always fenced. Of 1000..1033, exactly one applies.
     for (int i = 0; i < 64; i++) {
       TransitionResult<OrderState> r = outcomes.get(i).value();
