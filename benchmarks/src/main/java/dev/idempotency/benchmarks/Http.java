@@ -48,18 +48,59 @@ final class Http {
   private Http() {}
 
   /**
-   * One endpoint's figures: the median over the alternated rounds.
+   * One endpoint's figures over one or more service JVMs: each JVM's medians over its alternated
+   * rounds, and the median over the JVMs.
    *
    * @param name what was measured
    * @param requestsPerSecond throughput
    * @param p50Millis median latency
    * @param p99Millis 99th percentile latency
-   * @param non2xx responses that were not 2xx or 3xx, over all rounds
+   * @param non2xx responses that were not 2xx or 3xx, over all rounds of all JVMs
    * @param cpuMicrosPerRequest the service process's CPU time (user and system) per request
-   * @param rounds how many measured rounds the medians are of
+   * @param rounds how many measured rounds each JVM's medians are of
+   * @param cpuPerFork each service JVM's median CPU per request, in the order the JVMs ran
    */
   record Result(String name, double requestsPerSecond, double p50Millis, double p99Millis, long non2xx,
-      double cpuMicrosPerRequest, int rounds) {}
+      double cpuMicrosPerRequest, int rounds, List<Double> cpuPerFork) {
+    Result {
+      cpuPerFork = List.copyOf(cpuPerFork);
+    }
+
+    /** @return how many service JVMs were measured */
+    int forks() {
+      return cpuPerFork.size();
+    }
+
+    /**
+     * This path's CPU per request over another's, JVM by JVM: both were measured in the same JVM, in
+     * alternated rounds, so each JVM's pair shares its JIT's decisions and the machine's state.
+     *
+     * @param other the path to compare with, measured in the same JVMs
+     * @return one ratio per JVM
+     */
+    double[] ratiosTo(Result other) {
+      double[] r = new double[forks()];
+      for (int f = 0; f < r.length; f++) {
+        r[f] = cpuPerFork.get(f) / other.cpuPerFork.get(f);
+      }
+      return r;
+    }
+
+    /**
+     * @param other the path to compare with
+     * @return the median of the per-JVM ratios, and with several JVMs their range, as {@code x1.36
+     *     (x1.31–x1.45)}
+     */
+    String ratioTo(Result other) {
+      double[] r = ratiosTo(other);
+      String median = String.format(Locale.ROOT, "x%.2f", median(r));
+      if (r.length == 1) {
+        return median;
+      }
+      java.util.Arrays.sort(r);
+      return String.format(Locale.ROOT, "%s (x%.2f–x%.2f)", median, r[0], r[r.length - 1]);
+    }
+  }
 
   /** One wrk run. */
   private record Run(double requestsPerSecond, double p50Millis, double p99Millis, long non2xx, long requests) {}
@@ -79,7 +120,8 @@ final class Http {
           median(runs.stream().mapToDouble(Run::p50Millis).toArray()),
           median(runs.stream().mapToDouble(Run::p99Millis).toArray()),
           runs.stream().mapToLong(Run::non2xx).sum(),
-          median(cpuPerRequest.stream().mapToDouble(Double::doubleValue).toArray()), runs.size());
+          median(cpuPerRequest.stream().mapToDouble(Double::doubleValue).toArray()),
+          runs.size(), List.of(median(cpuPerRequest.stream().mapToDouble(Double::doubleValue).toArray())));
     }
   }
 
@@ -119,12 +161,14 @@ final class Http {
         + "until its CPU per request settles (within 5 %% of the warm-up run before it, at most %d runs as long as a "
         + "measured one; the full defence with new orders), then the three are measured in alternated rounds (A B C, "
         + "B C A, C A B, ...), and each figure is the median over the rounds; CPU is the service process's user and "
-        + "system time over a run divided by its requests.",
+        + "system time over a run divided by its requests. The whole is repeated in several service JVMs, one after "
+        + "the other (one JVM measures one set of its JIT's decisions); a figure is the median over the JVMs, and a "
+        + "ratio the median of each JVM's own ratio, with their range.",
         THREADS, CONNECTIONS, WARM_RUNS);
   }
 
   /**
-   * Measures the three paths, alternated, or nothing if wrk or the jar is missing.
+   * Measures the three paths, alternated, in one service JVM, or nothing if wrk or the jar is missing.
    *
    * @param seconds each measured run's duration, and each warm-up run's
    * @param rounds how many alternated rounds
@@ -133,16 +177,55 @@ final class Http {
    * @return the figures, no defence first
    */
   static List<Result> run(int seconds, int rounds, int warmRuns) throws IOException, InterruptedException {
-    return run(seconds, rounds, warmRuns, null);
+    return run(seconds, rounds, warmRuns, null, 1);
   }
 
   /**
-   * As {@link #run(int, int, int)}, with the service on the given Spring profiles ({@code
-   * redis,postgres}: its stores on Redis, its orders on PostgreSQL) instead of its embedded defaults.
+   * As {@link #run(int, int, int)}, in {@code forks} service JVMs one after the other, with the
+   * service on the given Spring profiles ({@code redis,postgres}: its stores on Redis, its orders on
+   * PostgreSQL) instead of its embedded defaults. One JVM measures one set of its JIT's decisions:
+   * two runs of the same code differed by more than a change under test (x1.36 and x1.53), so a
+   * figure is the median over several JVMs, and the ratios are taken JVM by JVM
+   * ({@link Result#ratioTo}).
    *
    * @param profiles the service's active profiles, or null for its embedded defaults
+   * @param forks how many service JVMs, at least 1
+   * @return the figures, no defence first: per path, the median over the JVMs of each JVM's medians
    */
-  static List<Result> run(int seconds, int rounds, int warmRuns, String profiles)
+  static List<Result> run(int seconds, int rounds, int warmRuns, String profiles, int forks)
+      throws IOException, InterruptedException {
+    if (forks < 1) {
+      throw new IllegalArgumentException("forks: at least 1, was " + forks);
+    }
+    List<List<Result>> perFork = new ArrayList<>();
+    for (int f = 0; f < forks; f++) {
+      List<Result> one = runOne(seconds, rounds, warmRuns, profiles);
+      if (one.isEmpty()) {
+        return one;
+      }
+      perFork.add(one);
+      if (forks > 1) {
+        System.out.printf(Locale.ROOT, "HTTP, service JVM %d of %d: CPU per request %.1f / %.1f / %.1f us"
+            + " (new order %s, replay %s of no defence)%n", f + 1, forks, one.get(0).cpuMicrosPerRequest(),
+            one.get(1).cpuMicrosPerRequest(), one.get(2).cpuMicrosPerRequest(), one.get(1).ratioTo(one.get(0)),
+            one.get(2).ratioTo(one.get(0)));
+      }
+    }
+    List<Result> merged = new ArrayList<>();
+    for (int p = 0; p < perFork.get(0).size(); p++) {
+      int path = p;
+      List<Result> of = perFork.stream().map(results -> results.get(path)).toList();
+      merged.add(new Result(of.get(0).name(), median(of.stream().mapToDouble(Result::requestsPerSecond).toArray()),
+          median(of.stream().mapToDouble(Result::p50Millis).toArray()),
+          median(of.stream().mapToDouble(Result::p99Millis).toArray()),
+          of.stream().mapToLong(Result::non2xx).sum(),
+          median(of.stream().mapToDouble(Result::cpuMicrosPerRequest).toArray()), rounds,
+          of.stream().map(Result::cpuMicrosPerRequest).toList()));
+    }
+    return merged;
+  }
+
+  private static List<Result> runOne(int seconds, int rounds, int warmRuns, String profiles)
       throws IOException, InterruptedException {
     Path wrk = wrk();
     if (wrk == null || !Files.isRegularFile(jar())) {

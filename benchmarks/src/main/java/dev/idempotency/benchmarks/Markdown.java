@@ -170,14 +170,14 @@ final class Markdown {
       md.append(Http.describe()).append("\n\n");
       md.append("| endpoint | requests/s | p50 ms | p99 ms | non-2xx | server CPU µs per request | CPU per request to no defence |\n");
       md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-      double plain = results.http().stream().filter(h -> h.name().startsWith("no defence")).findFirst()
-          .map(Http.Result::cpuMicrosPerRequest).orElse(Double.NaN);
+      Http.Result plain = results.http().get(0);
       for (Http.Result h : results.http()) {
-        md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %d | %.0f | x%.2f |%n", h.name(),
+        md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %d | %.0f | %s |%n", h.name(),
             h.requestsPerSecond(), h.p50Millis(), h.p99Millis(), h.non2xx(), h.cpuMicrosPerRequest(),
-            h.cpuMicrosPerRequest() / plain));
+            h.ratioTo(plain)));
       }
-      md.append(String.format(Locale.ROOT, "%nMedians of %d alternated round(s).%n", results.http().get(0).rounds()));
+      md.append(String.format(Locale.ROOT, "%nMedians of %d alternated round(s) in each of %d service JVM(s).%n",
+          plain.rounds(), plain.forks()));
     }
 
     md.append("\n## Redis: what the server spends per operation, and a record's bytes\n\n")

@@ -39,9 +39,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * }</pre>
  *
  * <p>{@code --profile smoke} runs every benchmark once, briefly (what CI runs);
- * {@code --http SECONDS [ROUNDS [PROFILES]]} only the order service's HTTP path ({@link Http}), alternated
- * over ROUNDS rounds (3 unless given), with the service's CPU per request, on its embedded defaults or
- * on the Spring profiles given ({@code redis,postgres}); {@code --redis-server CALLS
+ * {@code --http SECONDS [ROUNDS [PROFILES]] [--forks N]} only the order service's HTTP path ({@link
+ * Http}), alternated over ROUNDS rounds (3 unless given) in each of N service JVMs ({@value
+ * #HTTP_FORKS} unless given), with the service's CPU per request, on its embedded defaults or on the
+ * Spring profiles given ({@code redis,postgres}); {@code --redis-server CALLS
  * ROUNDS} what Redis itself spends per operation beside its baseline, and the bytes of a completed
  * record beside a raw string ({@link RedisServerCost}); anything else is
  * passed to JMH as its own command line, and the ratios are printed:
@@ -53,6 +54,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Report {
   /** Every operation's raw baselines, the first a class has being the one it is measured against. */
   static final Map<String, List<String>> BASELINES = new LinkedHashMap<>();
+  /** How many service JVMs the HTTP path is measured in, unless {@code --forks} says otherwise. */
+  static final int HTTP_FORKS = 3;
   /** The ratio the issue sets as a target. */
   static final double TARGET_RATIO = 1.15;
   /** Above this a near-cache replay misses its target, in microseconds. */
@@ -98,10 +101,21 @@ public final class Report {
    */
   public static void main(String[] args) throws Exception {
     if (args.length >= 2 && "--http".equals(args[0])) {
-      int rounds = args.length >= 3 ? Integer.parseInt(args[2]) : 3;
-      String profiles = args.length >= 4 ? args[3] : null;
-      for (Http.Result r : Http.run(Integer.parseInt(args[1]), rounds, Http.WARM_RUNS, profiles)) {
+      List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+      int forks = HTTP_FORKS;
+      int at = rest.indexOf("--forks");
+      if (at >= 0) {
+        forks = Integer.parseInt(rest.get(at + 1));
+        rest.subList(at, at + 2).clear();
+      }
+      int rounds = rest.size() >= 2 ? Integer.parseInt(rest.get(1)) : 3;
+      String profiles = rest.size() >= 3 ? rest.get(2) : null;
+      List<Http.Result> http = Http.run(Integer.parseInt(rest.get(0)), rounds, Http.WARM_RUNS, profiles, forks);
+      for (Http.Result r : http) {
         System.out.println(r);
+      }
+      for (Http.Result r : http.subList(Math.min(1, http.size()), http.size())) {
+        System.out.println(r.name() + ": CPU per request " + r.ratioTo(http.get(0)) + " of no defence");
       }
       return;
     }
@@ -176,7 +190,7 @@ public final class Report {
       shots.add(new Storm(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
           Integer.parseInt(f[5]), Long.parseLong(f[6])));
     }
-    List<Http.Result> http = full ? Http.run(20, 3, Http.WARM_RUNS) : Http.run(1, 1, 1);
+    List<Http.Result> http = full ? Http.run(10, 3, Http.WARM_RUNS, null, HTTP_FORKS) : Http.run(1, 1, 1);
     RedisServerCost.Result redisServer = full ? RedisServerCost.measure(20_000, 3, 100_000)
         : RedisServerCost.measure(200, 1, 1_000);
     return new Results(profile, all, shots, http, redisServer, Machine.describe());
