@@ -4,6 +4,8 @@ import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyListener;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.internal.Exceptions;
+import dev.idempotency.spi.StepRunner;
+import dev.idempotency.spi.StoreStep;
 import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.support.Require;
 import java.util.ArrayList;
@@ -36,6 +38,10 @@ import org.slf4j.LoggerFactory;
  *       {@link StoreUnavailableException}; SKIP logs, reports {@code LAYER_SKIPPED} and lets the next
  *       layer decide. A layer that fails after the inner layers ran never makes them run again.</li>
  *   <li>The action's own exceptions propagate unchanged.</li>
+ *   <li>Layers next to each other whose opening store calls one backend can send together
+ *       ({@link Layer#open}) make them in one round trip, in order, stopping at the first that
+ *       refuses, with the effects and outcomes of making them one by one; what such a call took
+ *       for a layer that was then never reached is given back.</li>
  *   <li>Every layer's decision (passed, replayed, stopped with its reason, skipped, failed) is
  *       reported to the {@link LayerListener}s given to the builder, outermost layer first.</li>
  *   <li>With {@link Builder#intentOutcomes intent outcomes}, an intent's retry gets the intent's
@@ -110,23 +116,34 @@ public final class LayeredDefence<R, T> {
     Require.nonNull(request, "request");
     Require.nonNull(action, "action");
     DefenceOutcome<T> outcome;
+    Openings openings = new Openings();
     try {
-      outcome = run(0, request, action);
+      outcome = run(0, request, action, openings);
     } catch (Exception e) {
       throw Exceptions.rethrow(e);
+    } finally {
+      openings.giveBackUnused();
     }
     return intents == null ? outcome : intents.settle(request, outcome);
   }
 
-  private DefenceOutcome<T> run(int index, R request, Action<R, T, ?> action) throws Exception {
+  private DefenceOutcome<T> run(int index, R request, Action<R, T, ?> action, Openings openings) throws Exception {
     if (index == layers.size()) {
       return new DefenceOutcome.Executed<>(action.run(request));
     }
     Layer<R, T> layer = layers.get(index);
-    OnceChain next = new OnceChain(layer.name(), () -> run(index + 1, request, action));
+    OnceChain next = new OnceChain(layer.name(), () -> run(index + 1, request, action, openings));
     DefenceOutcome<T> outcome;
     try {
-      outcome = layer.apply(request, next);
+      Opened<T> opened = openings.take(index, request);
+      if (opened == null) {
+        outcome = layer.apply(request, next);
+      } else if (opened.failure != null) {
+        opened.opening.failed(opened.failure);
+        throw opened.failure;
+      } else {
+        outcome = opened.opening.apply(opened.reply, next);
+      }
     } catch (StoreUnavailableException e) {
       if (policies.get(index) != FailurePolicy.SKIP || next.failedInside) {
         if (!next.called) {
@@ -169,6 +186,113 @@ public final class LayeredDefence<R, T> {
         l.decided(decision);
       } catch (RuntimeException e) {
         LOG.warn("layer listener {} failed on {}", l, decision, e);
+      }
+    }
+  }
+
+  /** A layer's opening step that ran ahead of the layer: its reply, or the run's failure. */
+  private static final class Opened<T> {
+    final Layer.Opening<T> opening;
+    final Object reply;
+    final RuntimeException failure;
+    boolean applied;
+
+    Opened(Layer.Opening<T> opening, Object reply, RuntimeException failure) {
+      this.opening = opening;
+      this.reply = reply;
+      this.failure = failure;
+    }
+  }
+
+  /**
+   * One request's opening steps: when a layer is reached whose opening step shares its runner with
+   * the next layers', all of theirs run in one round trip ({@link StepRunner#runInOrder}), and each
+   * layer then decides on its reply. Replies of layers never reached (a layer before them stopped
+   * although its own step passed, or threw) are given back ({@link Layer.Opening#unused}), so that
+   * running ahead never leaves a lock held or a token used for a request those layers never saw.
+   */
+  private final class Openings {
+    private Opened<T>[] opened;
+    private int plannedTo;
+
+    /** The opening of layer {@code index} that already ran, or null: the layer makes its own calls. */
+    Opened<T> take(int index, R request) {
+      if (index >= plannedTo) {
+        plan(index, request);
+      }
+      Opened<T> o = opened == null ? null : opened[index];
+      if (o != null) {
+        o.applied = true;
+      }
+      return o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void plan(int index, R request) {
+      Layer.Opening<T> first = open(index, request);
+      StepRunner runner = first == null ? null : first.step().runner();
+      if (runner == null) {
+        plannedTo = index + 1;
+        return;
+      }
+      List<Layer.Opening<T>> run = new ArrayList<>(4);
+      run.add(first);
+      for (int j = index + 1; j < layers.size(); j++) {
+        Layer.Opening<T> o = open(j, request);
+        if (o == null || !runner.equals(o.step().runner())) {
+          break;
+        }
+        run.add(o);
+      }
+      plannedTo = index + run.size();
+      if (run.size() == 1) {
+        return; // nothing to send together: the layer makes its call as always
+      }
+      List<StoreStep<?>> steps = new ArrayList<>(run.size());
+      for (Layer.Opening<T> o : run) {
+        steps.add(o.step());
+      }
+      List<Object> replies;
+      RuntimeException failure = null;
+      try {
+        replies = runner.runInOrder(steps);
+      } catch (RuntimeException e) {
+        replies = List.of();
+        failure = e;
+      }
+      if (opened == null) {
+        opened = (Opened<T>[]) new Opened<?>[layers.size()];
+      }
+      for (int k = 0; k < run.size(); k++) {
+        if (failure != null) {
+          opened[index + k] = new Opened<>(run.get(k), null, failure);
+        } else if (k < replies.size()) {
+          opened[index + k] = new Opened<>(run.get(k), replies.get(k), null);
+        }
+      }
+    }
+
+    private Layer.Opening<T> open(int index, R request) {
+      try {
+        Layer.Opening<T> o = layers.get(index).open(request);
+        return o == null || o.step() == null ? null : o;
+      } catch (RuntimeException e) {
+        return null; // the layer's apply meets the same problem where it can report it
+      }
+    }
+
+    void giveBackUnused() {
+      if (opened == null) {
+        return;
+      }
+      for (Opened<T> o : opened) {
+        if (o != null && !o.applied && o.failure == null) {
+          try {
+            o.opening.unused(o.reply);
+          } catch (RuntimeException e) {
+            LOG.warn("could not give back what a step of {} took ahead of its layer: {}", name, e.getMessage());
+          }
+        }
       }
     }
   }

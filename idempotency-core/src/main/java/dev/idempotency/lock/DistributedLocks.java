@@ -11,6 +11,7 @@ import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.Layer;
 import dev.idempotency.internal.Polling;
 import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.StoreStep;
 import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.support.StoreCalls;
@@ -125,6 +126,10 @@ public final class DistributedLocks implements AutoCloseable {
       Thread.currentThread().interrupt();
       handle = Optional.empty();
     }
+    return reported(key, options, handle);
+  }
+
+  private Optional<LockHandle> reported(IdempotencyKey key, LockOptions options, Optional<LockHandle> handle) {
     if (handle.isEmpty()) {
       Listeners.report(listener, IdempotencyEvent.LOCK_CONTENDED, key.namespace());
       return handle;
@@ -134,6 +139,69 @@ public final class DistributedLocks implements AutoCloseable {
       ((FencedLock) handle.get()).startWatchdog();
     }
     return handle;
+  }
+
+  /**
+   * One attempt of {@link #tryLock(IdempotencyKey, LockOptions)} as a step its backend can send
+   * with others; its lease runs from no earlier than the attempt's creation.
+   */
+  final class Attempt {
+    final IdempotencyKey key;
+    final String storageKey;
+    final String owner;
+    final LockOptions options;
+    final long sentNanos;
+    final StoreStep<OptionalLong> step;
+
+    private Attempt(IdempotencyKey key, String owner, LockOptions options, StoreStep<OptionalLong> step,
+        long sentNanos) {
+      this.key = key;
+      this.storageKey = key.storageKey();
+      this.owner = owner;
+      this.options = options;
+      this.step = step;
+      this.sentNanos = sentNanos;
+    }
+
+    /** The step's round trip failed: reported as {@link #tryLock(IdempotencyKey, LockOptions)} reports it. */
+    void failed(RuntimeException failure) {
+      if (failure instanceof StoreUnavailableException) {
+        Listeners.report(listener, IdempotencyEvent.STORE_UNAVAILABLE, key.namespace());
+      }
+    }
+
+    /**
+     * The lock for what the step answered, as {@link #tryLock(IdempotencyKey, LockOptions)} returns
+     * it; held by another owner and with a wait in the options, it waits for it as that does.
+     */
+    Optional<LockHandle> handle(OptionalLong token) {
+      if (token.isEmpty() && !options.maxWait().isZero()) {
+        return tryLock(key, options);
+      }
+      return reported(key, options, token.isPresent()
+          ? Optional.of(new FencedLock(DistributedLocks.this, key, storageKey, owner,
+              FencingToken.of(token.getAsLong()), options, sentNanos))
+          : Optional.empty());
+    }
+  }
+
+  /** Whether the store hands out steps ({@link #attempt} may return one). */
+  boolean hasSteps() {
+    return store.stepRunner() != null;
+  }
+
+  /** An attempt at the lock as a step its backend can send with others, or null if it cannot. */
+  Attempt attempt(IdempotencyKey key, LockOptions options) {
+    if (store.stepRunner() == null) {
+      return null;
+    }
+    Require.nonNull(key, "key");
+    Require.nonNull(options, "options");
+    String owner = options.owner() != null ? options.owner()
+        : instanceId + ":" + Thread.currentThread().getId();
+    long sentNanos = time.nanoTime();
+    StoreStep<OptionalLong> step = store.tryAcquireStep(key.storageKey(), owner, options.lease());
+    return step == null ? null : new Attempt(key, owner, options, step, sentNanos);
   }
 
   /** Stops the watchdog scheduler and renewal threads this instance created (a supplied scheduler is left alone). */

@@ -5,7 +5,9 @@ import dev.idempotency.IdempotencyKey;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.Layer;
+import dev.idempotency.spi.StoreStep;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -36,7 +38,46 @@ final class LockLayer<R, T> implements Layer<R, T> {
   @Override
   public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
     IdempotencyKey k = key.apply(request);
-    Optional<LockHandle> handle = locks.tryLock(k, options);
+    return holding(request, k, locks.tryLock(k, options), next);
+  }
+
+  @Override
+  public Opening<T> open(R request) {
+    if (!locks.hasSteps()) {
+      return null;
+    }
+    IdempotencyKey k = key.apply(request);
+    DistributedLocks.Attempt attempt = locks.attempt(k, options);
+    if (attempt == null) {
+      return null;
+    }
+    return new Opening<>() {
+      @Override
+      public StoreStep<?> step() {
+        return attempt.step;
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(Object reply, Chain<T> next) throws Exception {
+        return holding(request, k, attempt.handle((OptionalLong) reply), next);
+      }
+
+      @Override
+      public void unused(Object reply) {
+        if (((OptionalLong) reply).isPresent()) {
+          locks.store().release(attempt.storageKey, attempt.owner);
+        }
+      }
+
+      @Override
+      public void failed(RuntimeException failure) {
+        attempt.failed(failure);
+      }
+    };
+  }
+
+  private DefenceOutcome<T> holding(R request, IdempotencyKey k, Optional<LockHandle> handle, Chain<T> next)
+      throws Exception {
     if (handle.isEmpty()) {
       return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.LOCKED,
           "lock " + k + " is held by another caller");

@@ -2,6 +2,7 @@ package dev.idempotency.ratelimit;
 
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.Layer;
+import dev.idempotency.spi.StoreStep;
 import java.util.function.Function;
 
 /** A rate limit as a layer; see {@link RateLimiter#asLayer}. */
@@ -24,7 +25,33 @@ final class RateLimitLayer<R, T> implements Layer<R, T> {
   @Override
   public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
     String k = key.apply(request);
-    RateLimitDecision d = limiter.tryAcquire(k);
+    return decide(k, limiter.tryAcquire(k), next);
+  }
+
+  @Override
+  public Opening<T> open(R request) {
+    if (!limiter.hasSteps()) {
+      return null;
+    }
+    String k = key.apply(request);
+    StoreStep<Long> step = limiter.acquireStep(k);
+    if (step == null) {
+      return null;
+    }
+    return new Opening<>() {
+      @Override
+      public StoreStep<?> step() {
+        return step;
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(Object reply, Chain<T> next) throws Exception {
+        return decide(k, RateLimiter.decision((Long) reply), next);
+      }
+    };
+  }
+
+  private DefenceOutcome<T> decide(String k, RateLimitDecision d, Chain<T> next) throws Exception {
     if (!d.allowed()) {
       return new DefenceOutcome.Stopped<>(name, DefenceOutcome.Reason.RATE_LIMITED,
           "rate limit " + limiter.name() + " reached for " + k + "; retry after " + d.retryAfterSeconds() + " s",

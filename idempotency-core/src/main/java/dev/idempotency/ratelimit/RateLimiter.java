@@ -5,6 +5,7 @@ import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.Layer;
 import dev.idempotency.spi.RateLimitStore;
+import dev.idempotency.spi.StoreStep;
 import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.support.StoreCalls;
 import java.time.Duration;
@@ -136,6 +137,29 @@ public final class RateLimiter {
     Require.argument(permits > 0 && permits <= maxPermits, "permits",
         "must be 1 to " + maxPermits + " (the smallest tier), was " + permits);
     long wait = StoreCalls.call(store.name(), "rate-limit", () -> store.acquire(name + ':' + k, tiers, permits));
+    return decision(wait);
+  }
+
+  /**
+   * {@link #tryAcquire(String)} as a step its backend can send with others, or null if it cannot.
+   *
+   * @throws InvalidInputException if the key is malformed
+   */
+  StoreStep<Long> acquireStep(String key) {
+    if (store.stepRunner() == null) {
+      return null;
+    }
+    String k = Require.keyText(key, "key", 256);
+    return store.acquireStep(name + ':' + k, tiers, 1);
+  }
+
+  /** Whether the store hands out steps ({@link #acquireStep} may return one). */
+  boolean hasSteps() {
+    return store.stepRunner() != null;
+  }
+
+  /** The decision for what the store answered: 0 (granted) or the microseconds to wait. */
+  static RateLimitDecision decision(long wait) {
     return wait <= 0 ? RateLimitDecision.ALLOWED : new RateLimitDecision(false, Duration.ofNanos(wait * 1_000L));
   }
 

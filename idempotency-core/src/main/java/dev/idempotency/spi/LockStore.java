@@ -38,4 +38,17 @@ public interface LockStore extends Store {
    * @return true if extended; false (and nothing changed) if the owner does not hold it
    */
   boolean extend(String key, String owner, Duration lease);
+
+  /**
+   * {@link #tryAcquire} as a step that its backend can run with others in one round trip, or null if
+   * the backend has no {@link StepRunner} (the default).
+   *
+   * @param key the storage key
+   * @param owner the owner's identity
+   * @param lease how long the lock is held
+   * @return the step, whose reply is {@link #tryAcquire}'s and passes when present; or null
+   */
+  default StoreStep<OptionalLong> tryAcquireStep(String key, String owner, Duration lease) {
+    return null;
+  }
 }

@@ -30,4 +30,15 @@ public interface MarkStore extends Store {
    * @return true if a live mark was removed
    */
   boolean unmark(String key);
+
+  /**
+   * {@link #unmark} as a step that its backend can run with others in one round trip, or null if
+   * the backend has no {@link StepRunner} (the default).
+   *
+   * @param key the storage key
+   * @return the step, whose reply is {@link #unmark}'s and passes when true; or null
+   */
+  default StoreStep<Boolean> unmarkStep(String key) {
+    return null;
+  }
 }

@@ -33,4 +33,17 @@ public interface RateLimitStore extends Store {
    * @return 0 if granted, otherwise the microseconds until every tier would grant them
    */
   long acquire(String key, List<Tier> tiers, long permits);
+
+  /**
+   * {@link #acquire} as a step that its backend can run with others in one round trip, or null if
+   * the backend has no {@link StepRunner} (the default).
+   *
+   * @param key the storage key
+   * @param tiers the tiers
+   * @param permits how many permits
+   * @return the step, whose reply is {@link #acquire}'s and passes when 0; or null
+   */
+  default StoreStep<Long> acquireStep(String key, List<Tier> tiers, long permits) {
+    return null;
+  }
 }

@@ -21,4 +21,14 @@ public interface Store {
    * @return for example {@code "in-memory"} or {@code "redis 127.0.0.1:6379"}
    */
   String name();
+
+  /**
+   * The runner of the steps this store hands out (its {@code ...Step} methods), so that a caller
+   * checks it before building a step's arguments; null (the default) if it hands out none.
+   *
+   * @return the runner, or null
+   */
+  default StepRunner stepRunner() {
+    return null;
+  }
 }

@@ -8,6 +8,7 @@ import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.Layer;
 import dev.idempotency.spi.MarkStore;
+import dev.idempotency.spi.StoreStep;
 import dev.idempotency.spi.support.Hashing;
 import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.support.Require;
@@ -128,6 +129,35 @@ public final class OneTimeTokens {
     Listeners.report(listener, consumed ? IdempotencyEvent.TOKEN_CONSUMED : IdempotencyEvent.TOKEN_REJECTED,
         scope.namespace());
     return consumed;
+  }
+
+  /**
+   * {@link #consume} as a step its backend can send with others, or null if it cannot or the token
+   * is not well-formed ({@link #consume} refuses that without a call).
+   */
+  StoreStep<Boolean> consumeStep(Scope scope, String token) {
+    Require.nonNull(scope, "scope");
+    Require.nonNull(token, "token");
+    return store.stepRunner() != null && wellFormed(token) ? store.unmarkStep(storageKey(scope, token)) : null;
+  }
+
+  /** Whether the store hands out steps ({@link #consumeStep} may return one). */
+  boolean hasSteps() {
+    return store.stepRunner() != null;
+  }
+
+  /** A {@link #consumeStep} whose round trip failed, reported as {@link #consume} reports it. */
+  void consumeFailed(Scope scope, RuntimeException failure) {
+    if (failure instanceof StoreUnavailableException) {
+      Listeners.report(listener, IdempotencyEvent.STORE_UNAVAILABLE, scope.namespace());
+    }
+  }
+
+  /** What a {@link #consumeStep} answered, reported as {@link #consume} reports it. */
+  boolean consumed(Scope scope, boolean reply) {
+    Listeners.report(listener, reply ? IdempotencyEvent.TOKEN_CONSUMED : IdempotencyEvent.TOKEN_REJECTED,
+        scope.namespace());
+    return reply;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.idempotency.Scope;
 import dev.idempotency.StoreUnavailableException;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.Layer;
+import dev.idempotency.spi.StoreStep;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,51 @@ final class TokenLayer<R, T> implements Layer<R, T> {
       return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.TOKEN_NOT_VALID,
           "no valid one-time token was presented");
     }
-    if (!tokens.consume(s, presented)) {
+    return afterConsume(s, presented, tokens.consume(s, presented), next);
+  }
+
+  @Override
+  public Opening<T> open(R request) {
+    if (!tokens.hasSteps()) {
+      return null;
+    }
+    String presented = token.apply(request);
+    if (!OneTimeTokens.isWellFormed(presented)) {
+      return null; // apply answers it, with the store's check
+    }
+    Scope s = scope.apply(request);
+    StoreStep<Boolean> step = tokens.consumeStep(s, presented);
+    if (step == null) {
+      return null;
+    }
+    return new Opening<>() {
+      @Override
+      public StoreStep<?> step() {
+        return step;
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(Object reply, Chain<T> next) throws Exception {
+        return afterConsume(s, presented, tokens.consumed(s, (Boolean) reply), next);
+      }
+
+      @Override
+      public void unused(Object reply) {
+        if ((Boolean) reply) {
+          tokens.restore(s, presented);
+        }
+      }
+
+      @Override
+      public void failed(RuntimeException failure) {
+        tokens.consumeFailed(s, failure);
+      }
+    };
+  }
+
+  private DefenceOutcome<T> afterConsume(Scope s, String presented, boolean consumed, Chain<T> next)
+      throws Exception {
+    if (!consumed) {
       return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.TOKEN_NOT_VALID,
           "the one-time token is not valid");
     }
