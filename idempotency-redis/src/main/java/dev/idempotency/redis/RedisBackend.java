@@ -64,6 +64,7 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class RedisBackend implements Backend {
   private final RedisExecutor redis;
+  private final RedisSteps steps;
   private final boolean ownsClient;
   private final RedisKeys keys;
   private final Duration stateTtl;
@@ -71,9 +72,16 @@ public final class RedisBackend implements Backend {
   private RedisBackend(UnifiedJedis jedis, boolean ownsClient, String name, String prefix, Duration stateTtl,
       RedisExecutor.Replication replication) {
     this.redis = new RedisExecutor(jedis, name, replication, prefix);
+    this.steps = new RedisSteps(redis, isCluster(jedis));
     this.ownsClient = ownsClient;
     this.keys = new RedisKeys(prefix);
     this.stateTtl = stateTtl;
+  }
+
+  /** Whether a script's keys must share a slot: a cluster client, the current one or its deprecated forerunner. */
+  @SuppressWarnings("deprecation") // a JedisCluster handed to wrap() is a cluster client too
+  private static boolean isCluster(UnifiedJedis jedis) {
+    return jedis instanceof RedisClusterClient || jedis instanceof redis.clients.jedis.JedisCluster;
   }
 
   /**
@@ -108,17 +116,17 @@ public final class RedisBackend implements Backend {
 
   @Override
   public MarkStore tokenStore() {
-    return new RedisMarkStore(redis, keys, RedisKeys.Type.TOKEN);
+    return new RedisMarkStore(redis, keys, RedisKeys.Type.TOKEN, steps);
   }
 
   @Override
   public LockStore lockStore() {
-    return new RedisLockStore(redis, keys);
+    return new RedisLockStore(redis, keys, steps);
   }
 
   @Override
   public MarkStore dedupStore() {
-    return new RedisMarkStore(redis, keys, RedisKeys.Type.DEDUP);
+    return new RedisMarkStore(redis, keys, RedisKeys.Type.DEDUP, steps);
   }
 
   /**
@@ -145,7 +153,7 @@ public final class RedisBackend implements Backend {
    */
   @Override
   public RateLimitStore rateLimitStore() {
-    return new RedisRateLimitStore(redis, keys);
+    return new RedisRateLimitStore(redis, keys, steps);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.idempotency.redis;
 
 import dev.idempotency.spi.LockStore;
+import dev.idempotency.spi.StepRunner;
+import dev.idempotency.spi.StoreStep;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
@@ -13,9 +15,12 @@ final class RedisLockStore implements LockStore {
   private final RedisExecutor redis;
   private final RedisKeys keys;
 
-  RedisLockStore(RedisExecutor redis, RedisKeys keys) {
+  private final RedisSteps steps;
+
+  RedisLockStore(RedisExecutor redis, RedisKeys keys, RedisSteps steps) {
     this.redis = redis;
     this.keys = keys;
+    this.steps = steps;
   }
 
   private byte[] lockKey(String key) {
@@ -28,9 +33,29 @@ final class RedisLockStore implements LockStore {
   }
 
   @Override
+  public StepRunner stepRunner() {
+    return steps;
+  }
+
+  @Override
   public OptionalLong tryAcquire(String key, String owner, Duration lease) {
-    Object reply = redis.run("acquire lock", Scripts.LOCK_ACQUIRE, lockKey(key),
-        List.of(Bytes.utf8(owner), Bytes.millis(lease, "lease")));
+    return acquire(lockKey(key), List.of(Bytes.utf8(owner), Bytes.millis(lease, "lease")));
+  }
+
+  /** {@inheritDoc} Among other steps, the same script's body in one script with theirs. */
+  @Override
+  public StoreStep<OptionalLong> tryAcquireStep(String key, String owner, Duration lease) {
+    byte[] k = lockKey(key);
+    List<byte[]> args = List.of(Bytes.utf8(owner), Bytes.millis(lease, "lease"));
+    return new RedisStep<>(steps, "lock-acquire", Scripts.LOCK_ACQUIRE.source(), "r", k, args,
+        () -> acquire(k, args), RedisLockStore::token, OptionalLong::isPresent);
+  }
+
+  private OptionalLong acquire(byte[] key, List<byte[]> args) {
+    return token(redis.run("acquire lock", Scripts.LOCK_ACQUIRE, key, args));
+  }
+
+  private static OptionalLong token(Object reply) {
     return reply == null ? OptionalLong.empty() : OptionalLong.of(Bytes.number(reply));
   }
 

@@ -16,17 +16,24 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 final class RedisScript {
   private final String name;
+  private final String text;
   private final byte[] source;
   private final byte[] sha;
 
   RedisScript(String name, String source) {
     this.name = name;
+    this.text = source;
     this.source = source.getBytes(StandardCharsets.UTF_8);
     this.sha = sha1Hex(this.source).getBytes(StandardCharsets.US_ASCII);
   }
 
   String name() {
     return name;
+  }
+
+  /** The Lua source, for a script that runs this one's body among others ({@link RedisSteps}). */
+  String source() {
+    return text;
   }
 
   Object run(UnifiedJedis jedis, List<byte[]> keys, List<byte[]> args) {

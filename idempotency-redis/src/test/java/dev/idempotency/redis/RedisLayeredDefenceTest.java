@@ -1,0 +1,163 @@
+package dev.idempotency.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.Scope;
+import dev.idempotency.defence.DefenceOutcome;
+import dev.idempotency.defence.LayeredDefence;
+import dev.idempotency.lock.DistributedLocks;
+import dev.idempotency.lock.LockHandle;
+import dev.idempotency.lock.LockOptions;
+import dev.idempotency.ratelimit.RateLimiter;
+import dev.idempotency.testsupport.RedisProcess;
+import dev.idempotency.token.OneTimeTokens;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A layered defence's rate limits, token and lock on Redis send their calls in one round trip
+ * before the action, and every request ends as it would with one call per layer: a refusal stops
+ * where it would, and nothing behind it is taken.
+ */
+class RedisLayeredDefenceTest {
+  record Submit(String user, String token) {}
+
+  private RedisProcess own;
+  private final String ns = "form-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @AfterEach
+  void stop() {
+    if (own != null) {
+      own.stop();
+    }
+  }
+
+  /** The order service's layers: per-user and global rate limits, the form's token, a lock per user. */
+  private final class Layers {
+    final RedisBackend redis;
+    final OneTimeTokens tokens;
+    final DistributedLocks locks;
+    final RateLimiter global;
+    final LayeredDefence<Submit, String> defence;
+
+    Layers(RedisBackend redis, long perUserPerMinute, long globalPerMinute) {
+      this.redis = redis;
+      this.tokens = OneTimeTokens.builder(redis.tokenStore()).build();
+      this.locks = DistributedLocks.builder(redis.lockStore()).build();
+      RateLimiter user = RateLimiter.builder(redis.rateLimitStore(), ns + "-user")
+          .limit(perUserPerMinute, Duration.ofMinutes(1)).build();
+      this.global = RateLimiter.builder(redis.rateLimitStore(), ns + "-all")
+          .limit(globalPerMinute, Duration.ofMinutes(1)).build();
+      this.defence = LayeredDefence.<Submit, String>builder("orders")
+          .layer(user.asLayer(Submit::user))
+          .layer(global.asLayer(s -> RateLimiter.GLOBAL))
+          .layer(tokens.asLayer(s -> scope(s.user()), Submit::token))
+          .layer(locks.asLayer(s -> lockKey(s.user()), LockOptions.builder().lease(Duration.ofSeconds(30)).build()))
+          .build();
+    }
+
+    DefenceOutcome<String> submit(String user, String token) {
+      return defence.execute(new Submit(user, token), s -> "order of " + s.user());
+    }
+
+    String issue(String user) {
+      return tokens.issue(scope(user));
+    }
+  }
+
+  private Scope scope(String user) {
+    return Scope.of(ns, user);
+  }
+
+  private IdempotencyKey lockKey(String user) {
+    return IdempotencyKey.of(ns + "-lock", user);
+  }
+
+  private static String stoppedBy(DefenceOutcome<String> o) {
+    return o instanceof DefenceOutcome.Stopped<String> s ? s.layer() : "not stopped: " + o;
+  }
+
+  @Test
+  void aNewRequestIsOneRoundTripBeforeTheActionAndOneAfterIt() {
+    own = RedisProcess.start();
+    try (RedisBackend redis = RedisBackend.builder().uri(own.uri()).build();
+        CommandMonitor admin = new CommandMonitor("127.0.0.1", own.port())) {
+      Layers layers = new Layers(redis, 100, 1000);
+      assertThat(layers.submit("warm", layers.issue("warm")).value()).contains("order of warm"); // loads the script
+      String token = layers.issue("u1");
+      DefenceOutcome<String>[] outcome = new DefenceOutcome[1];
+      List<String> sent = admin.commandsOf(() -> outcome[0] = layers.submit("u1", token));
+      assertThat(outcome[0].value()).contains("order of u1");
+      assertThat(sent).as("two rate limits, the token and the lock in one script; then the lock's release")
+          .hasSize(2).allSatisfy(c -> assertThat(c).contains("evalsha"));
+      layers.locks.close();
+    }
+  }
+
+  @Test
+  void eachRefusalStopsWhereOneCallPerLayerWouldAndTakesNothingBehindIt() {
+    RedisClients shared = RedisClients.standalone();
+    try {
+      Layers layers = new Layers(shared.newBackend(), 1, 3);
+      assertThat(layers.submit("u1", layers.issue("u1")).value()).contains("order of u1");
+
+      // The user's limit refuses: the global limit, the token and the lock behind it are untouched.
+      String second = layers.issue("u1");
+      assertThat(stoppedBy(layers.submit("u1", second))).isEqualTo("rate-limit:" + ns + "-user");
+      assertThat(layers.tokens.consume(scope("u1"), second)).as("the refused request's token is still live").isTrue();
+
+      // The lock is held elsewhere: the token taken before it is given back, as the token layer does.
+      try (DistributedLocks elsewhere = DistributedLocks.builder(layers.redis.lockStore()).build()) {
+        LockHandle held = elsewhere.tryLock(lockKey("u2"), LockOptions.builder().owner("someone-else").build())
+            .orElseThrow();
+        String third = layers.issue("u2");
+        assertThat(stoppedBy(layers.submit("u2", third))).isEqualTo("lock");
+        assertThat(layers.tokens.consume(scope("u2"), third)).as("given back: the retry may use it").isTrue();
+        held.release();
+      }
+
+      assertThat(layers.global.tryAcquire(RateLimiter.GLOBAL).allowed())
+          .as("the global limit (3) was charged by the first and the lock-refused request only").isTrue();
+      assertThat(layers.global.tryAcquire(RateLimiter.GLOBAL).allowed()).isFalse();
+      layers.locks.close();
+    } finally {
+      shared.close();
+    }
+  }
+
+  @Test
+  void aUsedTokenStopsTheRequestAndLeavesTheLockFree() {
+    RedisClients shared = RedisClients.standalone();
+    try {
+      Layers layers = new Layers(shared.newBackend(), 100, 1000);
+      String token = layers.issue("u3");
+      assertThat(layers.submit("u3", token).value()).contains("order of u3");
+      assertThat(stoppedBy(layers.submit("u3", token))).isEqualTo("token");
+      try (DistributedLocks elsewhere = DistributedLocks.builder(layers.redis.lockStore()).build()) {
+        assertThat(elsewhere.tryLock(lockKey("u3"), LockOptions.builder().owner("someone-else").build()))
+            .as("the lock behind the used token was never taken").isPresent();
+      }
+      layers.locks.close();
+    } finally {
+      shared.close();
+    }
+  }
+
+  @Test
+  void onRedisClusterStepsInDifferentSlotsRunOneByOneWithTheSameOutcomes() {
+    RedisClients cluster = RedisClients.cluster();
+    try {
+      Layers layers = new Layers(cluster.newBackend(), 100, 1000);
+      String token = layers.issue("u4");
+      assertThat(layers.submit("u4", token).value()).contains("order of u4");
+      assertThat(stoppedBy(layers.submit("u4", token))).isEqualTo("token");
+      layers.locks.close();
+    } finally {
+      cluster.close();
+    }
+  }
+}
