@@ -2,6 +2,7 @@ package dev.idempotency.examples.orders.order;
 
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.Layer;
+import dev.idempotency.spi.StoreStep;
 
 /**
  * The form's token as a layer, named {@code "token"}. A token whose signature does not verify for
@@ -36,7 +37,48 @@ final class FormTokenLayer implements Layer<SubmitOrder, OrderStore.Placed> {
     if (signed.verifiedNonce(request.userId(), request.submitToken()) == null) {
       return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.TOKEN_NOT_VALID, "the form's token is not valid");
     }
-    DefenceOutcome<OrderStore.Placed> o = stored.apply(request, next);
+    return unlessUsedUp(stored.apply(request, next), next);
+  }
+
+  /**
+   * The stored token's use as a step sent with the layers' next to it (on Redis, with the rate limits
+   * and the lock, in one round trip), once the signature verifies; none if it does not.
+   */
+  @Override
+  public Opening<OrderStore.Placed> open(SubmitOrder request) {
+    if (signed.verifiedNonce(request.userId(), request.submitToken()) == null) {
+      return null;
+    }
+    Opening<OrderStore.Placed> inner = stored.open(request);
+    if (inner == null) {
+      return null;
+    }
+    return new Opening<>() {
+      @Override
+      public StoreStep<?> step() {
+        return inner.step();
+      }
+
+      @Override
+      public DefenceOutcome<OrderStore.Placed> apply(Object reply, Chain<OrderStore.Placed> next) throws Exception {
+        return unlessUsedUp(inner.apply(reply, next), next);
+      }
+
+      @Override
+      public void unused(Object reply) {
+        inner.unused(reply);
+      }
+
+      @Override
+      public void failed(RuntimeException failure) {
+        inner.failed(failure);
+      }
+    };
+  }
+
+  /** A verified token the store no longer holds goes on to the next layers (see the class comment). */
+  private static DefenceOutcome<OrderStore.Placed> unlessUsedUp(DefenceOutcome<OrderStore.Placed> o,
+      Chain<OrderStore.Placed> next) throws Exception {
     if (o instanceof DefenceOutcome.Stopped<OrderStore.Placed> s && s.reason() == DefenceOutcome.Reason.TOKEN_NOT_VALID) {
       return next.proceed();
     }
