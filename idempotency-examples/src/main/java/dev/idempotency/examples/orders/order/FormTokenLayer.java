@@ -46,11 +46,9 @@ final class FormTokenLayer implements Layer<SubmitOrder, OrderStore.Placed> {
    */
   @Override
   public Opening<OrderStore.Placed> open(SubmitOrder request) {
-    if (signed.verifiedNonce(request.userId(), request.submitToken()) == null) {
-      return null;
-    }
+    // The store's opening first: with none (embedded stores), the signature is checked once, in apply.
     Opening<OrderStore.Placed> inner = stored.open(request);
-    if (inner == null) {
+    if (inner == null || signed.verifiedNonce(request.userId(), request.submitToken()) == null) {
       return null;
     }
     return new Opening<>() {
