@@ -3,6 +3,7 @@ package dev.idempotency;
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.Layer;
+import dev.idempotency.internal.AfterAction;
 import dev.idempotency.internal.Exceptions;
 import dev.idempotency.internal.Polling;
 import dev.idempotency.spi.ClaimResult;
@@ -190,18 +191,36 @@ public final class IdempotencyEngine {
       return replayed.result();
     }
     Settlement.Owned owned = ((Claimed<T>) claimed).owned();
+    // Writes the action leaves for after it (a layer's lock release) go with the completion.
+    AfterAction.Pending pending = settlement.completesWithSteps() ? AfterAction.open(store.stepRunner()) : null;
     try {
       T value;
       boolean kept;
       try {
-        value = action.run(new Claim(key, owned.token()));
+        try {
+          value = action.run(new Claim(key, owned.token()));
+        } finally {
+          AfterAction.close(pending);
+        }
         kept = keep.test(value);
       } catch (Throwable failure) {
+        runAlone(pending);
         throw Exceptions.rethrow(settlement.afterFailure(owned, options, failure));
       }
-      return kept ? settlement.afterSuccess(owned, codec, options, value) : settlement.afterUnkept(owned, value);
+      if (!kept) {
+        runAlone(pending);
+        return settlement.afterUnkept(owned, value);
+      }
+      return settlement.afterSuccess(owned, codec, options, value, pending);
     } finally {
+      runAlone(pending); // whatever path was taken, a write left for after the action is made once
       flights.end(owned.flight());
+    }
+  }
+
+  private static void runAlone(AfterAction.Pending pending) {
+    if (pending != null) {
+      pending.runAlone();
     }
   }
 

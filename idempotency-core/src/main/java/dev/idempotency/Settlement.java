@@ -1,9 +1,11 @@
 package dev.idempotency;
 
 import dev.idempotency.codec.ResultCodec;
+import dev.idempotency.internal.AfterAction;
 import dev.idempotency.internal.Envelope;
 import dev.idempotency.internal.Polling;
 import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StoreStep;
 import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.support.StoreCalls;
 import java.util.Optional;
@@ -58,6 +60,24 @@ final class Settlement {
    * where failing rolls the action back with the record.
    */
   <T> CallResult<T> afterSuccess(Owned owned, ResultCodec<T> codec, CallOptions options, T value) {
+    return afterSuccess(owned, codec, options, value, null);
+  }
+
+  /**
+   * Whether a completion can carry the writes an action left for after it ({@link AfterAction}):
+   * the store runs steps, and does not complete in the caller's transaction.
+   */
+  boolean completesWithSteps() {
+    return store.stepRunner() != null && !store.joinsCallerTransaction();
+  }
+
+  /**
+   * As {@link #afterSuccess(Owned, ResultCodec, CallOptions, Object)}; the writes {@code pending}
+   * holds go in the completion's first attempt, in one round trip with it where the store allows, or
+   * alone before it.
+   */
+  <T> CallResult<T> afterSuccess(Owned owned, ResultCodec<T> codec, CallOptions options, T value,
+      AfterAction.Pending pending) {
     byte[] envelope;
     try {
       byte[] encoded = value == null ? null : codec.encode(value);
@@ -67,18 +87,20 @@ final class Settlement {
       }
     } catch (RuntimeException e) {
       String why = String.valueOf(e.getMessage());
+      runAlone(pending);
       return notStored(owned, options, value, "the codec could not encode it or read it back: " + e.getClass().getSimpleName()
           + ": " + (why.length() > 300 ? why.substring(0, 300) + "..." : why), e);
     }
     int limit = Math.min(options.maxResultBytes(), store.maxPayloadBytes());
     if (envelope.length > limit) {
+      runAlone(pending);
       return notStored(owned, options, value, "it is " + envelope.length + " bytes encoded, over the limit of "
           + limit + " bytes for " + store.name(), null);
     }
     // The result is retried until a fifth of the lease (at most 5 s) is left; that rest is for the marker.
     long margin = Math.min(options.lease().toNanos() / 5, MARKER_MARGIN_NANOS);
     IdempotencyKey key = owned.key();
-    Completion done = complete(owned, options, owned.leaseEndsNanos() - margin, envelope);
+    Completion done = complete(owned, options, owned.leaseEndsNanos() - margin, envelope, null, pending);
     if (done == Completion.FAILED) {
       // The store kept failing. Until the lease ends, each attempt still tries the result first: a
       // store that was only away and is back takes it. Only when the store refuses the result and
@@ -86,7 +108,7 @@ final class Settlement {
       // forever): the marker then keeps any duplicate from running the action. If it answers
       // neither, nothing more can be done within the lease.
       byte[] marker = Envelope.notStored("the store failed on every attempt to store it");
-      done = complete(owned, options, owned.leaseEndsNanos(), envelope, marker);
+      done = complete(owned, options, owned.leaseEndsNanos(), envelope, marker, null);
       if (done == Completion.MARKED) {
         report(IdempotencyEvent.RESULT_NOT_STORED, key);
         LOG.error("the result of {} could not be stored in {} within the lease; completed it with a "
@@ -148,16 +170,24 @@ final class Settlement {
    * complete it. In the caller's transaction nothing is retried: the failure is thrown.
    */
   private Completion complete(Owned owned, CallOptions options, long deadlineNanos, byte[] envelope) {
-    return complete(owned, options, deadlineNanos, envelope, null);
+    return complete(owned, options, deadlineNanos, envelope, null, null);
+  }
+
+  private static void runAlone(AfterAction.Pending pending) {
+    if (pending != null) {
+      pending.runAlone();
+    }
   }
 
   /**
    * As {@link #complete(Owned, CallOptions, long, byte[])}; with a fallback, each attempt whose
    * envelope the store fails on tries the fallback at once ({@link Completion#MARKED} if it is
-   * stored), so that the envelope is stored whenever the store can take it.
+   * stored), so that the envelope is stored whenever the store can take it. The writes {@code
+   * pending} holds (if any) go with the first attempt, in one round trip where the store hands out a
+   * completion step, else alone just before it; they are not sent again.
    */
   private Completion complete(Owned owned, CallOptions options, long deadlineNanos, byte[] envelope,
-      byte[] fallback) {
+      byte[] fallback, AfterAction.Pending pending) {
     if (store.joinsCallerTransaction()) {
       boolean stored = StoreCalls.call(store.name(), "complete", listener, owned.key().namespace(),
           () -> store.complete(owned.storageKey(), owned.token().value(), envelope, options.retention()));
@@ -169,7 +199,9 @@ final class Settlement {
         if (attempts.next() > 0) {
           report(IdempotencyEvent.COMPLETION_RETRIED, owned.key());
         }
-        Optional<Completion> stored = attempt(owned, options, envelope, Completion.STORED, attempts);
+        Optional<Completion> stored = pending == null || pending.isEmpty()
+            ? attempt(owned, options, envelope, Completion.STORED, attempts)
+            : attemptWith(pending, owned, options, envelope, attempts);
         return stored.isEmpty() && fallback != null ? attempt(owned, options, fallback, Completion.MARKED, attempts)
             : stored;
       }).orElse(Completion.FAILED);
@@ -197,6 +229,33 @@ final class Settlement {
       }
       return Optional.empty();
     }
+  }
+
+  /**
+   * The first attempt of a completion, with the writes the action left for after it: one call of the
+   * store's runner (the writes, then the completion's step), or the writes alone and then the
+   * completion when the store hands out no completion step.
+   */
+  private Optional<Completion> attemptWith(AfterAction.Pending pending, Owned owned, CallOptions options,
+      byte[] envelope, AttemptCount attempts) {
+    StoreStep<Boolean> step = store.completeStep(owned.storageKey(), owned.token().value(), envelope,
+        options.retention());
+    if (step == null) {
+      pending.runAlone();
+      return attempt(owned, options, envelope, Completion.STORED, attempts);
+    }
+    boolean stored;
+    try {
+      stored = pending.runWith(step);
+    } catch (RuntimeException e) {
+      LOG.warn("storing the outcome of {} in {} failed; retrying within the lease: {}", owned.key(),
+          store.name(), e.toString());
+      return Optional.empty();
+    }
+    if (stored && owned.flight() != null) {
+      owned.flight().stored(envelope);
+    }
+    return Optional.of(stored ? Completion.STORED : Completion.LOST);
   }
 
   /** Attempts so far of one completion; confined to the settling thread. */

@@ -3,6 +3,8 @@ package dev.idempotency.lock;
 import dev.idempotency.FencingToken;
 import dev.idempotency.IdempotencyEvent;
 import dev.idempotency.IdempotencyKey;
+import dev.idempotency.internal.AfterAction;
+import dev.idempotency.spi.StoreStep;
 import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.support.Require;
 import dev.idempotency.spi.support.StoreCalls;
@@ -224,6 +226,47 @@ final class FencedLock implements LockHandle {
   @Override
   public void close() {
     release();
+  }
+
+  /**
+   * Leaves this hold's release to the claim the calling thread's action runs under, to be sent with
+   * its completion ({@link AfterAction}); the lease is renewed until it is sent. Reported and logged
+   * as {@link #release()} would be, minus the exception: a release that fails leaves the lock to its
+   * lease.
+   *
+   * @return true if the claim took it; false if there is none that can (call {@link #release()})
+   */
+  boolean releaseAfterAction() {
+    if (released.get()) {
+      return true;
+    }
+    StoreStep<Boolean> step = locks.store().releaseStep(storageKey, owner);
+    return step != null && AfterAction.offer(new AfterAction.Write<Boolean>() {
+      @Override
+      public StoreStep<Boolean> step() {
+        return step;
+      }
+
+      @Override
+      public void sending() {
+        if (released.compareAndSet(false, true)) {
+          cancelWatchdog();
+        }
+      }
+
+      @Override
+      public void done(Boolean reply) {
+        if (!reply) {
+          LOG.debug("lock {} was no longer held by {} when released", key, owner);
+        }
+      }
+
+      @Override
+      public void failed(RuntimeException failure) {
+        Listeners.report(locks.listener(), IdempotencyEvent.STORE_UNAVAILABLE, key.namespace());
+        LOG.warn("could not release lock {}; its lease frees it: {}", key, failure.toString());
+      }
+    });
   }
 
   @Override

@@ -87,7 +87,10 @@ final class LockLayer<R, T> implements Layer<R, T> {
       return next.proceed();
     } finally {
       try {
-        handle.get().release();
+        // Inside a claimed action, the release goes with the claim's completion, one round trip for both.
+        if (!(handle.get() instanceof FencedLock f && f.releaseAfterAction())) {
+          handle.get().release();
+        }
       } catch (StoreUnavailableException e) {
         // The lease frees the lock anyway; the outcome of the inner layers stands.
         LOG.warn("could not release lock {}: {}", k, e.getMessage());

@@ -43,6 +43,22 @@ public interface IdempotencyStore extends Store {
   boolean complete(String key, long fencingToken, byte[] payload, Duration retention);
 
   /**
+   * {@link #complete} as a step that its backend can run after others in one round trip (the
+   * engine sends the writes its action left for after it, such as a layer's lock release, with the
+   * completion), or null if the backend has no {@link StepRunner} (the default). Never asked of a
+   * store that {@link #joinsCallerTransaction() joins the caller's transaction}.
+   *
+   * @param key the storage key
+   * @param fencingToken the token the claim returned
+   * @param payload the encoded outcome (opaque to the store)
+   * @param retention how long the completed record is kept for replay
+   * @return the step, whose reply is {@link #complete}'s; or null
+   */
+  default StoreStep<Boolean> completeStep(String key, long fencingToken, byte[] payload, Duration retention) {
+    return null;
+  }
+
+  /**
    * Releases a claim so that a retry may run: deletes the record, but only if it is in progress
    * under this fencing token and within its lease. Leaves nothing behind.
    *

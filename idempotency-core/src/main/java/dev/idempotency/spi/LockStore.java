@@ -51,4 +51,17 @@ public interface LockStore extends Store {
   default StoreStep<OptionalLong> tryAcquireStep(String key, String owner, Duration lease) {
     return null;
   }
+
+  /**
+   * {@link #release} as a step that its backend can run with others in one round trip (a layer's
+   * lock released with the completion of the claim its action runs under), or null if the backend
+   * has no {@link StepRunner} (the default). It always passes: a step after it still runs.
+   *
+   * @param key the storage key
+   * @param owner the owner's identity
+   * @return the step, whose reply is {@link #release}'s; or null
+   */
+  default StoreStep<Boolean> releaseStep(String key, String owner) {
+    return null;
+  }
 }

@@ -111,7 +111,7 @@ public final class RedisBackend implements Backend {
 
   @Override
   public IdempotencyStore idempotencyStore() {
-    return new RedisIdempotencyStore(redis, keys);
+    return new RedisIdempotencyStore(redis, keys, steps);
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.idempotency.redis;
 import dev.idempotency.CorruptRecordException;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StepRunner;
+import dev.idempotency.spi.StoreStep;
 import dev.idempotency.spi.StoredRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,10 +29,12 @@ final class RedisIdempotencyStore implements IdempotencyStore {
 
   private final RedisExecutor redis;
   private final RedisKeys keys;
+  private final RedisSteps steps;
 
-  RedisIdempotencyStore(RedisExecutor redis, RedisKeys keys) {
+  RedisIdempotencyStore(RedisExecutor redis, RedisKeys keys, RedisSteps steps) {
     this.redis = redis;
     this.keys = keys;
+    this.steps = steps;
   }
 
   private byte[] recordKey(String key) {
@@ -70,9 +74,34 @@ final class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
+  public StepRunner stepRunner() {
+    return steps;
+  }
+
+  @Override
   public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
-    Object reply = redis.run("complete", Scripts.COMPLETE, recordKey(key),
-        List.of(Bytes.ascii(fencingToken), payload, Bytes.millis(retention, "retention")));
+    return completed(redis.run("complete", Scripts.COMPLETE, recordKey(key), completeArgs(fencingToken, payload,
+        retention)));
+  }
+
+  /**
+   * {@inheritDoc} Among other steps (a layer's lock release), the same script's body in one script
+   * with theirs: with a replica acknowledgement required, the one script waits for it as each did.
+   */
+  @Override
+  public StoreStep<Boolean> completeStep(String key, long fencingToken, byte[] payload, Duration retention) {
+    byte[] k = recordKey(key);
+    List<byte[]> args = completeArgs(fencingToken, payload, retention);
+    return new RedisStep<>(steps, "complete", Scripts.COMPLETE.source(), "true", k, args,
+        () -> completed(redis.run("complete", Scripts.COMPLETE, k, args)), RedisIdempotencyStore::completed,
+        r -> true);
+  }
+
+  private static List<byte[]> completeArgs(long fencingToken, byte[] payload, Duration retention) {
+    return List.of(Bytes.ascii(fencingToken), payload, Bytes.millis(retention, "retention"));
+  }
+
+  private static boolean completed(Object reply) {
     return Bytes.number(reply) == 1;
   }
 

@@ -61,8 +61,24 @@ final class RedisLockStore implements LockStore {
 
   @Override
   public boolean release(String key, String owner) {
-    Object reply = redis.run("release lock", Scripts.LOCK_RELEASE, lockKey(key),
-        List.of(Bytes.utf8(owner), Bytes.millis(TOMBSTONE, "tombstone")));
+    return released(redis.run("release lock", Scripts.LOCK_RELEASE, lockKey(key), releaseArgs(owner)));
+  }
+
+  /** {@inheritDoc} Among other steps, the same script's body in one script with theirs. */
+  @Override
+  public StoreStep<Boolean> releaseStep(String key, String owner) {
+    byte[] k = lockKey(key);
+    List<byte[]> args = releaseArgs(owner);
+    return new RedisStep<>(steps, "lock-release", Scripts.LOCK_RELEASE.source(), "true", k, args,
+        () -> released(redis.run("release lock", Scripts.LOCK_RELEASE, k, args)), RedisLockStore::released,
+        r -> true);
+  }
+
+  private static List<byte[]> releaseArgs(String owner) {
+    return List.of(Bytes.utf8(owner), Bytes.millis(TOMBSTONE, "tombstone"));
+  }
+
+  private static boolean released(Object reply) {
     return Bytes.number(reply) == 1;
   }
 

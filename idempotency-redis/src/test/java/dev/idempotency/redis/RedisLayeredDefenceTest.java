@@ -2,8 +2,12 @@ package dev.idempotency.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idempotency.CallResult;
+import dev.idempotency.Fingerprint;
+import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
 import dev.idempotency.Scope;
+import dev.idempotency.codec.Codecs;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.LayeredDefence;
 import dev.idempotency.lock.DistributedLocks;
@@ -94,6 +98,35 @@ class RedisLayeredDefenceTest {
       assertThat(outcome[0].value()).contains("order of u1");
       assertThat(sent).as("two rate limits, the token and the lock in one script; then the lock's release")
           .hasSize(2).allSatisfy(c -> assertThat(c).contains("evalsha"));
+      layers.locks.close();
+    }
+  }
+
+  @Test
+  void underAClaimTheLocksReleaseGoesWithTheCompletionThreeRoundTripsInAll() {
+    own = RedisProcess.start();
+    try (RedisBackend redis = RedisBackend.builder().uri(own.uri()).build();
+        CommandMonitor admin = new CommandMonitor("127.0.0.1", own.port())) {
+      Layers layers = new Layers(redis, 100, 1000);
+      IdempotencyEngine engine = IdempotencyEngine.builder(redis.idempotencyStore()).build();
+      IdempotencyKey warm = IdempotencyKey.of(ns, "warm");
+      engine.execute(warm, Fingerprint.none(), Codecs.string(), c -> layers.submit("warm", layers.issue("warm"))
+          .value().orElseThrow()); // loads the scripts
+      String token = layers.issue("u5");
+      IdempotencyKey key = IdempotencyKey.of(ns, "request-5");
+      CallResult<?>[] result = new CallResult<?>[1];
+      List<String> sent = admin.commandsOf(() -> result[0] = engine.execute(key, Fingerprint.none(), Codecs.string(),
+          c -> layers.submit("u5", token).value().orElseThrow()));
+      assertThat(result[0].value()).isEqualTo("order of u5");
+      assertThat(sent).as("the claim; the rate limits, token and lock; the lock's release with the completion")
+          .hasSize(3).allSatisfy(c -> assertThat(c).contains("evalsha"));
+      try (DistributedLocks elsewhere = DistributedLocks.builder(redis.lockStore()).build()) {
+        assertThat(elsewhere.tryLock(lockKey("u5"), LockOptions.builder().owner("someone-else").build()))
+            .as("released").isPresent();
+      }
+      CallResult<String> retry = engine.execute(key, Fingerprint.none(), Codecs.string(), c -> "ran again");
+      assertThat(retry.replayed()).isTrue();
+      assertThat(retry.value()).isEqualTo("order of u5");
       layers.locks.close();
     }
   }
