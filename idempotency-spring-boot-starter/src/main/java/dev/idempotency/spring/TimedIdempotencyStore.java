@@ -2,13 +2,19 @@ package dev.idempotency.spring;
 
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StepRunner;
+import dev.idempotency.spi.StoreStep;
 import dev.idempotency.spi.StoredRecord;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** Times every round trip of a store into {@code idempotency.store}; otherwise the store itself. */
+/**
+ * Times every round trip of a store into {@code idempotency.store}; otherwise the store itself,
+ * including the steps it hands out (a completion sent in one round trip with a layer's lock release
+ * is not timed: the round trip is not the store's alone).
+ */
 final class TimedIdempotencyStore implements IdempotencyStore {
   private final IdempotencyStore delegate;
   private final Timer[] success = new Timer[4];
@@ -59,6 +65,20 @@ final class TimedIdempotencyStore implements IdempotencyStore {
   @Override
   public Optional<StoredRecord> find(String key) {
     return timed(3, () -> delegate.find(key));
+  }
+
+  @Override
+  public StepRunner stepRunner() {
+    return delegate.stepRunner();
+  }
+
+  /**
+   * The store's own step, untimed: it goes in one round trip with other stores' steps (a layer's lock
+   * release), which this timer cannot split; a completion sent alone is timed as always.
+   */
+  @Override
+  public StoreStep<Boolean> completeStep(String key, long fencingToken, byte[] payload, Duration retention) {
+    return delegate.completeStep(key, fencingToken, payload, retention);
   }
 
   @Override
