@@ -60,6 +60,10 @@ import org.slf4j.LoggerFactory;
  *       itself, never the marker (the result is tried first on every attempt). Duplicates of a marked key get
  *       {@link ResultNotStoredException} for the retention, and the action never runs again. The
  *       first caller gets its result.</li>
+ *   <li>Writes the action leaves for after it (a lock layer's release, when the lock store shares
+ *       this store's step runner) are sent with the completion in one round trip, or alone before
+ *       the claim is released or a failure stored; each exactly once ({@code execute} only: an
+ *       asynchronous action's writes are made at once).</li>
  * </ul>
  *
  * <h2>What remains</h2>

@@ -238,8 +238,12 @@ final class Settlement {
    */
   private Optional<Completion> attemptWith(AfterAction.Pending pending, Owned owned, CallOptions options,
       byte[] envelope, AttemptCount attempts) {
-    StoreStep<Boolean> step = store.completeStep(owned.storageKey(), owned.token().value(), envelope,
-        options.retention());
+    StoreStep<Boolean> step;
+    try {
+      step = store.completeStep(owned.storageKey(), owned.token().value(), envelope, options.retention());
+    } catch (RuntimeException e) {
+      step = null; // the completion alone reports what is wrong
+    }
     if (step == null) {
       pending.runAlone();
       return attempt(owned, options, envelope, Completion.STORED, attempts);

@@ -44,6 +44,7 @@ class WritesAfterTheActionTest {
           LockOptions.builder().lease(Duration.ofSeconds(30)).build()))
       .build();
   private final AtomicInteger runs = new AtomicInteger();
+  private boolean completeStepThrows;
 
   @AfterEach
   void close() {
@@ -100,6 +101,9 @@ class WritesAfterTheActionTest {
         case "stepRunner":
           return runner;
         case "completeStep":
+          if (completeStepThrows) {
+            throw new IllegalStateException("the store could not build its completion step");
+          }
           return new Step<>("complete", () -> ((IdempotencyStore) store).complete((String) args[0], (long) args[1],
               (byte[]) args[2], (Duration) args[3]), runner);
         case "releaseStep":
@@ -204,5 +208,19 @@ class WritesAfterTheActionTest {
     assertThat(f.join().value()).isEqualTo("order 1 of u7");
     assertThat(runner.calls).isEmpty();
     assertThat(lockIsFree("u7")).isTrue();
+  }
+
+  @Test
+  void aCompletionStepThatCannotBeBuiltLeavesTheReleaseAndTheCompletionToGoAloneBothOnce() {
+    completeStepThrows = true;
+    IdempotencyKey key = IdempotencyKey.of("orders", "k-7");
+    assertThat(engine.execute(key, Fingerprint.none(), Codecs.string(), c -> order("u8")).value())
+        .isEqualTo("order 1 of u8");
+    assertThat(runner.calls).as("the release went alone, then the completion alone").isEmpty();
+    assertThat(lockIsFree("u8")).isTrue();
+    CallResult<String> retry = engine.execute(key, Fingerprint.none(), Codecs.string(), c -> order("u8"));
+    assertThat(retry.replayed()).isTrue();
+    assertThat(retry.value()).isEqualTo("order 1 of u8");
+    assertThat(runs).hasValue(1);
   }
 }

@@ -343,7 +343,11 @@ public final class DistributedLocks implements AutoCloseable {
   /**
    * This lock service as a layer of a {@link dev.idempotency.defence.LayeredDefence}: it holds the
    * request's lock while the inner layers and the action run; a lock held by someone else throughout
-   * the wait stops the request ({@link DefenceOutcome.Reason#LOCKED}).
+   * the wait stops the request ({@link DefenceOutcome.Reason#LOCKED}). Inside the action of a
+   * synchronous idempotent call ({@code IdempotencyEngine.execute}) whose store shares
+   * this store's step runner (one Redis backend), the release is sent with the call's completion, in
+   * one round trip: the lock is held until then, and released alone before the claim if the call
+   * fails (see the contract, section 8).
    *
    * @param <R> the request type
    * @param <T> the result type
