@@ -20,15 +20,19 @@ import redis.clients.jedis.params.SetParams;
  * What Redis itself spends, beside the raw baseline of each operation: the server's CPU per call
  * ({@code INFO cpu}, user + system, less what the idle server spends in the same time) and the
  * commands it ran per call ({@code INFO commandstats}, which counts a script's own commands beside the
- * {@code EVALSHA}), over many calls of each side, the two sides alternated in rounds; and the memory a
+ * {@code EVALSHA}), and what the call costs the calling JVM (its process CPU: what a round trip costs
+ * the service that makes it), over many calls of each side, the two sides alternated in rounds; and the memory a
  * completed record holds ({@code used_memory} over many records) beside a raw string of the same
  * result under a key of the same length with the same expiry. Needs a Redis of its own for honest
  * figures: other clients' work counts too. {@code Report --redis-server CALLS ROUNDS} prints it.
  */
 final class RedisServerCost {
-  /** One operation beside its baseline: server CPU µs and commands per call of each. */
+  /**
+   * One operation beside its baseline: server CPU µs, commands and the calling JVM's CPU µs per call
+   * of each.
+   */
   record Row(String operation, String baseline, double cpuMicros, double baselineCpuMicros, double commands,
-      double baselineCommands) {}
+      double baselineCommands, double clientMicros, double baselineClientMicros) {}
 
   /** Bytes of {@code used_memory} per completed record and per raw string of the same result. */
   record Memory(int records, int resultBytes, double recordBytes, double rawBytes) {}
@@ -64,14 +68,17 @@ final class RedisServerCost {
     StringBuilder md = new StringBuilder();
     md.append(String.format(java.util.Locale.ROOT, "%,d calls of each side per round, %d round(s), the sides"
         + " alternated; server CPU is `INFO cpu` (user + system) less the idle server's in the same time; commands"
-        + " are `INFO commandstats` calls, which count a script's own commands beside its `EVALSHA`.%n%n",
+        + " are `INFO commandstats` calls, which count a script's own commands beside its `EVALSHA`; client CPU is"
+        + " the calling JVM's (user + system, every thread), the calls made one at a time on one thread.%n%n",
         r.calls(), r.rounds()));
-    md.append("| operation | server CPU µs per call | baseline | its server CPU µs | ratio | commands per call | baseline's |\n");
-    md.append("| --- | ---: | --- | ---: | ---: | ---: | ---: |\n");
+    md.append("| operation | server CPU µs per call | baseline | its server CPU µs | ratio | commands per call | baseline's"
+        + " | client CPU µs per call | baseline's |\n");
+    md.append("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (Row row : r.rows()) {
-      md.append(String.format(java.util.Locale.ROOT, "| %s | %.1f | `%s` | %.1f | x%.2f | %.1f | %.1f |%n",
+      md.append(String.format(java.util.Locale.ROOT, "| %s | %.1f | `%s` | %.1f | x%.2f | %.1f | %.1f | %.1f | %.1f |%n",
           row.operation(), row.cpuMicros(), row.baseline(), row.baselineCpuMicros(),
-          row.cpuMicros() / row.baselineCpuMicros(), row.commands(), row.baselineCommands()));
+          row.cpuMicros() / row.baselineCpuMicros(), row.commands(), row.baselineCommands(), row.clientMicros(),
+          row.baselineClientMicros()));
     }
     Memory m = r.memory();
     double ratio = m.recordBytes() / m.rawBytes();
@@ -108,13 +115,14 @@ final class RedisServerCost {
           call(op);
           call(base);
         }
-        double[] o = new double[2];
-        double[] b = new double[2];
+        double[] o = new double[3];
+        double[] b = new double[3];
         for (int r = 0; r < rounds; r++) {
           add(o, measure(admin, op, calls, idle));
           add(b, measure(admin, base, calls, idle));
         }
-        rows.add(new Row(p[1], p[2], o[0] / rounds, b[0] / rounds, o[1] / rounds, b[1] / rounds));
+        rows.add(new Row(p[1], p[2], o[0] / rounds, b[0] / rounds, o[1] / rounds, b[1] / rounds, o[2] / rounds,
+            b[2] / rounds));
       }
     } finally {
       target.tearDown();
@@ -180,23 +188,26 @@ final class RedisServerCost {
   }
 
   private static void add(double[] sum, double[] one) {
-    sum[0] += one[0];
-    sum[1] += one[1];
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] += one[i];
+    }
   }
 
-  /** Server CPU µs and commands per call of {@code op}. */
+  /** Server CPU µs, commands and this JVM's CPU µs per call of {@code op}. */
   private static double[] measure(RedisClient admin, MethodHandle op, int calls, double idlePerSecond)
       throws Exception {
     long commands = Servers.commandCalls(admin);
     double cpu = cpu(admin);
     long start = System.nanoTime();
+    long client = processCpuNanos();
     for (int i = 0; i < calls; i++) {
       call(op);
     }
+    long clientSpent = processCpuNanos() - client;
     double seconds = (System.nanoTime() - start) / 1e9;
     double spent = cpu(admin) - cpu - idlePerSecond * seconds;
     long ran = Servers.commandCalls(admin) - commands;
-    return new double[] {Math.max(0, spent) * 1e6 / calls, ran / (double) calls};
+    return new double[] {Math.max(0, spent) * 1e6 / calls, ran / (double) calls, clientSpent / 1e3 / calls};
   }
 
   /** What the server spends in a second with no client asking anything (its cron, expiry). */
@@ -205,6 +216,12 @@ final class RedisServerCost {
     long start = System.nanoTime();
     Thread.sleep(1_000);
     return (cpu(admin) - before) / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** This JVM's CPU time so far, every thread, user + system. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double cpu(RedisClient admin) {
