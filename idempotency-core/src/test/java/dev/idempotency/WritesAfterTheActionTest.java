@@ -45,6 +45,7 @@ class WritesAfterTheActionTest {
       .build();
   private final AtomicInteger runs = new AtomicInteger();
   private boolean completeStepThrows;
+  private boolean releaseStepThrows;
 
   @AfterEach
   void close() {
@@ -107,6 +108,9 @@ class WritesAfterTheActionTest {
           return new Step<>("complete", () -> ((IdempotencyStore) store).complete((String) args[0], (long) args[1],
               (byte[]) args[2], (Duration) args[3]), runner);
         case "releaseStep":
+          if (releaseStepThrows) {
+            throw new IllegalStateException("the store could not build its release step");
+          }
           return new Step<>("release lock", () -> ((LockStore) store).release((String) args[0], (String) args[1]),
               runner);
         default:
@@ -221,6 +225,19 @@ class WritesAfterTheActionTest {
     CallResult<String> retry = engine.execute(key, Fingerprint.none(), Codecs.string(), c -> order("u8"));
     assertThat(retry.replayed()).isTrue();
     assertThat(retry.value()).isEqualTo("order 1 of u8");
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void aReleaseStepThatCannotBeBuiltReleasesTheLockAtOnceAndTheCallCompletes() {
+    releaseStepThrows = true;
+    IdempotencyKey key = IdempotencyKey.of("orders", "k-8");
+    assertThat(engine.execute(key, Fingerprint.none(), Codecs.string(), c -> order("u9")).value())
+        .isEqualTo("order 1 of u9");
+    assertThat(runner.calls).as("the lock released at once; the completion alone, off the runner").isEmpty();
+    assertThat(lockIsFree("u9")).isTrue();
+    CallResult<String> retry = engine.execute(key, Fingerprint.none(), Codecs.string(), c -> order("u9"));
+    assertThat(retry.replayed()).isTrue();
     assertThat(runs).hasValue(1);
   }
 }

@@ -240,7 +240,12 @@ final class FencedLock implements LockHandle {
     if (released.get()) {
       return true;
     }
-    StoreStep<Boolean> step = locks.store().releaseStep(storageKey, owner);
+    StoreStep<Boolean> step;
+    try {
+      step = locks.store().releaseStep(storageKey, owner);
+    } catch (RuntimeException e) {
+      return false; // released at once, where the store reports what is wrong
+    }
     return step != null && AfterAction.offer(new AfterAction.Write<Boolean>() {
       @Override
       public StoreStep<Boolean> step() {
