@@ -8,6 +8,7 @@ import dev.idempotency.internal.Exceptions;
 import dev.idempotency.internal.Polling;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StoreStep;
 import dev.idempotency.spi.StoredRecord;
 import dev.idempotency.spi.support.Listeners;
 import dev.idempotency.spi.support.Require;
@@ -183,6 +184,16 @@ public final class IdempotencyEngine {
   public <T, X extends Exception> CallResult<T> execute(IdempotencyKey key, Fingerprint fingerprint,
       ResultCodec<T> codec, CallOptions options, IdempotentAction<T, X> action, Predicate<? super T> keep)
       throws X {
+    return execute(key, fingerprint, codec, options, action, keep, null);
+  }
+
+  /**
+   * As {@link #execute(IdempotencyKey, Fingerprint, ResultCodec, CallOptions, IdempotentAction,
+   * Predicate)}, with the reply of a claim already sent ({@link #claimStep}) as the first attempt's.
+   */
+  <T, X extends Exception> CallResult<T> execute(IdempotencyKey key, Fingerprint fingerprint,
+      ResultCodec<T> codec, CallOptions options, IdempotentAction<T, X> action, Predicate<? super T> keep,
+      SentClaim sent) throws X {
     Require.nonNull(key, "key");
     Require.nonNull(fingerprint, "fingerprint");
     Require.nonNull(codec, "codec");
@@ -190,7 +201,7 @@ public final class IdempotencyEngine {
     Require.nonNull(action, "action");
     Require.nonNull(keep, "keep");
 
-    ClaimOutcome<T> claimed = claimOrReplay(key, fingerprint, codec, options);
+    ClaimOutcome<T> claimed = claimOrReplay(key, fingerprint, codec, options, sent);
     if (claimed instanceof Replayed<T> replayed) {
       return replayed.result();
     }
@@ -219,6 +230,43 @@ public final class IdempotencyEngine {
     } finally {
       runAlone(pending); // whatever path was taken, a write left for after the action is made once
       flights.end(owned.flight());
+    }
+  }
+
+  /** A claim sent ahead of {@link #execute} as a step, and its reply. */
+  record SentClaim(ClaimResult reply, long sentAtNanos) {}
+
+  /**
+   * The claim of a key as a step of the store's runner, to be sent ahead of the call with other
+   * steps, or null when the store hands out none (then the call claims as always).
+   */
+  StoreStep<ClaimResult> claimStep(IdempotencyKey key, Fingerprint fingerprint, CallOptions options) {
+    if (store.stepRunner() == null || store.joinsCallerTransaction()) {
+      return null;
+    }
+    StoreStep<ClaimResult> step = store.claimStep(key.storageKey(), fingerprint.value(), options.lease());
+    return step == null || step.runner() == null ? null : step;
+  }
+
+  /** Reads this engine's clock: when a claim sent ahead started its round trip. */
+  long nanoTime() {
+    return time.nanoTime();
+  }
+
+  /**
+   * Gives back a claim sent ahead that no call will use (a layer in front of the idempotent call
+   * stopped the request): releases it at once, so that a retry is not taken for a duplicate.
+   */
+  void giveBack(IdempotencyKey key, ClaimResult reply) {
+    if (reply instanceof ClaimResult.Acquired acquired) {
+      call("release", () -> store.release(key.storageKey(), acquired.fencingToken()), key);
+    }
+  }
+
+  /** Hears that the round trip that carried a claim sent ahead failed, as a failed claim is heard. */
+  void claimFailed(IdempotencyKey key, RuntimeException failure) {
+    if (failure instanceof StoreUnavailableException) {
+      report(IdempotencyEvent.STORE_UNAVAILABLE, key);
     }
   }
 
@@ -274,7 +322,7 @@ public final class IdempotencyEngine {
       Require.nonNull(options, "options");
       Require.nonNull(action, "action");
       Require.nonNull(keep, "keep");
-      claimed = claimOrReplay(key, fingerprint, codec, options);
+      claimed = claimOrReplay(key, fingerprint, codec, options, null);
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
     }
@@ -366,10 +414,10 @@ public final class IdempotencyEngine {
    * failures and store failures.
    */
   private <T> ClaimOutcome<T> claimOrReplay(IdempotencyKey key, Fingerprint fingerprint,
-      ResultCodec<T> codec, CallOptions options) {
+      ResultCodec<T> codec, CallOptions options, SentClaim sent) {
     InProgressPolicy policy = options.inProgress();
     long deadline = time.nanoTime() + (policy.waits() ? policy.maxWait().toNanos() : 0);
-    ClaimAttempts<T> attempts = new ClaimAttempts<>(key, fingerprint, codec, options);
+    ClaimAttempts<T> attempts = new ClaimAttempts<>(key, fingerprint, codec, options, sent);
     Optional<ClaimOutcome<T>> outcome;
     try {
       outcome = Polling.poll(time, deadline, 5, 100, attempts::attempt, attempts::wakeUp);
@@ -407,8 +455,12 @@ public final class IdempotencyEngine {
     private Flights.Watch keeping;
     /** The last completed record this call read: what a keeper hands to the duplicates it watches for. */
     private StoredRecord seen;
+    /** The reply of the claim sent ahead, the first attempt's; null once used or if none was sent. */
+    private SentClaim sent;
 
-    ClaimAttempts(IdempotencyKey key, Fingerprint fingerprint, ResultCodec<T> codec, CallOptions options) {
+    ClaimAttempts(IdempotencyKey key, Fingerprint fingerprint, ResultCodec<T> codec, CallOptions options,
+        SentClaim sent) {
+      this.sent = sent;
       this.key = key;
       this.storageKey = key.storageKey();
       this.fingerprint = fingerprint;
@@ -423,10 +475,17 @@ public final class IdempotencyEngine {
       watching = null;
       // Read before the round trip: the lease is measured from no later than the server started it.
       long claimedAt = time.nanoTime();
-      ClaimResult claim = handed != null
-          // Completed under the claim this duplicate saw in progress: what its own read would return.
-          ? new ClaimResult.Existing(handed)
-          : call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
+      ClaimResult claim;
+      if (sent != null) {
+        claim = sent.reply();
+        claimedAt = sent.sentAtNanos();
+        sent = null;
+      } else if (handed != null) {
+        // Completed under the claim this duplicate saw in progress: what its own read would return.
+        claim = new ClaimResult.Existing(handed);
+      } else {
+        claim = call("claim", () -> store.claim(storageKey, fingerprint.value(), options.lease()), key);
+      }
       if (claim instanceof ClaimResult.Acquired acquired) {
         long token = acquired.fencingToken();
         Flights.Flight flight = store.joinsCallerTransaction() ? null

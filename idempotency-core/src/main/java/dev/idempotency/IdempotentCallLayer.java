@@ -3,6 +3,8 @@ package dev.idempotency;
 import dev.idempotency.codec.ResultCodec;
 import dev.idempotency.defence.DefenceOutcome;
 import dev.idempotency.defence.Layer;
+import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.StoreStep;
 import java.util.function.Function;
 
 /** The idempotent call as a layer; see {@link IdempotencyEngine#asLayer}. */
@@ -29,12 +31,57 @@ final class IdempotentCallLayer<R, T> implements Layer<R, T> {
 
   @Override
   public DefenceOutcome<T> apply(R request, Chain<T> next) throws Exception {
+    return run(key.apply(request), fingerprint.apply(request), null, next);
+  }
+
+  /**
+   * The claim as a step, so that the layers inside this one send their opening steps with it in one
+   * round trip. The step passes only on a claim acquired: a replay, a duplicate in progress or a key
+   * reused runs none of the inner layers' steps (no permit spent, no token used, no lock taken), as
+   * when the claim goes alone.
+   */
+  @Override
+  public Opening<T> open(R request) {
+    IdempotencyKey k = key.apply(request);
+    Fingerprint f = fingerprint.apply(request);
+    if (k == null || f == null) {
+      return null; // apply reports the bad input
+    }
+    StoreStep<ClaimResult> step = engine.claimStep(k, f, options);
+    if (step == null) {
+      return null;
+    }
+    long sentAt = engine.nanoTime();
+    return new Opening<>() {
+      @Override
+      public StoreStep<?> step() {
+        return step;
+      }
+
+      @Override
+      public DefenceOutcome<T> apply(Object reply, Chain<T> next) throws Exception {
+        return run(k, f, new IdempotencyEngine.SentClaim((ClaimResult) reply, sentAt), next);
+      }
+
+      @Override
+      public void unused(Object reply) {
+        engine.giveBack(k, (ClaimResult) reply);
+      }
+
+      @Override
+      public void failed(RuntimeException failure) {
+        engine.claimFailed(k, failure);
+      }
+    };
+  }
+
+  private DefenceOutcome<T> run(IdempotencyKey k, Fingerprint f, IdempotencyEngine.SentClaim sent, Chain<T> next)
+      throws Exception {
     Inner<T> inner = new Inner<>(next);
     CallResult<T> result;
     try {
       // An inner layer's stop is not kept: the engine releases the claim, so that a retry runs again.
-      result = engine.execute(key.apply(request), fingerprint.apply(request), codec, options, inner,
-          value -> inner.stopped == null);
+      result = engine.execute(k, f, codec, options, inner, value -> inner.stopped == null, sent);
     } catch (RequestInProgressException e) {
       return new DefenceOutcome.Stopped<>(name(), DefenceOutcome.Reason.IN_PROGRESS, e.getMessage());
     } catch (KeyReusedException e) {

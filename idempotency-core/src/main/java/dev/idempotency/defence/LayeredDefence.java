@@ -260,6 +260,11 @@ public final class LayeredDefence<R, T> {
         replies = List.of();
         failure = e;
       }
+      if (failure == null) {
+        // The steps after one that did not pass never ran: planned again if their layers are reached
+        // (after an idempotent call's claim that waited for a duplicate in progress and then claimed).
+        plannedTo = index + replies.size();
+      }
       if (opened == null) {
         opened = (Opened<T>[]) new Opened<?>[layers.size()];
       }

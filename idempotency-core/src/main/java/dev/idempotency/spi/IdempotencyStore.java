@@ -28,6 +28,27 @@ public interface IdempotencyStore extends Store {
   ClaimResult claim(String key, String fingerprint, Duration lease);
 
   /**
+   * {@link #claim} as a step that its backend can run before others in one round trip, or null if
+   * the backend has no {@link StepRunner} (the default), or cannot make the claim's reply as sure
+   * in a step as alone (for example when it must wait for replicas). The idempotent call as the
+   * first layer of a {@link dev.idempotency.defence.LayeredDefence} sends its claim this way with
+   * the opening steps of the layers inside it: the step {@link StoreStep#passes passes} only when
+   * the claim was acquired, so a replay or a duplicate in progress runs none of the steps behind it.
+   * Running the step has exactly {@link #claim}'s effect and its reply is {@link #claim}'s answer.
+   * Has no effect itself; never asked of a store that {@link #joinsCallerTransaction() joins the
+   * caller's transaction}.
+   *
+   * @param key the storage key ({@link dev.idempotency.IdempotencyKey#storageKey()})
+   * @param fingerprint the request's fingerprint, stored with the claim
+   * @param lease how long the claim is held before another caller may take it over
+   * @return the step, whose reply is a {@link ClaimResult} and which passes on
+   *     {@link ClaimResult.Acquired}; or null
+   */
+  default StoreStep<ClaimResult> claimStep(String key, String fingerprint, Duration lease) {
+    return null;
+  }
+
+  /**
    * Completes a claim: replaces the in-progress record with the given payload, kept for the
    * retention, but only if the record is still in progress under this fencing token and within its
    * lease. A repeated completion under the same token, once the record is completed under it, is

@@ -49,6 +49,11 @@ final class RedisExecutor {
     return jedis;
   }
 
+  /** Whether writes wait for replicas to acknowledge them ({@code WAIT}). */
+  boolean waitsForReplicas() {
+    return replication.replicas() > 0;
+  }
+
   /** Runs one call on the client, translating the driver's failures; never waits for replicas (reads). */
   <R> R call(String operation, Function<UnifiedJedis, R> call) {
     try {

@@ -59,6 +59,27 @@ final class RedisIdempotencyStore implements IdempotencyStore {
       }
       throw e;
     }
+    return claimResult(reply);
+  }
+
+  /**
+   * {@inheritDoc} The claim script's body among the other steps' in one script. None when writes
+   * wait for replicas: a claim the replicas did not acknowledge must be undone before any step
+   * behind it acts, which only the claim sent alone can do.
+   */
+  @Override
+  public StoreStep<ClaimResult> claimStep(String key, String fingerprint, Duration lease) {
+    if (redis.waitsForReplicas()) {
+      return null;
+    }
+    byte[] k = recordKey(key);
+    List<byte[]> args = List.of(storedFingerprint(fingerprint), Bytes.millis(lease, "lease"));
+    return new RedisStep<>(steps, "claim", Scripts.CLAIM.source(), "type(r) ~= 'table'", k, args,
+        () -> claim(key, fingerprint, lease), RedisIdempotencyStore::claimResult,
+        r -> r instanceof ClaimResult.Acquired);
+  }
+
+  private static ClaimResult claimResult(Object reply) {
     if (reply instanceof List<?> existing) {
       return new ClaimResult.Existing(record(existing));
     }

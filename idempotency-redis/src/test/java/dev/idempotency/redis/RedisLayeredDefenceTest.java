@@ -2,10 +2,12 @@ package dev.idempotency.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idempotency.CallOptions;
 import dev.idempotency.CallResult;
 import dev.idempotency.Fingerprint;
 import dev.idempotency.IdempotencyEngine;
 import dev.idempotency.IdempotencyKey;
+import dev.idempotency.InProgressPolicy;
 import dev.idempotency.Scope;
 import dev.idempotency.codec.Codecs;
 import dev.idempotency.defence.DefenceOutcome;
@@ -45,6 +47,7 @@ class RedisLayeredDefenceTest {
     final RedisBackend redis;
     final OneTimeTokens tokens;
     final DistributedLocks locks;
+    final RateLimiter user;
     final RateLimiter global;
     final LayeredDefence<Submit, String> defence;
 
@@ -52,7 +55,7 @@ class RedisLayeredDefenceTest {
       this.redis = redis;
       this.tokens = OneTimeTokens.builder(redis.tokenStore()).build();
       this.locks = DistributedLocks.builder(redis.lockStore()).build();
-      RateLimiter user = RateLimiter.builder(redis.rateLimitStore(), ns + "-user")
+      this.user = RateLimiter.builder(redis.rateLimitStore(), ns + "-user")
           .limit(perUserPerMinute, Duration.ofMinutes(1)).build();
       this.global = RateLimiter.builder(redis.rateLimitStore(), ns + "-all")
           .limit(globalPerMinute, Duration.ofMinutes(1)).build();
@@ -127,6 +130,52 @@ class RedisLayeredDefenceTest {
       CallResult<String> retry = engine.execute(key, Fingerprint.none(), Codecs.string(), c -> "ran again");
       assertThat(retry.replayed()).isTrue();
       assertThat(retry.value()).isEqualTo("order of u5");
+      layers.locks.close();
+    }
+  }
+
+  @Test
+  void theIdempotentCallAsTheFirstLayerSendsItsClaimWithTheLayersTwoRoundTripsInAllAndAReplayOne() {
+    own = RedisProcess.start();
+    try (RedisBackend redis = RedisBackend.builder().uri(own.uri()).build();
+        CommandMonitor admin = new CommandMonitor("127.0.0.1", own.port())) {
+      Layers layers = new Layers(redis, 1, 1000); // one request per user and minute
+      IdempotencyEngine engine = IdempotencyEngine.builder(redis.idempotencyStore()).build();
+      LayeredDefence<Submit, String> defence = LayeredDefence.<Submit, String>builder("orders")
+          .layer(engine.asLayer(s -> IdempotencyKey.of(ns, "request-" + s.user()), s -> Fingerprint.sha256(s.token()),
+              Codecs.string(), CallOptions.builder().inProgress(InProgressPolicy.reject()).build()))
+          .layer(layers.user.asLayer(Submit::user))
+          .layer(layers.global.asLayer(s -> RateLimiter.GLOBAL))
+          .layer(layers.tokens.asLayer(s -> scope(s.user()), Submit::token))
+          .layer(layers.locks.asLayer(s -> lockKey(s.user()), LockOptions.builder().lease(Duration.ofSeconds(30))
+              .build()))
+          .build();
+      String warm = layers.issue("warm");
+      assertThat(defence.execute(new Submit("warm", warm), s -> "order of warm").value())
+          .contains("order of warm"); // loads the scripts
+      String token = layers.issue("u6");
+      @SuppressWarnings("unchecked")
+      DefenceOutcome<String>[] outcome = new DefenceOutcome[1];
+      List<String> sent = admin.commandsOf(() -> outcome[0] = defence.execute(new Submit("u6", token),
+          s -> "order of " + s.user()));
+      assertThat(outcome[0].value()).contains("order of u6");
+      assertThat(sent).as("the claim with the rate limits, token and lock; the lock's release with the completion")
+          .hasSize(2).allSatisfy(c -> assertThat(c).contains("evalsha"));
+
+      // The user's one permit a minute is spent: a retry that ran the layers would be refused.
+      List<String> again = admin.commandsOf(() -> outcome[0] = defence.execute(new Submit("u6", token),
+          s -> "ran again"));
+      assertThat(outcome[0]).isInstanceOf(DefenceOutcome.Replayed.class);
+      assertThat(outcome[0].value()).contains("order of u6");
+      assertThat(again).as("the claim alone found the record").hasSize(1);
+
+      // A duplicate in progress (an in-progress record has no payload: a nil inside the script's reply).
+      String inFlight = IdempotencyKey.of(ns, "request-u7").storageKey();
+      redis.idempotencyStore().claim(inFlight, Fingerprint.sha256("t7").value(), Duration.ofSeconds(30));
+      DefenceOutcome<String> busy = defence.execute(new Submit("u7", "t7"), s -> "ran during the first");
+      assertThat(busy).isInstanceOfSatisfying(DefenceOutcome.Stopped.class,
+          s -> assertThat(s.reason()).isEqualTo(DefenceOutcome.Reason.IN_PROGRESS));
+      assertThat(layers.global.tryAcquire(RateLimiter.GLOBAL).allowed()).isTrue();
       layers.locks.close();
     }
   }

@@ -81,6 +81,15 @@ final class TimedIdempotencyStore implements IdempotencyStore {
     return delegate.completeStep(key, fencingToken, payload, retention);
   }
 
+  /**
+   * The store's own step, untimed: it goes in one round trip with the steps of the layers inside an
+   * idempotent call, which this timer cannot split; a claim sent alone is timed as always.
+   */
+  @Override
+  public StoreStep<ClaimResult> claimStep(String key, String fingerprint, Duration lease) {
+    return delegate.claimStep(key, fingerprint, lease);
+  }
+
   @Override
   public int maxPayloadBytes() {
     return delegate.maxPayloadBytes();

@@ -37,6 +37,23 @@ class TimedIdempotencyStoreTest {
     }
   };
 
+  private static final StoreStep<ClaimResult> CLAIM = new StoreStep<>() {
+    @Override
+    public ClaimResult run() {
+      return new ClaimResult.Acquired(1);
+    }
+
+    @Override
+    public boolean passes(ClaimResult reply) {
+      return reply instanceof ClaimResult.Acquired;
+    }
+
+    @Override
+    public StepRunner runner() {
+      return RUNNER;
+    }
+  };
+
   /** A store that runs steps; its calls are not made here. */
   private static final class WithSteps implements IdempotencyStore {
     @Override
@@ -52,6 +69,11 @@ class TimedIdempotencyStoreTest {
     @Override
     public StoreStep<Boolean> completeStep(String key, long fencingToken, byte[] payload, Duration retention) {
       return COMPLETE;
+    }
+
+    @Override
+    public StoreStep<ClaimResult> claimStep(String key, String fingerprint, Duration lease) {
+      return CLAIM;
     }
 
     @Override
@@ -76,10 +98,12 @@ class TimedIdempotencyStoreTest {
   }
 
   @Test
-  void theTimedStoreHandsOutItsStoresRunnerAndCompletionStep() {
+  void theTimedStoreHandsOutItsStoresRunnerClaimAndCompletionSteps() {
     IdempotencyStore timed = new TimedIdempotencyStore(new WithSteps(),
         new IdempotencyMetrics(new SimpleMeterRegistry()));
     assertThat(timed.stepRunner()).isSameAs(RUNNER);
     assertThat(timed.completeStep("k", 1, new byte[0], Duration.ofMinutes(1))).isSameAs(COMPLETE);
+    assertThat(timed.claimStep("k", "f", Duration.ofMinutes(1))).as("the claim goes with the inner layers' steps")
+        .isSameAs(CLAIM);
   }
 }
