@@ -1,6 +1,21 @@
 package dev.idempotency.benchmarks;
 
+import dev.idempotency.Fingerprint;
+import dev.idempotency.IdempotencyEngine;
+import dev.idempotency.IdempotencyKey;
+import dev.idempotency.codec.Codecs;
+import dev.idempotency.defence.DefenceOutcome;
+import dev.idempotency.defence.LayeredDefence;
+import dev.idempotency.lock.DistributedLocks;
+import dev.idempotency.lock.LockOptions;
+import dev.idempotency.ratelimit.RateLimiter;
 import dev.idempotency.redis.RedisBackend;
+import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StepRunner;
+import dev.idempotency.spi.StoreStep;
+import dev.idempotency.spi.StoredRecord;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -33,6 +48,9 @@ public class RedisBenchmarks extends StrategyBenchmarks {
   private String compareAndDelete;
   private RedisClient raw;
   private RedisBackend redis;
+  private DistributedLocks defenceLocks;
+  private LayeredDefence<String, String> defence;
+  private LayeredDefence<String, String> defenceClaimAlone;
 
   /** Connects. */
   @Setup(Level.Trial)
@@ -46,12 +64,98 @@ public class RedisBenchmarks extends StrategyBenchmarks {
     useStores(redis.idempotencyStore(), redis.tokenStore(), redis.lockStore(), redis.dedupStore(),
         redis.stateStore("bench"),
         redis.stockStore(), redis.rateLimitStore());
+    defenceLocks = DistributedLocks.builder(redis.lockStore()).build();
+    RateLimiter limit = RateLimiter.builder(redis.rateLimitStore(), "bench-defence")
+        .limit(1_000_000, Duration.ofSeconds(1)).build();
+    defence = defence(redis.idempotencyStore(), limit);
+    defenceClaimAlone = defence(new ClaimAlone(redis.idempotencyStore()), limit);
+  }
+
+  /** The idempotent call first, then a rate limit and a lock per request: the order service's layers, fewer. */
+  private LayeredDefence<String, String> defence(IdempotencyStore records, RateLimiter limit) {
+    IdempotencyEngine engine = IdempotencyEngine.builder(records).build();
+    return LayeredDefence.<String, String>builder("bench")
+        .layer(engine.asLayer(k -> IdempotencyKey.of("bench-defence", k), k -> Fingerprint.none(), Codecs.string()))
+        .layer(limit.asLayer(k -> RateLimiter.GLOBAL))
+        .layer(defenceLocks.asLayer(k -> IdempotencyKey.of("bench-defence-lock", k), LockOptions.DEFAULTS))
+        .build();
+  }
+
+  /** The same store without its claim step: the claim goes alone, as before it had one. */
+  private static final class ClaimAlone implements IdempotencyStore {
+    private final IdempotencyStore store;
+
+    ClaimAlone(IdempotencyStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public String name() {
+      return store.name();
+    }
+
+    @Override
+    public StepRunner stepRunner() {
+      return store.stepRunner();
+    }
+
+    @Override
+    public ClaimResult claim(String key, String fingerprint, Duration lease) {
+      return store.claim(key, fingerprint, lease);
+    }
+
+    @Override
+    public boolean complete(String key, long fencingToken, byte[] payload, Duration retention) {
+      return store.complete(key, fencingToken, payload, retention);
+    }
+
+    @Override
+    public StoreStep<Boolean> completeStep(String key, long fencingToken, byte[] payload, Duration retention) {
+      return store.completeStep(key, fencingToken, payload, retention);
+    }
+
+    @Override
+    public boolean release(String key, long fencingToken) {
+      return store.release(key, fencingToken);
+    }
+
+    @Override
+    public Optional<StoredRecord> find(String key) {
+      return store.find(key);
+    }
+
+    @Override
+    public int maxPayloadBytes() {
+      return store.maxPayloadBytes();
+    }
+  }
+
+  /**
+   * A new request through the idempotent call, a rate limit and a lock: the claim goes with the
+   * limit and the lock in one script, the lock's release with the completion (2 round trips).
+   *
+   * @return the outcome
+   */
+  @Benchmark
+  public DefenceOutcome<String> layeredDefenceFirst() {
+    return defence.execute(next(), k -> "r");
+  }
+
+  /**
+   * As {@link #layeredDefenceFirst()} with the claim sent alone before the layers (3 round trips).
+   *
+   * @return the outcome
+   */
+  @Benchmark
+  public DefenceOutcome<String> layeredDefenceFirstClaimAlone() {
+    return defenceClaimAlone.execute(next(), k -> "r");
   }
 
   /** Closes the clients. */
   @TearDown(Level.Trial)
   public void tearDown() {
     closeStrategies();
+    defenceLocks.close();
     redis.close();
     Servers.deleteKeys(raw, run);
     raw.close();

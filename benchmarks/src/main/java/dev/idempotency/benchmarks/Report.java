@@ -65,6 +65,8 @@ public final class Report {
 
   static {
     BASELINES.put("idempotentCallFirst", List.of("baselineCallFirst"));
+    BASELINES.put("layeredDefenceFirst", List.of("baselineCallFirst"));
+    BASELINES.put("layeredDefenceFirstClaimAlone", List.of("baselineCallFirst"));
     BASELINES.put("idempotentCallReplay", List.of("baselineCallReplay", "baselineInsert"));
     BASELINES.put("lockAcquireAndRelease", List.of("baselineLockAcquireAndRelease", "baselineCallFirst"));
     BASELINES.put("tokenIssueAndConsume", List.of("baselineTokenIssueAndConsume", "baselineLockAcquireAndRelease",
