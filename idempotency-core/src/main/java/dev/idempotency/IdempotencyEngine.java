@@ -241,11 +241,16 @@ public final class IdempotencyEngine {
    * steps, or null when the store hands out none (then the call claims as always).
    */
   StoreStep<ClaimResult> claimStep(IdempotencyKey key, Fingerprint fingerprint, CallOptions options) {
-    if (store.stepRunner() == null || store.joinsCallerTransaction()) {
+    if (!mayClaimByStep()) {
       return null;
     }
     StoreStep<ClaimResult> step = store.claimStep(key.storageKey(), fingerprint.value(), options.lease());
     return step == null || step.runner() == null ? null : step;
+  }
+
+  /** Whether the store may hand out its claim as a step: it has a runner and keeps its own records. */
+  boolean mayClaimByStep() {
+    return store.stepRunner() != null && !store.joinsCallerTransaction();
   }
 
   /** Reads this engine's clock: when a claim sent ahead started its round trip. */

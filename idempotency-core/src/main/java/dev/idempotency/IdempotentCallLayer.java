@@ -42,6 +42,9 @@ final class IdempotentCallLayer<R, T> implements Layer<R, T> {
    */
   @Override
   public Opening<T> open(R request) {
+    if (!engine.mayClaimByStep()) {
+      return null; // not computing the key and fingerprint here that apply computes again
+    }
     IdempotencyKey k = key.apply(request);
     Fingerprint f = fingerprint.apply(request);
     if (k == null || f == null) {

@@ -294,6 +294,26 @@ class ClaimWithTheInnerLayersTest {
   }
 
   @Test
+  void onAStoreWithoutStepsTheKeyAndFingerprintAreComputedOncePerRequest() {
+    IdempotencyEngine plain = IdempotencyEngine.builder(memory.idempotencyStore()).build();
+    AtomicInteger keys = new AtomicInteger();
+    AtomicInteger fingerprints = new AtomicInteger();
+    LayeredDefence<Order, String> d = LayeredDefence.<Order, String>builder("orders")
+        .layer(plain.asLayer(o -> {
+          keys.incrementAndGet();
+          return IdempotencyKey.of("orders", o.key());
+        }, o -> {
+          fingerprints.incrementAndGet();
+          return Fingerprint.sha256(o.user());
+        }, Codecs.string()))
+        .build();
+
+    assertThat(submit(d, "k-8", "u8").value()).contains("order 1 of u8");
+    assertThat(keys).hasValue(1);
+    assertThat(fingerprints).hasValue(1);
+  }
+
+  @Test
   void aKeyReusedWithAnotherRequestTakesNothingBehindTheClaim() {
     LayeredDefence<Order, String> first = defence();
     submit(first, "k-7", "u7");
