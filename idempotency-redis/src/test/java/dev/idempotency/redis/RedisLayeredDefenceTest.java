@@ -181,6 +181,21 @@ class RedisLayeredDefenceTest {
   }
 
   @Test
+  void aStoreThatWaitsForReplicasSendsItsClaimAloneSoThatAnUnacknowledgedClaimIsUndoneFirst() {
+    RedisClients waiting = RedisClients.replicated(RedisServers.standaloneUri(), 1);
+    RedisClients plain = RedisClients.standalone();
+    try {
+      assertThat(waiting.newBackend().idempotencyStore().claimStep("k", Fingerprint.none().value(),
+          Duration.ofSeconds(30))).isNull();
+      assertThat(plain.newBackend().idempotencyStore().claimStep("k", Fingerprint.none().value(),
+          Duration.ofSeconds(30))).isNotNull();
+    } finally {
+      waiting.close();
+      plain.close();
+    }
+  }
+
+  @Test
   void eachRefusalStopsWhereOneCallPerLayerWouldAndTakesNothingBehindIt() {
     RedisClients shared = RedisClients.standalone();
     try {
